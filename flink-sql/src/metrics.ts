@@ -1,0 +1,99 @@
+/**
+ * The data contract of the four leaderboards (ARCHITECTURE.md section 3): one definition per metric,
+ * from which the Flink sink DDL of both variants, the PostgreSQL tables, the oracle's row shapes and the
+ * dashboard's boards are all derived.
+ */
+
+export type ColumnType = 'BIGINT' | 'STRING' | 'DOUBLE';
+
+export interface Column {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+export type MetricId = 'top_teams' | 'top_players' | 'hot_streaks' | 'team_mvps';
+
+export interface MetricDefinition {
+  readonly id: MetricId;
+  /** Human title, as shown on the dashboard. */
+  readonly title: string;
+  /** PostgreSQL table in schema `leaderboard` (JDBC variant). */
+  readonly table: string;
+  /** Compacted topic (Kafka variant). */
+  readonly topic: string;
+  /** Columns in contract order; the first is always `rnk`, the primary key. */
+  readonly columns: readonly Column[];
+}
+
+export const LEADERBOARD_SIZE = 10;
+export const POSTGRES_DATABASE = 'leaderboard';
+export const POSTGRES_SCHEMA = 'leaderboard';
+
+const rnk: Column = { name: 'rnk', type: 'BIGINT' };
+
+export const METRICS: readonly MetricDefinition[] = [
+  {
+    id: 'top_teams',
+    title: 'Top Teams',
+    table: 'top_teams',
+    topic: 'top-teams',
+    columns: [rnk, { name: 'team_id', type: 'STRING' }, { name: 'team_name', type: 'STRING' }, { name: 'total_score', type: 'BIGINT' }],
+  },
+  {
+    id: 'top_players',
+    title: 'Top Players',
+    table: 'top_players',
+    topic: 'top-players',
+    columns: [rnk, { name: 'user_id', type: 'STRING' }, { name: 'team_name', type: 'STRING' }, { name: 'total_score', type: 'BIGINT' }],
+  },
+  {
+    id: 'hot_streaks',
+    title: 'Hot Streaks',
+    table: 'hot_streaks',
+    topic: 'hot-streaks',
+    columns: [
+      rnk,
+      { name: 'user_id', type: 'STRING' },
+      { name: 'short_term_avg', type: 'DOUBLE' },
+      { name: 'long_term_avg', type: 'DOUBLE' },
+      { name: 'peak_hotness', type: 'DOUBLE' },
+    ],
+  },
+  {
+    id: 'team_mvps',
+    title: 'Team MVPs',
+    table: 'team_mvps',
+    topic: 'team-mvps',
+    columns: [
+      rnk,
+      { name: 'user_id', type: 'STRING' },
+      { name: 'team_name', type: 'STRING' },
+      { name: 'player_total', type: 'BIGINT' },
+      { name: 'team_total', type: 'BIGINT' },
+      { name: 'contrib_ratio', type: 'DOUBLE' },
+    ],
+  },
+];
+
+export interface TopTeamRow { rnk: number; team_id: string; team_name: string; total_score: number }
+export interface TopPlayerRow { rnk: number; user_id: string; team_name: string; total_score: number }
+export interface HotStreakRow { rnk: number; user_id: string; short_term_avg: number; long_term_avg: number; peak_hotness: number }
+export interface TeamMvpRow { rnk: number; user_id: string; team_name: string; player_total: number; team_total: number; contrib_ratio: number }
+
+export interface Leaderboards {
+  top_teams: TopTeamRow[];
+  top_players: TopPlayerRow[];
+  hot_streaks: HotStreakRow[];
+  team_mvps: TeamMvpRow[];
+}
+
+const POSTGRES_TYPES: Record<ColumnType, string> = { BIGINT: 'BIGINT', STRING: 'TEXT', DOUBLE: 'DOUBLE PRECISION' };
+
+/** DDL for the PostgreSQL side of the JDBC variant: schema, the four tables (primary key `rnk`). */
+export function postgresTablesDdl(): string {
+  const tables = METRICS.map((m) => {
+    const cols = m.columns.map((c) => `  ${c.name} ${POSTGRES_TYPES[c.type]}${c.name === 'rnk' ? ' PRIMARY KEY' : ' NOT NULL'}`);
+    return `CREATE TABLE IF NOT EXISTS ${POSTGRES_SCHEMA}.${m.table} (\n${cols.join(',\n')}\n);`;
+  });
+  return [`CREATE SCHEMA IF NOT EXISTS ${POSTGRES_SCHEMA};`, ...tables].join('\n');
+}
