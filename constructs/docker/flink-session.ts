@@ -1,0 +1,81 @@
+/** The Flink session on Docker: JobManager, TaskManager, and a one-shot REST submitter. */
+import { Construct } from 'constructs';
+import { FLINK_IMAGE, FlinkSessionProps, IFlinkSession, flinkProperties, jobScriptPath, renderFlinkProperties } from '../flink-session';
+import { IPlatform, IService } from '../platform/platform';
+
+export interface DockerFlinkSessionProps extends FlinkSessionProps {
+  readonly platform: IPlatform;
+}
+
+export class DockerFlinkSession extends Construct implements IFlinkSession {
+  readonly restUrl: string;
+  readonly jobManager: IService;
+  readonly taskManager: IService;
+  readonly submitter: IService;
+
+  constructor(scope: Construct, id: string, props: DockerFlinkSessionProps) {
+    super(scope, id);
+    const { platform } = props;
+    const jobManagerHost = platform.serviceHost('jobmanager');
+    this.restUrl = `http://${jobManagerHost}:${FLINK_IMAGE.restPort}`;
+    const properties = renderFlinkProperties({
+      'jobmanager.rpc.address': jobManagerHost,
+      ...flinkProperties(props.taskSlots ?? 4),
+    });
+    const checkpoints = { name: 'flink-checkpoints', mountPath: FLINK_IMAGE.checkpointsDir };
+
+    this.jobManager = platform.addService(this, {
+      name: 'jobmanager',
+      component: 'jobmanager',
+      image: props.image,
+      user: FLINK_IMAGE.uid,
+      command: ['jobmanager'],
+      env: { FLINK_PROPERTIES: properties },
+      // The runner's main method runs in the JobManager, so the jobs' secrets live there.
+      secretEnv: props.jobSecretEnv,
+      ports: [
+        {
+          name: 'rest',
+          containerPort: FLINK_IMAGE.restPort,
+          publish: { hostPort: props.uiPort ?? 8081, bindAddress: props.bindAddress ?? '127.0.0.1' },
+        },
+      ],
+      volumes: [checkpoints],
+      files: props.jobs.map((job) => ({ path: jobScriptPath(job), content: job.sql })),
+      health: {
+        command: ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${FLINK_IMAGE.restPort}`],
+        intervalSec: 3,
+        retries: 60,
+      },
+      resources: { cpuMillis: 500, memoryMiB: 1024 },
+    });
+
+    this.taskManager = platform.addService(this, {
+      name: 'taskmanager',
+      component: 'taskmanager',
+      image: props.image,
+      user: FLINK_IMAGE.uid,
+      command: ['taskmanager'],
+      env: { FLINK_PROPERTIES: properties },
+      volumes: [checkpoints],
+      resources: { cpuMillis: 1000, memoryMiB: 1728 },
+      dependsOn: [this.jobManager],
+    });
+
+    this.submitter = platform.addService(this, {
+      name: 'submitter',
+      component: 'submitter',
+      image: props.image,
+      user: FLINK_IMAGE.uid,
+      lifecycle: 'task',
+      entrypoint: ['java', '-cp', FLINK_IMAGE.runnerJar, FLINK_IMAGE.submitterMainClass],
+      command: [
+        '--rest-url', this.restUrl,
+        '--jar', FLINK_IMAGE.runnerJar,
+        ...props.jobs.flatMap((job) => ['--job', `${job.name}=${jobScriptPath(job)}`]),
+      ],
+      resources: { cpuMillis: 100, memoryMiB: 256 },
+      dependsOn: [this.jobManager, this.taskManager, ...props.jobDependencies],
+    });
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The Flink session cluster and the submission of the leaderboard SQL jobs. This is the one piece
+ * whose shape differs by target: on Docker a JobManager, a TaskManager and a one-shot submitter; on
+ * Kubernetes the Flink Kubernetes Operator, a session FlinkDeployment and FlinkSessionJobs.
+ */
+import { IService, SecretRef } from './platform/platform';
+
+/** One Flink job: a SQL script run by the project's SQL runner. */
+export interface SqlJob {
+  /** Job name (also Flink's `pipeline.name`), unique in the session. */
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Paths and entry points inside the project's Flink image. */
+export const FLINK_IMAGE = {
+  runnerJar: '/opt/flink/usrlib/leaderboard-sql-runner.jar',
+  runnerMainClass: 'org.leaderboard.sqlrunner.SqlRunner',
+  submitterMainClass: 'org.leaderboard.sqlrunner.Submitter',
+  jobsDir: '/opt/flink/jobs',
+  checkpointsDir: '/opt/flink/checkpoints',
+  uid: '9999',
+  restPort: 8081,
+} as const;
+
+export const jobScriptPath = (job: SqlJob): string => `${FLINK_IMAGE.jobsDir}/${job.name}.sql`;
+
+export interface FlinkSessionProps {
+  /** The project's Flink image (connectors, driver, runner). */
+  readonly image: string;
+  readonly jobs: readonly SqlJob[];
+  /** Environment the jobs' scripts need at run time (e.g. the JDBC password placeholder). */
+  readonly jobSecretEnv: Record<string, SecretRef>;
+  /** Services that must be ready before jobs are submitted (topics, tables). */
+  readonly jobDependencies: IService[];
+  /**
+   * Host port of the Flink web UI.
+   * @default 8081
+   */
+  readonly uiPort?: number;
+  /**
+   * Host address the UI binds to.
+   * @default '127.0.0.1'
+   */
+  readonly bindAddress?: string;
+  /**
+   * Task slots of the TaskManager.
+   * @default 4
+   */
+  readonly taskSlots?: number;
+}
+
+/** What the rest of the pipeline knows of the session. */
+export interface IFlinkSession {
+  /** REST endpoint inside the deployment. */
+  readonly restUrl: string;
+}
+
+/** Cluster configuration shared by both targets (Flink's `key: value` syntax). */
+export function flinkProperties(taskSlots: number): Record<string, string> {
+  return {
+    'taskmanager.numberOfTaskSlots': String(taskSlots),
+    'parallelism.default': '1',
+    'state.backend.type': 'hashmap',
+    'state.checkpoints.dir': `file://${FLINK_IMAGE.checkpointsDir}`,
+    'execution.checkpointing.interval': '10s',
+    'jobmanager.memory.process.size': '1024m',
+    'taskmanager.memory.process.size': '1728m',
+    'rest.bind-address': '0.0.0.0',
+  };
+}
+
+export const renderFlinkProperties = (props: Record<string, string>): string =>
+  Object.entries(props).map(([k, v]) => `${k}: ${v}`).join('\n');

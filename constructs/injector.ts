@@ -1,0 +1,53 @@
+/** The game-event injector: simulated live play produced into the input topic. */
+import { Construct } from 'constructs';
+import { IKafka } from './kafka';
+import { IPlatform, IService } from './platform/platform';
+
+export interface InjectorProps {
+  readonly platform: IPlatform;
+  readonly image: string;
+  readonly kafka: IKafka;
+  /** Topic the events go to. */
+  readonly topic: string;
+  /**
+   * Mean events per second.
+   * @default 20
+   */
+  readonly eventsPerSecond?: number;
+  /**
+   * Stop after this many events (then the container exits 0 and stays stopped); 0 runs forever.
+   * @default 0
+   */
+  readonly maxEvents?: number;
+  /**
+   * Seed of the simulation, for reproducible runs.
+   * @default - a fresh seed on every start
+   */
+  readonly seed?: number;
+}
+
+export class Injector extends Construct {
+  readonly service: IService;
+
+  constructor(scope: Construct, id: string, props: InjectorProps) {
+    super(scope, id);
+    const maxEvents = props.maxEvents ?? 0;
+    this.service = props.platform.addService(this, {
+      name: 'injector',
+      component: 'injector',
+      image: props.image,
+      user: '1000',
+      env: {
+        INJECTOR_BOOTSTRAP_SERVERS: props.kafka.bootstrapServers,
+        INJECTOR_TOPIC: props.topic,
+        INJECTOR_AVG_QPS: String(props.eventsPerSecond ?? 20),
+        INJECTOR_MAX_EVENTS: String(maxEvents),
+        ...(props.seed === undefined ? {} : { INJECTOR_SEED: String(props.seed) }),
+      },
+      // A finite run is a task: it finishes once, and a redeploy does not replay it.
+      lifecycle: maxEvents > 0 ? 'task' : 'service',
+      resources: { cpuMillis: 250, memoryMiB: 256 },
+      dependsOn: [props.kafka.ready],
+    });
+  }
+}

@@ -1,0 +1,131 @@
+/** The Docker target: one private network, named volumes, one container per service. */
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Network } from '@cdktf/provider-docker/lib/network';
+import { Volume } from '@cdktf/provider-docker/lib/volume';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { Construct } from 'constructs';
+import { GeneratedSecret, IPlatform, IService, ServiceSpec } from './platform';
+
+export interface DockerPlatformProps {
+  /** Stack name: prefix of every container, network and volume, and value of `leaderboard.stack`. */
+  readonly stackName: string;
+  /**
+   * How long deploy waits for a container to become healthy (or a task to finish).
+   * @default 300
+   */
+  readonly waitTimeoutSec?: number;
+}
+
+const STACK_LABEL = 'leaderboard.stack';
+const COMPONENT_LABEL = 'leaderboard.component';
+
+const seconds = (s: number): string => `${s}s`;
+
+export class DockerPlatform extends Construct implements IPlatform {
+  readonly target = 'docker' as const;
+  readonly stackName: string;
+  readonly network: Network;
+  private readonly waitTimeoutSec: number;
+  private readonly images = new Map<string, Image>();
+  private readonly volumes = new Map<string, Volume>();
+
+  constructor(scope: Construct, id: string, props: DockerPlatformProps) {
+    super(scope, id);
+    this.stackName = props.stackName;
+    this.waitTimeoutSec = props.waitTimeoutSec ?? 300;
+    this.network = new Network(this, 'network', {
+      name: `${this.stackName}-net`,
+      labels: [{ label: STACK_LABEL, value: this.stackName }],
+    });
+  }
+
+  serviceHost(name: string): string {
+    return name;
+  }
+
+  generatedSecret(scope: Construct, name: string, keys: string[]): GeneratedSecret {
+    const passwords = new Map(
+      keys.map((key) => [key, new Password(scope, `${name}-${key}`, { length: 32, special: false })] as const),
+    );
+    return {
+      name,
+      ref: (key) => {
+        const password = passwords.get(key);
+        if (!password) throw new Error(`secret '${name}' has no key '${key}'; keys: ${keys.join(', ')}`);
+        return { secretName: name, key, valueToken: password.result };
+      },
+    };
+  }
+
+  /** An image that must exist locally or be pullable; shared by every container that names it. */
+  image(reference: string): Image {
+    let image = this.images.get(reference);
+    if (!image) {
+      image = new Image(this, `image-${this.images.size}`, { name: reference, keepLocally: true });
+      this.images.set(reference, image);
+    }
+    return image;
+  }
+
+  /** Registers an image the stack builds itself, so services can name it by reference. */
+  registerBuiltImage(reference: string, image: Image): void {
+    this.images.set(reference, image);
+  }
+
+  private volume(name: string): Volume {
+    let volume = this.volumes.get(name);
+    if (!volume) {
+      volume = new Volume(this, `volume-${name}`, {
+        name: `${this.stackName}-${name}`,
+        labels: [{ label: STACK_LABEL, value: this.stackName }],
+      });
+      this.volumes.set(name, volume);
+    }
+    return volume;
+  }
+
+  addService(scope: Construct, spec: ServiceSpec): IService {
+    const task = spec.lifecycle === 'task';
+    const env = [
+      ...Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      ...Object.entries(spec.secretEnv ?? {}).map(([k, ref]) => `${k}=${ref.valueToken}`),
+    ];
+    const container = new Container(scope, spec.name, {
+      name: `${this.stackName}-${spec.name}`,
+      hostname: spec.name,
+      image: this.image(spec.image).imageId,
+      entrypoint: spec.entrypoint,
+      command: spec.command,
+      env: env.length ? env : undefined,
+      user: spec.user,
+      memory: spec.resources.memoryMiB,
+      labels: [
+        { label: STACK_LABEL, value: this.stackName },
+        { label: COMPONENT_LABEL, value: spec.component },
+      ],
+      networksAdvanced: [{ name: this.network.name, aliases: [spec.name] }],
+      ports: (spec.ports ?? [])
+        .filter((p) => p.publish)
+        .map((p) => ({ internal: p.containerPort, external: p.publish!.hostPort, ip: p.publish!.bindAddress })),
+      volumes: (spec.volumes ?? []).map((v) => ({ volumeName: this.volume(v.name).name, containerPath: v.mountPath })),
+      upload: (spec.files ?? []).map((f) => ({ file: f.path, content: f.content, executable: f.executable ?? false })),
+      healthcheck: spec.health && {
+        test: ['CMD', ...spec.health.command],
+        interval: seconds(spec.health.intervalSec ?? 5),
+        timeout: seconds(spec.health.timeoutSec ?? 5),
+        retries: spec.health.retries ?? 30,
+        startPeriod: seconds(spec.health.startPeriodSec ?? 5),
+      },
+      restart: task ? 'no' : 'unless-stopped',
+      // A finished task stays as it is, so a second deploy sees no change and does not run it again.
+      mustRun: !task,
+      attach: task,
+      logs: task,
+      wait: !task && spec.health !== undefined,
+      waitTimeout: this.waitTimeoutSec,
+      dependsOn: (spec.dependsOn ?? []).map((s) => s.dependable),
+    });
+    return { name: spec.name, dependable: container };
+  }
+}

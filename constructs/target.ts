@@ -1,0 +1,12 @@
+/** A deployment target: where services run and how a Flink session is made there. */
+import { Construct } from 'constructs';
+import { FlinkSessionProps, IFlinkSession } from './flink-session';
+import { ProjectImageRefs } from './images';
+import { IPlatform } from './platform/platform';
+
+export interface IDeploymentTarget {
+  readonly platform: IPlatform;
+  /** The project's images as this target names them. */
+  readonly images: ProjectImageRefs;
+  createFlinkSession(scope: Construct, id: string, props: FlinkSessionProps): IFlinkSession;
+}

@@ -1,0 +1,32 @@
+/** The cdktf app: the four stacks (docker|k8s x jdbc|kafka) from one validated configuration. */
+import { App } from 'cdktf';
+import { DockerTarget } from '../constructs/docker/target';
+import { SinkVariant } from '../constructs/sinks';
+import { LeaderboardConfig, loadConfig } from './config';
+import { LeaderboardStack } from './leaderboard-stack';
+
+export const STACK_NAMES = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'] as const;
+export type StackName = (typeof STACK_NAMES)[number];
+export const DEFAULT_STACK: StackName = 'docker-jdbc';
+
+export interface BuildAppOptions {
+  /** cdktf output directory. */
+  readonly outdir?: string;
+  /** Configuration; defaults to the file named by `LEADERBOARD_CONFIG`. */
+  readonly config?: LeaderboardConfig;
+}
+
+export function buildApp(options: BuildAppOptions = {}): App {
+  const app = new App({ outdir: options.outdir });
+  const config = options.config ?? loadConfig();
+  for (const sink of ['jdbc', 'kafka'] as SinkVariant[]) {
+    const name = `docker-${sink}`;
+    new LeaderboardStack(app, name, {
+      config,
+      sink,
+      createTarget: (scope) =>
+        new DockerTarget(scope, 'docker', { stackName: name, flinkBaseImage: config.images.flinkBase, nodeImage: config.images.node }),
+    });
+  }
+  return app;
+}

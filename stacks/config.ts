@@ -1,0 +1,236 @@
+/**
+ * The stack configuration: a JSON file named by env `LEADERBOARD_CONFIG` (optional). Every field has a
+ * default; a bad value fails synthesis with a message naming the field and what is allowed.
+ */
+import { readFileSync } from 'node:fs';
+import versions from '../versions.json';
+
+export type SinkVariant = 'kafka' | 'jdbc';
+export type Target = 'docker' | 'k8s';
+export type StartupMode = 'earliest' | 'latest';
+export type JobLayout = 'per-metric' | 'statement-set';
+
+export interface InjectorConfig {
+  /** Run the event injector in the stack. */
+  readonly enabled: boolean;
+  /** Mean event rate (events per second, Poisson arrivals). */
+  readonly eventsPerSecond: number;
+  /** Stop after this many events; 0 runs forever. */
+  readonly maxEvents: number;
+  /** Seed of the simulation; null draws a fresh one per start. */
+  readonly seed: number | null;
+}
+
+export interface DashboardConfig {
+  /** Host port the dashboard is published on. */
+  readonly port: number;
+}
+
+export interface FlinkConfig {
+  /** Host port of the Flink web UI / REST API. */
+  readonly uiPort: number;
+  /** Where a fresh job starts reading `user-score`. */
+  readonly startupMode: StartupMode;
+  /** One Flink job per metric, or one job running the four INSERTs as a statement set. */
+  readonly jobLayout: JobLayout;
+  /** Task slots of the (single) TaskManager. */
+  readonly taskSlots: number;
+}
+
+export interface ExposeConfig {
+  /** Publish Kafka (for kcat and friends) on this host port; null keeps it private. */
+  readonly kafkaPort: number | null;
+  /** Publish PostgreSQL (for psql) on this host port; null keeps it private. */
+  readonly postgresPort: number | null;
+  /** Host address every published port binds to. */
+  readonly bindAddress: string;
+}
+
+export interface ImagesConfig {
+  /** Kafka broker image (apache/kafka contract). */
+  readonly kafka: string;
+  /** PostgreSQL image (official postgres contract). */
+  readonly postgres: string;
+  /** Base of the project's Flink image (official flink contract). */
+  readonly flinkBase: string;
+  /** Base of the injector and dashboard images (official node contract). */
+  readonly node: string;
+}
+
+export interface KubernetesConfig {
+  /** Namespace of the pipeline. */
+  readonly namespace: string;
+  /** kubeconfig file used by the providers. */
+  readonly kubeconfigPath: string;
+  /** kubeconfig context; null uses the current one. */
+  readonly context: string | null;
+  /** Registry prefix for the project images (e.g. `localhost:5001/`); empty for `kind load`. */
+  readonly imageRegistry: string;
+}
+
+export interface LeaderboardConfig {
+  /** Input topic of game events. */
+  readonly inputTopic: string;
+  readonly injector: InjectorConfig;
+  readonly dashboard: DashboardConfig;
+  readonly flink: FlinkConfig;
+  readonly expose: ExposeConfig;
+  readonly images: ImagesConfig;
+  readonly kubernetes: KubernetesConfig;
+}
+
+export const DEFAULT_CONFIG: LeaderboardConfig = {
+  inputTopic: 'user-score',
+  injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
+  dashboard: { port: 8080 },
+  flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: 'per-metric', taskSlots: 4 },
+  expose: { kafkaPort: null, postgresPort: null, bindAddress: '127.0.0.1' },
+  images: { ...versions.images },
+  kubernetes: { namespace: 'leaderboard', kubeconfigPath: '~/.kube/config', context: null, imageRegistry: '' },
+};
+
+export class ConfigError extends Error {
+  constructor(readonly field: string, detail: string) {
+    super(`config field '${field}': ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Validator<T> = (value: unknown, field: string) => T;
+
+const describe = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
+
+const integer = (min: number, max: number): Validator<number> => (value, field) => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(field, `expected an integer from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
+};
+
+const positiveNumber: Validator<number> = (value, field) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(field, `expected a number > 0, got ${describe(value)}`);
+  }
+  return value;
+};
+
+const bool: Validator<boolean> = (value, field) => {
+  if (typeof value !== 'boolean') throw new ConfigError(field, `expected true or false, got ${describe(value)}`);
+  return value;
+};
+
+const oneOf = <T extends string>(...allowed: T[]): Validator<T> => (value, field) => {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw new ConfigError(field, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
+  }
+  return value as T;
+};
+
+const matching = (pattern: RegExp, what: string): Validator<string> => (value, field) => {
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new ConfigError(field, `expected ${what}, got ${describe(value)}`);
+  }
+  return value;
+};
+
+const nullable = <T>(inner: Validator<T>): Validator<T | null> => (value, field) => (value === null ? null : inner(value, field));
+
+const port = integer(1, 65535);
+const imageName = matching(/^[a-z0-9][a-z0-9._\-/:@]*$/, 'an image reference such as "repo/name:tag"');
+const kubernetesName = matching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a DNS label (lower-case letters, digits and "-")');
+const topicName = matching(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name (letters, digits, ".", "_", "-")');
+const ipv4 = matching(/^(\d{1,3})(\.\d{1,3}){3}$/, 'an IPv4 address such as "127.0.0.1"');
+const nonEmpty = matching(/^.+$/, 'a non-empty string');
+const anyString = matching(/^.*$/, 'a string');
+
+type Schema<T> = { readonly [K in keyof T]: Validator<T[K]> };
+
+function section<T>(schema: Schema<T>, defaults: T): Validator<T> {
+  return (value, field) => {
+    if (value === undefined) return defaults;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ConfigError(field, `expected an object, got ${describe(value)}`);
+    }
+    const input = value as Record<string, unknown>;
+    const known = Object.keys(schema);
+    for (const key of Object.keys(input)) {
+      if (!known.includes(key)) {
+        throw new ConfigError(field ? `${field}.${key}` : key, `unknown field; allowed: ${known.join(', ')}`);
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of known as (keyof T & string)[]) {
+      const path = field ? `${field}.${key}` : key;
+      out[key] = key in input ? schema[key](input[key], path) : defaults[key];
+    }
+    return out as T;
+  };
+}
+
+const d = DEFAULT_CONFIG;
+const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>(
+  {
+    inputTopic: topicName,
+    injector: section<InjectorConfig>(
+      {
+        enabled: bool,
+        eventsPerSecond: positiveNumber,
+        maxEvents: integer(0, Number.MAX_SAFE_INTEGER),
+        seed: nullable(integer(0, 2 ** 32 - 1)),
+      },
+      d.injector,
+    ),
+    dashboard: section<DashboardConfig>({ port }, d.dashboard),
+    flink: section<FlinkConfig>(
+      {
+        uiPort: port,
+        startupMode: oneOf('earliest', 'latest'),
+        jobLayout: oneOf('per-metric', 'statement-set'),
+        taskSlots: integer(1, 64),
+      },
+      d.flink,
+    ),
+    expose: section<ExposeConfig>({ kafkaPort: nullable(port), postgresPort: nullable(port), bindAddress: ipv4 }, d.expose),
+    images: section<ImagesConfig>({ kafka: imageName, postgres: imageName, flinkBase: imageName, node: imageName }, d.images),
+    kubernetes: section<KubernetesConfig>(
+      { namespace: kubernetesName, kubeconfigPath: nonEmpty, context: nullable(nonEmpty), imageRegistry: anyString },
+      d.kubernetes,
+    ),
+  },
+  d,
+);
+
+/** Validates a parsed configuration object, filling defaults. */
+export function parseConfig(input: unknown): LeaderboardConfig {
+  const config = configValidator(input ?? {}, '');
+  const ports = [
+    ['dashboard.port', config.dashboard.port],
+    ['flink.uiPort', config.flink.uiPort],
+    ['expose.kafkaPort', config.expose.kafkaPort],
+    ['expose.postgresPort', config.expose.postgresPort],
+  ].filter((p): p is [string, number] => p[1] !== null);
+  for (const [i, [field, value]] of ports.entries()) {
+    const clash = ports.slice(0, i).find(([, other]) => other === value);
+    if (clash) throw new ConfigError(field, `port ${value} is already used by '${clash[0]}'`);
+  }
+  return config;
+}
+
+/** Reads the file named by `LEADERBOARD_CONFIG`, or returns the defaults when it is unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LeaderboardConfig {
+  const path = env.LEADERBOARD_CONFIG;
+  if (!path) return parseConfig({});
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError('LEADERBOARD_CONFIG', `cannot read '${path}': ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError('LEADERBOARD_CONFIG', `'${path}' is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(parsed);
+}
