@@ -1,0 +1,70 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, DEFAULT_CONFIG, loadConfig, parseConfig } from '../config';
+
+const errorOf = (input: unknown): string => {
+  try {
+    parseConfig(input);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('parseConfig', () => {
+  it('gives every default for an empty file', () => {
+    expect(parseConfig({})).toEqual(DEFAULT_CONFIG);
+    expect(DEFAULT_CONFIG.expose).toEqual({ kafkaPort: null, postgresPort: null, bindAddress: '127.0.0.1' });
+    expect(DEFAULT_CONFIG.injector.maxEvents).toBe(0);
+  });
+
+  it('merges a partial section with its defaults', () => {
+    const config = parseConfig({ injector: { maxEvents: 5000, seed: 7 }, expose: { postgresPort: 15432 } });
+    expect(config.injector).toEqual({ ...DEFAULT_CONFIG.injector, maxEvents: 5000, seed: 7 });
+    expect(config.expose.postgresPort).toBe(15432);
+    expect(config.expose.kafkaPort).toBeNull();
+  });
+
+  it.each([
+    [{ injector: { eventsPerSecond: 'fast' } }, `config field 'injector.eventsPerSecond': expected a number > 0, got "fast"`],
+    [{ injector: { eventsPerSecond: -1 } }, `config field 'injector.eventsPerSecond': expected a number > 0, got -1`],
+    [{ injector: { maxEvents: 1.5 } }, `config field 'injector.maxEvents': expected an integer from 0 to`],
+    [{ injector: { enabled: 'yes' } }, `config field 'injector.enabled': expected true or false, got "yes"`],
+    [{ dashboard: { port: 70000 } }, `config field 'dashboard.port': expected an integer from 1 to 65535, got 70000`],
+    [{ flink: { startupMode: 'newest' } }, `config field 'flink.startupMode': expected one of 'earliest', 'latest', got "newest"`],
+    [{ flink: { jobLayout: 'one' } }, `config field 'flink.jobLayout': expected one of 'per-metric', 'statement-set', got "one"`],
+    [{ expose: { bindAddress: 'everywhere' } }, `config field 'expose.bindAddress': expected an IPv4 address`],
+    [{ images: { kafka: 'Not An Image' } }, `config field 'images.kafka': expected an image reference`],
+    [{ kubernetes: { namespace: 'Leader_Board' } }, `config field 'kubernetes.namespace': expected a DNS label`],
+    [{ inputTopic: 'user score' }, `config field 'inputTopic': expected a Kafka topic name`],
+    [{ injector: [] }, `config field 'injector': expected an object, got []`],
+    [{ injectr: {} }, `config field 'injectr': unknown field; allowed: inputTopic, injector, dashboard, flink, expose, images, kubernetes`],
+    [{ flink: { uiport: 1 } }, `config field 'flink.uiport': unknown field; allowed: uiPort, startupMode, jobLayout, taskSlots`],
+    [{ dashboard: { port: 8081 } }, `config field 'flink.uiPort': port 8081 is already used by 'dashboard.port'`],
+  ])('rejects %j', (input, message) => {
+    expect(errorOf(input)).toContain(message);
+  });
+});
+
+describe('loadConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leaderboard-config-'));
+
+  it('uses the defaults when LEADERBOARD_CONFIG is unset', () => {
+    expect(loadConfig({})).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('reads the file LEADERBOARD_CONFIG names', () => {
+    const file = join(dir, 'ok.json');
+    writeFileSync(file, JSON.stringify({ dashboard: { port: 9000 } }));
+    expect(loadConfig({ LEADERBOARD_CONFIG: file }).dashboard.port).toBe(9000);
+  });
+
+  it('names the file when it is not JSON or missing', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '{ nope');
+    expect(() => loadConfig({ LEADERBOARD_CONFIG: file })).toThrow(/LEADERBOARD_CONFIG.*bad\.json' is not valid JSON/);
+    expect(() => loadConfig({ LEADERBOARD_CONFIG: join(dir, 'none.json') })).toThrow(/cannot read '.*none\.json'/);
+  });
+});
