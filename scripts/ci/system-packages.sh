@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Debian packages the tests use: PostgreSQL server (host fixtures), Chromium (browser tests),
+# Docker engine and debootstrap (real deploys; installed by docker-engine.sh), JDK and Maven.
+set -euo pipefail
+packages=(postgresql chromium openjdk-17-jdk-headless maven curl ca-certificates)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi

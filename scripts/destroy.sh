@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Destroys one stack (default: docker-jdbc): containers, network, volumes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stack="${1:-docker-jdbc}"
+if [ -z "${TERRAFORM_BINARY_NAME:-}" ] && command -v tofu >/dev/null 2>&1; then export TERRAFORM_BINARY_NAME=tofu; fi
+npx cdktf destroy "$stack" --auto-approve >&2
+echo "Destroyed $stack"
