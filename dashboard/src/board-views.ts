@@ -1,0 +1,102 @@
+/**
+ * How each leaderboard is shown and when it counts as consistent. The columns themselves come from the
+ * data contract (flink-sql/src/metrics.ts); this adds only what the contract does not say: which column
+ * a chart plots and labels, which columns identify an entity that may appear once per board, and the
+ * column a board is ordered by.
+ */
+import { MetricId } from '../../flink-sql/src/metrics';
+
+export type ValueFormat = 'integer' | 'ratio-percent' | 'ratio-times' | 'decimal' | 'text';
+
+export interface BoardView {
+  /** Chart bar label (an entity name). */
+  readonly labelColumn: string;
+  /** Chart bar value; boards rank by it, descending. */
+  readonly valueColumn: string;
+  readonly valueFormat: ValueFormat;
+  /** Each of these columns holds a value at most once per consistent board. */
+  readonly identityColumns: readonly string[];
+  readonly chartLabel: string;
+  readonly emptyText: string;
+}
+
+export const BOARD_VIEWS: Readonly<Record<MetricId, BoardView>> = {
+  top_teams: {
+    labelColumn: 'team_name',
+    valueColumn: 'total_score',
+    valueFormat: 'integer',
+    identityColumns: ['team_id', 'team_name'],
+    chartLabel: 'Total score',
+    emptyText: 'No team has scored yet.',
+  },
+  top_players: {
+    labelColumn: 'user_id',
+    valueColumn: 'total_score',
+    valueFormat: 'integer',
+    identityColumns: ['user_id'],
+    chartLabel: 'Total score',
+    emptyText: 'No player has scored yet.',
+  },
+  hot_streaks: {
+    labelColumn: 'user_id',
+    valueColumn: 'peak_hotness',
+    valueFormat: 'ratio-times',
+    identityColumns: ['user_id'],
+    chartLabel: 'Hotness (10 s avg / 60 s avg)',
+    emptyText: 'No player is on a streak right now.',
+  },
+  team_mvps: {
+    labelColumn: 'team_name',
+    valueColumn: 'contrib_ratio',
+    valueFormat: 'ratio-percent',
+    identityColumns: ['team_name', 'user_id'],
+    chartLabel: 'Share of team total',
+    emptyText: 'No team has an MVP yet.',
+  },
+};
+
+/** Column headings; a column without one shows its contract name. */
+export const COLUMN_HEADINGS: Readonly<Record<string, string>> = {
+  rnk: '#',
+  team_id: 'Team ID',
+  team_name: 'Team',
+  user_id: 'Player',
+  total_score: 'Score',
+  short_term_avg: '10 s avg',
+  long_term_avg: '60 s avg',
+  peak_hotness: 'Hotness',
+  player_total: 'Player total',
+  team_total: 'Team total',
+  contrib_ratio: 'Share',
+};
+
+export const COLUMN_FORMATS: Readonly<Record<string, ValueFormat>> = {
+  rnk: 'integer',
+  total_score: 'integer',
+  player_total: 'integer',
+  team_total: 'integer',
+  short_term_avg: 'decimal',
+  long_term_avg: 'decimal',
+  peak_hotness: 'ratio-times',
+  contrib_ratio: 'ratio-percent',
+};
+
+export function formatValue(format: ValueFormat, value: unknown): string {
+  if (typeof value !== 'number') return String(value ?? '');
+  switch (format) {
+    case 'integer':
+      return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+    case 'ratio-percent':
+      return `${(value * 100).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+    case 'ratio-times':
+      return `${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}×`;
+    case 'decimal':
+      return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    case 'text':
+      return String(value);
+  }
+}
+
+export function formatCell(column: string, value: unknown): string {
+  return formatValue(COLUMN_FORMATS[column] ?? 'text', value);
+}

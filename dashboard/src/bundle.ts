@@ -1,0 +1,59 @@
+/**
+ * esbuild bundles: the browser page (script with chart.js, stylesheet, HTML shell) and the server as one
+ * file for Node 18 (the oldest Node a container base may carry). Used by build-context.sh and, when the
+ * service runs from source, to build the page in memory at start.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BuildOptions } from 'esbuild';
+
+export interface PageAssets {
+  'index.html': Buffer;
+  'app.js': Buffer;
+  'style.css': Buffer;
+}
+
+export const PAGE_FILES = ['index.html', 'app.js', 'style.css'] as const;
+
+const pageDir = join(__dirname, 'page');
+
+export function pageBuildOptions(): BuildOptions {
+  return {
+    entryPoints: [join(pageDir, 'main.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome100', 'firefox100', 'safari15'],
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  };
+}
+
+export async function buildPage(): Promise<PageAssets> {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({ ...pageBuildOptions(), write: false });
+  return {
+    'index.html': readFileSync(join(pageDir, 'index.html')),
+    'app.js': Buffer.from(result.outputFiles[0].contents),
+    'style.css': readFileSync(join(pageDir, 'style.css')),
+  };
+}
+
+export async function buildServer(outfile: string): Promise<void> {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [join(__dirname, 'cli.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    minify: false,
+    legalComments: 'none',
+    // pg-native is an optional alternative driver that pg loads only on request; esbuild is needed only
+    // to build the page from source, never in a built image.
+    external: ['pg-native', 'esbuild'],
+    logLevel: 'warning',
+  });
+}

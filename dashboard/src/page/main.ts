@@ -1,0 +1,87 @@
+/**
+ * The dashboard page: builds one panel per leaderboard, takes the snapshot and the pushed changes from
+ * the server's event stream, and shows the connection state and the time of the last change.
+ */
+import { METRICS, MetricId } from '../../../flink-sql/src/metrics';
+import type { PublishedBoard } from '../board-state';
+import type { SourceStatus } from '../sources/source';
+import { Panel } from './panel';
+
+interface Snapshot {
+  updatedAt: string | null;
+  source: SourceStatus;
+  boards: Record<MetricId, PublishedBoard>;
+}
+
+const connection = document.getElementById('connection') as HTMLElement;
+const updated = document.getElementById('updated') as HTMLElement;
+const container = document.getElementById('boards') as HTMLElement;
+
+const panels = new Map<MetricId, Panel>();
+for (const metric of METRICS) {
+  const panel = new Panel(metric);
+  panels.set(metric.id, panel);
+  container.append(panel.root);
+}
+
+let streamOpen = false;
+let source: SourceStatus | undefined;
+let lastChange: Date | undefined;
+
+function showConnection(): void {
+  const live = streamOpen && source?.up === true;
+  const state = live ? 'live' : source === undefined && !streamOpen ? 'connecting' : 'reconnecting';
+  connection.textContent = state;
+  connection.className = `badge ${state}`;
+  connection.title = !streamOpen ? 'connection to the dashboard lost; retrying' : live ? '' : source?.detail ?? '';
+  document.body.dataset.connection = state;
+}
+
+function showUpdated(): void {
+  if (lastChange === undefined) {
+    updated.textContent = 'No update yet';
+    return;
+  }
+  const seconds = Math.max(0, Math.round((Date.now() - lastChange.getTime()) / 1000));
+  const ago = seconds < 60 ? `${seconds} s ago` : `${Math.floor(seconds / 60)} min ago`;
+  updated.textContent = `Last update ${lastChange.toLocaleTimeString()} (${ago})`;
+}
+
+function noteChange(at: string | null): void {
+  if (at === null) return;
+  const when = new Date(at);
+  if (lastChange === undefined || when > lastChange) lastChange = when;
+  showUpdated();
+}
+
+function renderBoard(board: PublishedBoard): void {
+  panels.get(board.id)?.render(board);
+  noteChange(board.updatedAt);
+}
+
+const stream = new EventSource('/api/stream');
+stream.addEventListener('open', () => {
+  streamOpen = true;
+  showConnection();
+});
+stream.addEventListener('error', () => {
+  streamOpen = false;
+  showConnection();
+});
+stream.addEventListener('snapshot', (event) => {
+  const snapshot = JSON.parse((event as MessageEvent<string>).data) as Snapshot;
+  streamOpen = true;
+  source = snapshot.source;
+  for (const board of Object.values(snapshot.boards)) renderBoard(board);
+  noteChange(snapshot.updatedAt);
+  container.setAttribute('aria-busy', 'false');
+  showConnection();
+});
+stream.addEventListener('board', (event) => renderBoard(JSON.parse((event as MessageEvent<string>).data) as PublishedBoard));
+stream.addEventListener('status', (event) => {
+  source = JSON.parse((event as MessageEvent<string>).data) as SourceStatus;
+  showConnection();
+});
+
+showConnection();
+setInterval(showUpdated, 1000);

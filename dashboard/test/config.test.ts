@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, parseConfig, usage } from '../src/config';
+
+describe('parseConfig', () => {
+  it('has local defaults: jdbc, loopback, the read-only role', () => {
+    const config = parseConfig([], {})!;
+    expect(config).toMatchObject({ source: 'jdbc', host: '127.0.0.1', port: 8080, holdBackMs: 2000, logLevel: 'info' });
+    expect(config.postgres.connection).toEqual({ host: '127.0.0.1', port: 5432, database: 'leaderboard', user: 'leaderboard_dashboard' });
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+  });
+
+  it('takes the environment, and flags over it', () => {
+    const env = { DASHBOARD_SOURCE: 'kafka', DASHBOARD_HOST: '0.0.0.0', DASHBOARD_PORT: '9000', DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: 'k1:9092, k2:9093' };
+    expect(parseConfig([], env)).toMatchObject({ source: 'kafka', host: '0.0.0.0', port: 9000, kafka: { brokers: ['k1:9092', 'k2:9093'] } });
+    expect(parseConfig(['--port=9100', '--source', 'jdbc'], env)).toMatchObject({ source: 'jdbc', port: 9100 });
+  });
+
+  it('reads the password from PGPASSWORD or a file, and refuses one in the --pg-url flag', () => {
+    expect(parseConfig([], { PGPASSWORD: 'pw', PGHOST: 'db' })!.postgres).toMatchObject({ connection: { host: 'db', password: 'pw' }, target: 'db:5432/leaderboard' });
+    const file = join(mkdtempSync(join(tmpdir(), 'dash-')), 'pw');
+    writeFileSync(file, 'from-file\n');
+    expect(parseConfig(['--pg-password-file', file], { PGPASSWORD: 'pw' })!.postgres.connection.password).toBe('from-file');
+    expect(() => parseConfig(['--pg-url', 'postgresql://u:secret@h/db'], {})).toThrow(/must not contain a password/);
+    expect(parseConfig([], { DASHBOARD_PG_URL: 'postgresql://u:secret@h:6000/db' })!.postgres.target).toBe('h:6000/db');
+  });
+
+  it.each([
+    [['--source', 'mysql'], /--source: 'mysql' is not a source; allowed: jdbc, kafka/],
+    [['--port', '70000'], /--port: '70000' must be an integer in 0..65535/],
+    [['--log-level', 'loud'], /allowed: error, warn, info, debug/],
+    [['--kafka-bootstrap-servers', 'nohost'], /'nohost' is not host:port/],
+    [['--pg-url', 'mysql://h/db'], /scheme 'mysql:' not allowed/],
+    [['--bogus'], /unknown argument '--bogus'/],
+    [['--port'], /flag --port needs a value/],
+  ])('rejects %j with a message naming the flag', (argv, message) => {
+    expect(() => parseConfig(argv, {})).toThrow(ConfigError);
+    expect(() => parseConfig(argv, {})).toThrow(message);
+  });
+
+  it('names the environment variable when the bad value came from there', () => {
+    expect(() => parseConfig([], { DASHBOARD_SOURCE: 'x' })).toThrow(/^DASHBOARD_SOURCE: 'x'/);
+  });
+
+  it('returns undefined for --help and documents every flag', () => {
+    expect(parseConfig(['--help'], {})).toBeUndefined();
+    expect(usage()).toContain('--kafka-bootstrap-servers [DASHBOARD_KAFKA_BOOTSTRAP_SERVERS]');
+  });
+});

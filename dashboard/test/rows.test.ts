@@ -1,0 +1,39 @@
+import { METRICS } from '../../flink-sql/src/metrics';
+import { parseRankKey, parseRow } from '../src/rows';
+
+const hot = METRICS.find((m) => m.id === 'hot_streaks')!;
+
+describe('parseRow', () => {
+  const good = { rnk: 1, user_id: 'USR-1', short_term_avg: 12.5, long_term_avg: 5, peak_hotness: 2.5, extra: 'ignored' };
+
+  it('keeps exactly the contract columns', () => {
+    expect(parseRow(hot, good)).toEqual({ ok: true, row: { rnk: 1, user_id: 'USR-1', short_term_avg: 12.5, long_term_avg: 5, peak_hotness: 2.5 } });
+  });
+
+  it.each([
+    [null, 'row is not an object'],
+    [[1], 'row is not an object'],
+    [{ ...good, user_id: undefined }, "column 'user_id' is missing"],
+    [{ ...good, user_id: 7 }, "column 'user_id' must be a string"],
+    [{ ...good, rnk: 1.5 }, "column 'rnk' must be an integer"],
+    [{ ...good, peak_hotness: Number.POSITIVE_INFINITY }, "column 'peak_hotness' must be a finite number"],
+    [{ ...good, peak_hotness: 'NaN' }, "column 'peak_hotness' must be a finite number"],
+    [{ ...good, rnk: 11 }, 'rnk 11 is outside 1..10'],
+    [{ ...good, rnk: 0 }, 'rnk 0 is outside 1..10'],
+  ])('rejects %j', (raw, reason) => {
+    const result = parseRow(hot, raw);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain(reason);
+  });
+});
+
+describe('parseRankKey', () => {
+  it('reads {"rnk":N} keys and refuses anything else', () => {
+    expect(parseRankKey(Buffer.from('{"rnk":3}'))).toBe(3);
+    expect(parseRankKey('{"rnk":"4"}')).toBe(4);
+    expect(parseRankKey(null)).toBeUndefined();
+    expect(parseRankKey('3')).toBeUndefined();
+    expect(parseRankKey('{"rnk":12}')).toBeUndefined();
+    expect(parseRankKey('not json')).toBeUndefined();
+  });
+});
