@@ -3,7 +3,7 @@
  * file for Node 18 (the oldest Node a container base may carry). Used by build-context.sh and, when the
  * service runs from source, to build the page in memory at start.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 
@@ -56,4 +56,12 @@ export async function buildServer(outfile: string): Promise<void> {
     external: ['pg-native', 'esbuild'],
     logLevel: 'warning',
   });
+}
+
+/** The files of the image's build context besides the Dockerfile: server.js and public/. */
+export async function writeBuildContext(dir: string): Promise<void> {
+  await buildServer(join(dir, 'server.js'));
+  const page = await buildPage();
+  mkdirSync(join(dir, 'public'), { recursive: true });
+  for (const file of PAGE_FILES) writeFileSync(join(dir, 'public', file), page[file]);
 }
