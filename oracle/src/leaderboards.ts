@@ -1,0 +1,31 @@
+/** The oracle: the four leaderboards of ARCHITECTURE.md section 4 over a list of valid events. */
+import { LEADERBOARD_SIZE, Leaderboards } from '../../flink-sql/src/metrics';
+import type { GameEvent } from './game-event';
+import { hotStreaks } from './hot-streaks';
+import { teamMvps, topPlayers, topTeams, totalsOf } from './totals';
+
+export interface LeaderboardOptions {
+  /**
+   * Rows per board.
+   * @default LEADERBOARD_SIZE (10)
+   */
+  readonly size?: number;
+  /**
+   * The events Hot Streaks is computed over, when they differ from those of the other boards (Hot
+   * Streaks is compared on in-order events only; see test-support/event-set.ts).
+   * @default - the same events as the other boards
+   */
+  readonly hotStreakEvents?: readonly GameEvent[];
+}
+
+export function computeLeaderboards(events: readonly GameEvent[], options: LeaderboardOptions = {}): Leaderboards {
+  const size = options.size ?? LEADERBOARD_SIZE;
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`size must be a positive integer, got ${size}`);
+  const totals = totalsOf(events);
+  return {
+    top_teams: topTeams(totals, size),
+    top_players: topPlayers(totals, size),
+    hot_streaks: hotStreaks(options.hotStreakEvents ?? events, size),
+    team_mvps: teamMvps(totals, size),
+  };
+}
