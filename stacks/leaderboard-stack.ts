@@ -1,5 +1,6 @@
 /** One deployable stack: a target and a sink variant, composed from the pipeline construct. */
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { LeaderboardPipeline } from '../constructs/pipeline';
 import { SinkVariant } from '../constructs/sinks';
@@ -17,6 +18,9 @@ export class LeaderboardStack extends TerraformStack {
 
   constructor(scope: Construct, name: string, props: LeaderboardStackProps) {
     super(scope, name);
+    // Tests and parallel checkouts keep their state apart from a user's deployment.
+    const stateDir = process.env.LEADERBOARD_STATE_DIR;
+    if (stateDir) new LocalBackend(this, { path: join(stateDir, `terraform.${name}.tfstate`) });
     this.pipeline = new LeaderboardPipeline(this, 'pipeline', {
       target: props.createTarget(this),
       sink: props.sink,

@@ -1,0 +1,223 @@
+/**
+ * The proof that the package works: `cdktf deploy` of the Docker stacks for real (OpenTofu, the real
+ * docker provider, a real engine), a finite deterministic injector run, and the leaderboards checked
+ * against the oracle on the events actually in `user-score`.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Leaderboards } from '../../flink-sql/src/metrics';
+import { compareLeaderboards } from '../../oracle/src/compare';
+import { GameEvent, isInvalid } from '../../oracle/src/game-event';
+import { computeLeaderboards } from '../../oracle/src/leaderboards';
+import { parseEvent } from '../../oracle/src/parse-event';
+import { cdktf } from '../../test-support/cdktf-cli';
+import { readKafkaBoards, readPostgresBoards, readTopic } from '../../test-support/leaderboard-readers';
+import { Check, commandExists, describeWith } from '../../test-support/prerequisites';
+import { screenshot } from '../../test-support/browser';
+import { tofuCheck } from '../../test-support/tofu';
+
+const root = resolve(__dirname, '..', '..');
+const outputDir = join(root, 'test-output');
+const cache = process.env.LEADERBOARD_CACHE ?? join(homedir(), '.cache', 'leaderboard-stack');
+const EVENTS = 20_000;
+const ports = { dashboard: 18080, flinkUi: 18081, kafka: 19092, postgres: 15432 };
+
+const dockerEngine: Check = () => {
+  const missing = commandExists('docker')();
+  if (missing) return missing;
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
+    return undefined;
+  } catch {
+    return 'no Docker engine answers (start dockerd, e.g. scripts/offline/docker-engine.sh)';
+  }
+};
+
+const imageContexts: Check = () =>
+  ['flink', 'injector', 'dashboard'].every((n) => existsSync(join(root, 'build', 'images', n, 'Dockerfile')))
+    ? undefined
+    : 'project image contexts missing (run npm run build:images)';
+
+/** Stand-in images when CI built them (scripts/offline/standin-images.sh), else the official ones. */
+function imagesConfig(): Record<string, string> {
+  const file = join(cache, 'standin-images.txt');
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => /^images\.(\w+)=(\S+)$/.exec(l.trim()))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1], m[2]]),
+  );
+}
+
+const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000 }).trim();
+const labelled = (kind: 'ps' | 'network' | 'volume', stack: string): string[] => {
+  const args = kind === 'ps' ? ['ps', '-a'] : [kind, 'ls'];
+  return docker(...args, '-q', '--filter', `label=leaderboard.stack=${stack}`).split('\n').filter(Boolean);
+};
+
+/** Logs of the stack's containers that failed, so a red run says why. */
+function failedContainerLogs(stack: string): string {
+  return labelled('ps', stack)
+    .map((id) => {
+      const state = docker('inspect', '--format', '{{.Name}} {{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', id);
+      const [, status, exitCode, health] = state.split(' ');
+      const failed = (status === 'exited' && exitCode !== '0') || health === 'unhealthy' || status === 'restarting';
+      return failed ? `--- ${state}\n${execFileSync('docker', ['logs', '--tail', '80', id], { encoding: 'utf8' })}` : '';
+    })
+    .filter(Boolean)
+    .join('\n');
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  let lastError = '';
+  let lastReport = 0;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? `: ${lastError}` : ''}`);
+    if (Date.now() - lastReport > 15_000) {
+      process.stderr.write(`  [smoke] waiting for ${what} (${Math.round((Date.now() - started) / 1000)}s)\n`);
+      lastReport = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+interface JobOverview { jobs: { jid: string; name: string; state: string }[] }
+
+const nonEmpty = (b: Leaderboards): boolean => Object.values(b).every((rows: unknown[]) => rows.length > 0);
+
+describeWith([dockerEngine, tofuCheck, imageContexts])('cdktf deploy to the local Docker engine', () => {
+  const work = mkdtempSync(join(tmpdir(), 'leaderboard-deploy-'));
+  mkdirSync(outputDir, { recursive: true });
+  const timings: Record<string, number> = {};
+
+  afterAll(() => process.stderr.write(`  [smoke] timings (s): ${JSON.stringify(timings)}\n`));
+
+  describe.each(['docker-jdbc', 'docker-kafka'] as const)('%s', (stack) => {
+    const sink = stack === 'docker-jdbc' ? 'jdbc' : 'kafka';
+    const configFile = join(work, `${stack}.json`);
+    const env = {
+      LEADERBOARD_CONFIG: configFile,
+      LEADERBOARD_STATE_DIR: work,
+    };
+    const cli = (...args: string[]) => cdktf([...args, stack, '--output', join(work, `${stack}.out`)], env);
+    let deployed = false;
+    let expected: Leaderboards;
+
+    beforeAll(() => {
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          injector: { enabled: true, maxEvents: EVENTS, seed: 20261126, eventsPerSecond: 2000 },
+          dashboard: { port: ports.dashboard },
+          flink: { uiPort: ports.flinkUi },
+          expose: { kafkaPort: ports.kafka, postgresPort: sink === 'jdbc' ? ports.postgres : null },
+          images: imagesConfig(),
+        }),
+      );
+    });
+
+    afterAll(async () => {
+      if (!deployed) return;
+      const leftovers = labelled('ps', stack);
+      if (leftovers.length > 0) {
+        process.stderr.write(failedContainerLogs(stack));
+        await cli('destroy', '--auto-approve').catch((err) => process.stderr.write(`destroy after failure: ${err}\n`));
+      }
+    });
+
+    it('deploys', async () => {
+      deployed = true;
+      try {
+        timings[`${stack} deploy`] = (await cli('deploy', '--auto-approve')).seconds;
+      } catch (err) {
+        throw new Error(`${(err as Error).message}\n${failedContainerLogs(stack)}`);
+      }
+    }, 20 * 60_000);
+
+    it('computes the four boards equal to the oracle on the events in user-score', async () => {
+      const started = Date.now();
+      const records = await waitFor(`${EVENTS} events in user-score`, 5 * 60_000, async () => {
+        const all = await readTopic(`127.0.0.1:${ports.kafka}`, 'user-score');
+        return all.length >= EVENTS ? all : undefined;
+      });
+      expect(records).toHaveLength(EVENTS);
+      const valid = records.map((r) => parseEvent(r.value ?? Buffer.alloc(0))).filter((p): p is GameEvent => !isInvalid(p));
+      expect(valid).toHaveLength(EVENTS);
+      expected = computeLeaderboards(valid);
+      const read = sink === 'jdbc'
+        ? () => readPostgresBoards(`postgres://leaderboard_admin:${adminPassword(stack)}@127.0.0.1:${ports.postgres}/leaderboard`)
+        : () => readKafkaBoards(`127.0.0.1:${ports.kafka}`);
+      let lastDiff = '';
+      try {
+        await waitFor('the sinks to equal the oracle', 6 * 60_000, async () => {
+          const actual = await read();
+          if (nonEmpty(actual) && timings[`${stack} boards non-empty`] === undefined) {
+            timings[`${stack} boards non-empty`] = (Date.now() - started) / 1000;
+          }
+          lastDiff = compareLeaderboards(expected, actual) ?? '';
+          return lastDiff === '' ? true : undefined;
+        });
+      } catch (err) {
+        throw new Error(`${(err as Error).message}\nfirst difference: ${lastDiff}\n${failedContainerLogs(stack)}`);
+      }
+      timings[`${stack} oracle match`] = (Date.now() - started) / 1000;
+    }, 15 * 60_000);
+
+    it('serves the same boards on the dashboard API and renders them in a browser', async () => {
+      const base = `http://127.0.0.1:${ports.dashboard}`;
+      await waitFor('the dashboard to publish the oracle boards', 120_000, async () => {
+        const api = await getJson<{ boards: Leaderboards }>(`${base}/api/leaderboards`);
+        return compareLeaderboards(expected, api.boards) === undefined ? true : undefined;
+      });
+      const file = join(outputDir, `${stack}-dashboard.png`);
+      const tableRows = await screenshot(base, file);
+      expect(tableRows).toBeGreaterThanOrEqual(4);
+      expect(existsSync(file)).toBe(true);
+    }, 5 * 60_000);
+
+    it('runs every Flink job once, RUNNING', async () => {
+      const overview = await getJson<JobOverview>(`http://127.0.0.1:${ports.flinkUi}/jobs/overview`);
+      const names = overview.jobs.map((j) => j.name);
+      expect(new Set(names).size).toBe(names.length);
+      expect(overview.jobs.filter((j) => j.state === 'RUNNING')).toHaveLength(4);
+    });
+
+    it('changes nothing on a second deploy', async () => {
+      const diff = await cli('diff');
+      expect(diff.output).toMatch(/No changes/);
+    }, 10 * 60_000);
+
+    it('destroys every container, network and volume of the stack', async () => {
+      timings[`${stack} destroy`] = (await cli('destroy', '--auto-approve')).seconds;
+      expect(labelled('ps', stack)).toEqual([]);
+      expect(labelled('network', stack)).toEqual([]);
+      expect(labelled('volume', stack)).toEqual([]);
+    }, 10 * 60_000);
+  });
+});
+
+/** The generated admin password, read from the deployment's own container (it is never in the code). */
+function adminPassword(stack: string): string {
+  const env = docker('inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', `${stack}-postgres`);
+  const line = env.split('\n').find((l) => l.startsWith('POSTGRES_PASSWORD='));
+  if (!line) throw new Error(`${stack}-postgres has no POSTGRES_PASSWORD`);
+  return encodeURIComponent(line.slice('POSTGRES_PASSWORD='.length));
+}

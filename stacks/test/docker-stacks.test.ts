@@ -1,0 +1,168 @@
+import { TerraformStack, Testing } from 'cdktf';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../app';
+import { DEFAULT_CONFIG, LeaderboardConfig, parseConfig } from '../config';
+
+interface Container {
+  name: string;
+  env?: string[];
+  labels: { label: string; value: string }[];
+  ports?: { internal: number; external: number; ip: string }[];
+  upload?: { file: string; content: string }[];
+  healthcheck?: { test: string[] };
+  restart: string;
+  depends_on?: string[];
+  user?: string;
+  volumes?: { volume_name: string; container_path: string }[];
+  command?: string[];
+  entrypoint?: string[];
+}
+
+interface Synthesized {
+  resource: {
+    docker_container: Record<string, Container>;
+    docker_network: Record<string, { name: string }>;
+    docker_volume: Record<string, { name: string; labels: { label: string; value: string }[] }>;
+    random_password: Record<string, { length: number }>;
+  };
+  output: Record<string, { value: string }>;
+}
+
+function synth(stackName: string, config: LeaderboardConfig = DEFAULT_CONFIG): Synthesized {
+  const app = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'leaderboard-synth-')), config });
+  return JSON.parse(Testing.synth(app.node.findChild(stackName) as TerraformStack)) as Synthesized;
+}
+
+const containers = (s: Synthesized): Container[] => Object.values(s.resource.docker_container);
+const component = (s: Synthesized, name: string): Container[] =>
+  containers(s).filter((c) => c.labels.some((l) => l.label === 'leaderboard.component' && l.value === name));
+const only = (s: Synthesized, name: string): Container => {
+  const found = component(s, name);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+const envOf = (c: Container): Record<string, string> =>
+  Object.fromEntries((c.env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+const jobScripts = (s: Synthesized): string => (only(s, 'jobmanager').upload ?? []).map((u) => u.content).join('\n');
+
+describe.each(['docker-jdbc', 'docker-kafka'])('%s', (stackName) => {
+  const s = synth(stackName);
+  const sink = stackName.endsWith('jdbc') ? 'jdbc' : 'kafka';
+
+  it('has every component, labelled with the stack', () => {
+    const expected = ['kafka', 'jobmanager', 'taskmanager', 'submitter', 'injector', 'dashboard', ...(sink === 'jdbc' ? ['postgres'] : [])];
+    for (const name of expected) expect(component(s, name).length).toBeGreaterThan(0);
+    if (sink === 'kafka') expect(component(s, 'postgres')).toHaveLength(0);
+    for (const c of containers(s)) {
+      expect(c.labels).toContainEqual({ label: 'leaderboard.stack', value: stackName });
+      expect(c.name.startsWith(`${stackName}-`)).toBe(true);
+    }
+  });
+
+  it('puts every container on the stack network, with named labelled volumes', () => {
+    const network = Object.values(s.resource.docker_network);
+    expect(network).toHaveLength(1);
+    const volumes = Object.values(s.resource.docker_volume);
+    expect(volumes.map((v) => v.name).sort()).toEqual(
+      [`${stackName}-flink-checkpoints`, `${stackName}-kafka-data`, ...(sink === 'jdbc' ? [`${stackName}-postgres-data`] : [])].sort(),
+    );
+    for (const v of volumes) expect(v.labels).toContainEqual({ label: 'leaderboard.stack', value: stackName });
+  });
+
+  it('publishes only the dashboard and the Flink UI, on 127.0.0.1', () => {
+    const published = containers(s).filter((c) => (c.ports ?? []).length > 0);
+    expect(published.map((c) => c.name).sort()).toEqual([`${stackName}-dashboard`, `${stackName}-jobmanager`]);
+    expect(only(s, 'dashboard').ports).toEqual([{ internal: 8080, external: 8080, ip: '127.0.0.1' }]);
+    expect(only(s, 'jobmanager').ports).toEqual([{ internal: 8081, external: 8081, ip: '127.0.0.1' }]);
+    expect(s.output.dashboard_url.value).toBe('http://127.0.0.1:8080/');
+  });
+
+  it('runs no container as root, and health-checks every long-running server', () => {
+    for (const c of containers(s)) expect(c.user).toMatch(/^[1-9][0-9]*(:[0-9]+)?$/);
+    for (const name of ['kafka', 'jobmanager', 'dashboard', ...(sink === 'jdbc' ? ['postgres'] : [])]) {
+      const server = component(s, name).find((c) => c.restart === 'unless-stopped')!;
+      expect(server.healthcheck?.test[0]).toBe('CMD');
+    }
+  });
+
+  it('starts services in dependency order', () => {
+    const ref = (c: Container): string => Object.entries(s.resource.docker_container).find(([, v]) => v === c)![0];
+    const submitter = only(s, 'submitter');
+    const deps = submitter.depends_on!.join(' ');
+    expect(deps).toContain(ref(only(s, 'jobmanager')));
+    expect(deps).toContain(ref(only(s, 'taskmanager')));
+    expect(deps).toContain('kafka-topics');
+    if (sink === 'jdbc') expect(deps).toContain(ref(only(s, 'postgres')));
+    expect(only(s, 'injector').depends_on!.join(' ')).toContain('kafka-topics');
+  });
+
+  it('points the Flink jobs at the Kafka and sink services by name', () => {
+    const sql = jobScripts(s);
+    expect(sql).toContain("'properties.bootstrap.servers' = 'kafka:9092'");
+    expect(sql).toContain("'topic' = 'user-score'");
+    if (sink === 'jdbc') {
+      expect(sql).toContain("'url' = 'jdbc:postgresql://postgres:5432/leaderboard'");
+      expect(sql).toContain("'username' = 'leaderboard_writer'");
+      expect(sql).toContain("'password' = '${LEADERBOARD_JDBC_PASSWORD}'");
+    } else {
+      for (const topic of ['top-teams', 'top-players', 'hot-streaks', 'team-mvps']) expect(sql).toContain(`'topic' = '${topic}'`);
+    }
+    const submitter = only(s, 'submitter');
+    const jobs = submitter.command!.filter((_, i, all) => all[i - 1] === '--job');
+    expect(jobs.length).toBe(4);
+    for (const job of jobs) expect(only(s, 'jobmanager').upload!.map((u) => u.file)).toContain(job.split('=')[1]);
+  });
+
+  it('gives the dashboard the sink variant settings', () => {
+    const env = envOf(only(s, 'dashboard'));
+    expect(env.DASHBOARD_SOURCE).toBe(sink);
+    if (sink === 'jdbc') {
+      expect(env).toMatchObject({ PGHOST: 'postgres', PGPORT: '5432', PGDATABASE: 'leaderboard', PGUSER: 'leaderboard_reader' });
+    } else {
+      expect(env.DASHBOARD_KAFKA_BOOTSTRAP_SERVERS).toBe('kafka:9092');
+      expect(env.PGPASSWORD).toBeUndefined();
+    }
+  });
+
+  it('contains no literal password: every password is a generated value', () => {
+    for (const c of containers(s)) {
+      for (const [key, value] of Object.entries(envOf(c))) {
+        if (/PASSWORD/.test(key)) expect(value).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
+      }
+    }
+    if (sink === 'jdbc') {
+      expect(Object.keys(s.resource.random_password)).toHaveLength(3);
+      expect(envOf(only(s, 'jobmanager')).LEADERBOARD_JDBC_PASSWORD).toMatch(/random_password/);
+      expect(envOf(only(s, 'dashboard')).PGPASSWORD).toMatch(/random_password/);
+      expect(envOf(only(s, 'jobmanager')).LEADERBOARD_JDBC_PASSWORD).not.toBe(envOf(only(s, 'dashboard')).PGPASSWORD);
+    }
+  });
+});
+
+describe('configuration reaches the Docker stack', () => {
+  it('publishes Kafka and PostgreSQL only when asked, on the configured address', () => {
+    const config = parseConfig({ expose: { kafkaPort: 19092, postgresPort: 15432, bindAddress: '127.0.0.2' }, dashboard: { port: 9090 } });
+    const s = synth('docker-jdbc', config);
+    expect(only(s, 'postgres').ports).toEqual([{ internal: 5432, external: 15432, ip: '127.0.0.2' }]);
+    expect(component(s, 'kafka').find((c) => c.ports?.length)!.ports).toEqual([{ internal: 9094, external: 19092, ip: '127.0.0.2' }]);
+    expect(envOf(component(s, 'kafka').find((c) => c.ports?.length)!).KAFKA_ADVERTISED_LISTENERS).toContain('HOST://localhost:19092');
+    expect(only(s, 'dashboard').ports).toEqual([{ internal: 8080, external: 9090, ip: '127.0.0.2' }]);
+  });
+
+  it('drops the injector when disabled and passes a finite deterministic run through', () => {
+    expect(component(synth('docker-kafka', parseConfig({ injector: { enabled: false } })), 'injector')).toHaveLength(0);
+    const s = synth('docker-kafka', parseConfig({ injector: { maxEvents: 500, seed: 42, eventsPerSecond: 1000 } }));
+    const injector = only(s, 'injector');
+    expect(envOf(injector)).toMatchObject({ INJECTOR_MAX_EVENTS: '500', INJECTOR_SEED: '42', INJECTOR_AVG_QPS: '1000' });
+    expect(injector.restart).toBe('no');
+  });
+
+  it('runs the four metrics as one statement set when configured', () => {
+    const s = synth('docker-jdbc', parseConfig({ flink: { jobLayout: 'statement-set' } }));
+    const jobs = only(s, 'submitter').command!.filter((_, i, all) => all[i - 1] === '--job');
+    expect(jobs).toHaveLength(1);
+    expect(jobScripts(s).match(/INSERT INTO/g)).toHaveLength(4);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Reads what the pipeline produced, for comparison with the oracle: the four PostgreSQL tables, the
+ * four sink topics (latest value per key, tombstones applied) and every record of the input topic.
+ */
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { Leaderboards, METRICS, POSTGRES_SCHEMA } from '../flink-sql/src/metrics';
+
+type Row = Record<string, string | number>;
+
+const boardsFrom = (rowsByMetric: Map<string, Row[]>): Leaderboards => {
+  const boards: Record<string, Row[]> = {};
+  for (const m of METRICS) boards[m.id] = (rowsByMetric.get(m.id) ?? []).sort((a, b) => Number(a.rnk) - Number(b.rnk));
+  return boards as unknown as Leaderboards;
+};
+
+/** Coerces PostgreSQL's BIGINT (returned as text by pg) and DOUBLE to numbers, per the contract. */
+const typed = (metricId: string, row: Row): Row => {
+  const metric = METRICS.find((m) => m.id === metricId)!;
+  return Object.fromEntries(metric.columns.map((c) => [c.name, c.type === 'STRING' ? String(row[c.name]) : Number(row[c.name])]));
+};
+
+export async function readPostgresBoards(connectionString: string): Promise<Leaderboards> {
+  const client = new Client({ connectionString });
+  await client.connect();
+  try {
+    const rows = new Map<string, Row[]>();
+    for (const m of METRICS) {
+      const result = await client.query(`SELECT * FROM ${POSTGRES_SCHEMA}.${m.table} ORDER BY rnk`);
+      rows.set(m.id, result.rows.map((r: Row) => typed(m.id, r)));
+    }
+    return boardsFrom(rows);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TopicRecord {
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+}
+
+/** Every record of a topic from the beginning up to its end offsets at call time (bounded wait). */
+export async function readTopic(bootstrapServers: string, topic: string, timeoutMs = 120_000): Promise<TopicRecord[]> {
+  const kafka = new Kafka({ brokers: [bootstrapServers], clientId: 'leaderboard-test-reader', logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const remaining = new Map(ends.filter((e) => Number(e.high) > Number(e.low)).map((e) => [e.partition, Number(e.high)]));
+  const records: TopicRecord[] = [];
+  if (remaining.size === 0) return records;
+  const consumer = kafka.consumer({ groupId: `leaderboard-test-${process.pid}-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`reading ${topic}: ${records.length} records after ${timeoutMs} ms, partitions left: ${[...remaining.keys()]}`)), timeoutMs);
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const end = remaining.get(partition);
+          if (end === undefined) return;
+          records.push({ partition, offset: message.offset, key: message.key, value: message.value });
+          if (Number(message.offset) + 1 >= end) remaining.delete(partition);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+/** The four upsert-Kafka sink topics as boards: latest value per `{"rnk":N}` key, tombstones delete. */
+export async function readKafkaBoards(bootstrapServers: string): Promise<Leaderboards> {
+  const rows = new Map<string, Row[]>();
+  for (const m of METRICS) {
+    const latest = new Map<number, Row>();
+    for (const record of await readTopic(bootstrapServers, m.topic)) {
+      const rnk = Number((JSON.parse(String(record.key)) as { rnk: number }).rnk);
+      if (record.value === null) latest.delete(rnk);
+      else latest.set(rnk, typed(m.id, JSON.parse(String(record.value)) as Row));
+    }
+    rows.set(m.id, [...latest.values()]);
+  }
+  return boardsFrom(rows);
+}
