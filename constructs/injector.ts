@@ -44,8 +44,8 @@ export class Injector extends Construct {
         INJECTOR_MAX_EVENTS: String(maxEvents),
         ...(props.seed === undefined ? {} : { INJECTOR_SEED: String(props.seed) }),
       },
-      // A finite run is a task: it finishes once, and a redeploy does not replay it.
-      lifecycle: maxEvents > 0 ? 'task' : 'service',
+      // A finite run finishes once in the background, and a redeploy does not replay it.
+      lifecycle: maxEvents > 0 ? 'batch' : 'service',
       resources: { cpuMillis: 250, memoryMiB: 256 },
       dependsOn: [props.kafka.ready],
     });

@@ -1,5 +1,6 @@
 /** The whole leaderboard pipeline on one target: Kafka, sinks, Flink jobs, injector, dashboard. */
 import { Construct } from 'constructs';
+import { dashboardChangeTriggersSql } from '../dashboard/src/postgres-setup';
 import { renderJobs } from '../flink-sql/src/render';
 import type { LeaderboardConfig } from '../stacks/config';
 import { Dashboard } from './dashboard';
@@ -13,11 +14,6 @@ export interface LeaderboardPipelineProps {
   readonly target: IDeploymentTarget;
   readonly sink: SinkVariant;
   readonly config: LeaderboardConfig;
-  /**
-   * SQL run when PostgreSQL initialises (JDBC variant), e.g. the dashboard's change notifications.
-   * @default - none
-   */
-  readonly postgresInitSql?: string;
 }
 
 /** Partitions of the input topic (ARCHITECTURE.md section 3). */
@@ -48,7 +44,7 @@ export class LeaderboardPipeline extends Construct {
       : new JdbcSinks(this, 'sinks', {
         platform,
         postgresImage: config.images.postgres,
-        extraInitSql: props.postgresInitSql,
+        extraInitSql: dashboardChangeTriggersSql(),
         hostPort: config.expose.postgresPort ?? undefined,
         bindAddress: config.expose.bindAddress,
       });

@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { METRICS, POSTGRES_DATABASE, POSTGRES_SCHEMA, postgresTablesDdl } from '../flink-sql/src/metrics';
+import { dashboardReaderRoleSql } from '../dashboard/src/postgres-setup';
 import { IPlatform, IService, SecretRef } from './platform/platform';
 
 export interface PostgresCredentials {
@@ -30,8 +31,8 @@ export interface PostgresProps {
   /** Image following the official `postgres` image contract. */
   readonly image: string;
   /**
-   * Extra SQL run once at initialisation, after the tables exist, as the admin role (e.g. the
-   * dashboard's change-notification triggers).
+   * Extra SQL run once at initialisation, after the tables and roles exist, as the admin role (e.g.
+   * the dashboard's change-notification triggers).
    * @default - none
    */
   readonly extraInitSql?: string;
@@ -117,14 +118,12 @@ export function initScript(extraSql?: string): string {
     postgresTablesDdl(),
     `ALTER SCHEMA ${POSTGRES_SCHEMA} OWNER TO ${ADMIN_USER};`,
     `CREATE ROLE ${WRITER_USER} LOGIN PASSWORD :'writer_password';`,
-    `CREATE ROLE ${READER_USER} LOGIN PASSWORD :'reader_password';`,
     `REVOKE ALL ON DATABASE ${POSTGRES_DATABASE} FROM PUBLIC;`,
     `REVOKE CREATE ON SCHEMA public FROM PUBLIC;`,
-    `GRANT CONNECT ON DATABASE ${POSTGRES_DATABASE} TO ${WRITER_USER}, ${READER_USER};`,
-    `GRANT USAGE ON SCHEMA ${POSTGRES_SCHEMA} TO ${WRITER_USER}, ${READER_USER};`,
+    `GRANT CONNECT ON DATABASE ${POSTGRES_DATABASE} TO ${WRITER_USER};`,
+    `GRANT USAGE ON SCHEMA ${POSTGRES_SCHEMA} TO ${WRITER_USER};`,
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ${tables} TO ${WRITER_USER};`,
-    `GRANT SELECT ON ${tables} TO ${READER_USER};`,
-    `ALTER ROLE ${READER_USER} SET default_transaction_read_only = on;`,
+    dashboardReaderRoleSql({ role: READER_USER, password: { psqlVariable: 'reader_password' } }),
     ...(extraSql ? [extraSql] : []),
   ].join('\n');
   return [

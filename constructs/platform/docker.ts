@@ -5,7 +5,7 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
-import { GeneratedSecret, IPlatform, IService, ServiceSpec } from './platform';
+import { GeneratedSecret, IPlatform, IService, Lifecycle, ServiceSpec } from './platform';
 
 export interface DockerPlatformProps {
   /** Stack name: prefix of every container, network and volume, and value of `leaderboard.stack`. */
@@ -21,6 +21,8 @@ const STACK_LABEL = 'leaderboard.stack';
 const COMPONENT_LABEL = 'leaderboard.component';
 
 const seconds = (s: number): string => `${s}s`;
+
+const RESTART_POLICY: Record<Lifecycle, string> = { service: 'unless-stopped', task: 'no', batch: 'on-failure' };
 
 export class DockerPlatform extends Construct implements IPlatform {
   readonly target = 'docker' as const;
@@ -86,7 +88,8 @@ export class DockerPlatform extends Construct implements IPlatform {
   }
 
   addService(scope: Construct, spec: ServiceSpec): IService {
-    const task = spec.lifecycle === 'task';
+    const lifecycle = spec.lifecycle ?? 'service';
+    const task = lifecycle === 'task';
     const env = [
       ...Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
       ...Object.entries(spec.secretEnv ?? {}).map(([k, ref]) => `${k}=${ref.valueToken}`),
@@ -117,14 +120,18 @@ export class DockerPlatform extends Construct implements IPlatform {
         retries: spec.health.retries ?? 30,
         startPeriod: seconds(spec.health.startPeriodSec ?? 5),
       },
-      restart: task ? 'no' : 'unless-stopped',
-      // A finished task stays as it is, so a second deploy sees no change and does not run it again.
-      mustRun: !task,
+      restart: RESTART_POLICY[lifecycle],
+      // A finished run stays as it is, so a second deploy sees no change and does not run it again.
+      mustRun: lifecycle === 'service',
       attach: task,
       logs: task,
-      wait: !task && spec.health !== undefined,
+      wait: lifecycle === 'service' && spec.health !== undefined,
       waitTimeout: this.waitTimeoutSec,
       dependsOn: (spec.dependsOn ?? []).map((s) => s.dependable),
+      // The provider waits for an attached container but not for its success; this makes a failed task fail the deploy.
+      lifecycle: task
+        ? { postcondition: [{ condition: '${self.exit_code == 0}', errorMessage: `${spec.name} failed: see docker logs ${this.stackName}-${spec.name}` }] }
+        : undefined,
     });
     return { name: spec.name, dependable: container };
   }

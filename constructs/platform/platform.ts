@@ -56,8 +56,10 @@ export interface ResourceSpec {
 export type Lifecycle =
   /** Runs for ever, restarted on failure. */
   | 'service'
-  /** Runs once to completion; the deployment waits for it. */
-  | 'task';
+  /** Runs once to completion; the deployment waits for it and fails if it fails. */
+  | 'task'
+  /** Runs to completion in the background (restarted on failure); the deployment does not wait. */
+  | 'batch';
 
 export interface ServiceSpec {
   /** Service name; also the host name other services use. */

@@ -156,7 +156,7 @@ describe('configuration reaches the Docker stack', () => {
     const s = synth('docker-kafka', parseConfig({ injector: { maxEvents: 500, seed: 42, eventsPerSecond: 1000 } }));
     const injector = only(s, 'injector');
     expect(envOf(injector)).toMatchObject({ INJECTOR_MAX_EVENTS: '500', INJECTOR_SEED: '42', INJECTOR_AVG_QPS: '1000' });
-    expect(injector.restart).toBe('no');
+    expect(injector.restart).toBe('on-failure');
   });
 
   it('runs the four metrics as one statement set when configured', () => {
