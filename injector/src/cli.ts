@@ -1,0 +1,62 @@
+/** Entry point: `npm run --silent injector -- [flags]`, and the container's command. */
+import { FlagError, helpText, parseFlags } from './flags';
+import { KafkaSink } from './kafka-sink';
+import { createLogger } from './log';
+import { PrintSink } from './print-sink';
+import { run } from './run';
+import { Sink } from './sink';
+import { StopSignal } from './stop';
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseFlags(process.argv.slice(2), process.env);
+  } catch (e) {
+    if (!(e instanceof FlagError)) throw e;
+    createLogger('error').error(`${e.message}; see --help`, { flag: e.flag });
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  const { config } = parsed;
+  const logger = createLogger(config.logLevel);
+  const stop = new StopSignal();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stop.requested) {
+        logger.warn('second signal: exiting without waiting for acknowledgements', { signal });
+        process.exit(130);
+      }
+      logger.info('signal received; flushing', { signal });
+      stop.request(signal);
+    });
+  }
+  const sink: Sink =
+    config.output === 'print'
+      ? new PrintSink()
+      : new KafkaSink(
+          {
+            brokers: config.bootstrapServers,
+            topic: config.topic,
+            partitions: config.partitions,
+            replicationFactor: config.replicationFactor,
+            bufferSize: config.bufferSize,
+            batchSize: config.batchSize,
+            maxBatchBytes: config.maxBatchBytes,
+          },
+          logger,
+        );
+  return run(config, sink, logger, stop);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    createLogger('error').error('unexpected failure', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    process.exitCode = 1;
+  },
+);

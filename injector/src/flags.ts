@@ -1,0 +1,271 @@
+/**
+ * Command-line flags, with an environment fallback for each (`--avg-qps` ← `INJECTOR_AVG_QPS`) so a
+ * container is configured without a shell. Precedence: flag, then environment, then default.
+ * Everything is validated here, before any connection is made.
+ */
+import { randomInt } from 'node:crypto';
+import { LOG_LEVELS, LogLevel } from './log';
+import { TEAM_NAME_COUNT } from './names';
+
+export class FlagError extends Error {
+  constructor(
+    readonly flag: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FlagError';
+  }
+}
+
+export const OUTPUTS = ['kafka', 'print'] as const;
+export const CLOCKS = ['real', 'synthetic'] as const;
+
+export interface Config {
+  readonly output: (typeof OUTPUTS)[number];
+  readonly bootstrapServers: readonly string[];
+  readonly topic: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly avgQps: number;
+  readonly numLiveTeams: number;
+  readonly minMembersPerTeam: number;
+  readonly maxMembersPerTeam: number;
+  readonly minTeamLifetimeMinutes: number;
+  readonly maxTeamLifetimeMinutes: number;
+  readonly minScore: number;
+  readonly maxScore: number;
+  readonly robotProbability: number;
+  readonly lateEventRate: number;
+  readonly seed: number;
+  readonly seedGiven: boolean;
+  /** 0 = unlimited. */
+  readonly maxEvents: number;
+  /** Seconds of clock time; 0 = unlimited. */
+  readonly durationSeconds: number;
+  readonly clock: (typeof CLOCKS)[number];
+  readonly startTimeMillis: number | undefined;
+  readonly bufferSize: number;
+  readonly batchSize: number;
+  readonly maxBatchBytes: number;
+  readonly progressIntervalSeconds: number;
+  readonly shutdownTimeoutSeconds: number;
+  readonly logLevel: LogLevel;
+}
+
+type Kind =
+  | { kind: 'string' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'int'; min: number; max: number }
+  | { kind: 'number'; min: number; exclusiveMin?: boolean; max: number }
+  | { kind: 'time' };
+
+interface FlagSpec {
+  readonly name: string;
+  readonly type: Kind;
+  readonly default: string | undefined;
+  readonly help: string;
+}
+
+const INT32_MAX = 2147483647;
+const INT32_MIN = -2147483648;
+const UINT32_MAX = 4294967295;
+
+/** The default start of the synthetic clock is fixed, so a seeded synthetic run is reproducible as is. */
+export const DEFAULT_SYNTHETIC_START = '2026-01-01T00:00:00Z';
+
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'output', type: { kind: 'enum', values: OUTPUTS }, default: 'kafka', help: 'where events go: the Kafka topic, or JSON lines on stdout' },
+  { name: 'bootstrap-servers', type: { kind: 'string' }, default: 'localhost:9092', help: 'comma-separated host:port list of Kafka brokers' },
+  { name: 'topic', type: { kind: 'string' }, default: 'user-score', help: 'topic to write to; created if missing' },
+  { name: 'partitions', type: { kind: 'int', min: 1, max: 10000 }, default: '3', help: 'partitions of the topic when the injector creates it' },
+  { name: 'replication-factor', type: { kind: 'int', min: 1, max: 100 }, default: '1', help: 'replication factor of the topic when the injector creates it' },
+  { name: 'avg-qps', type: { kind: 'number', min: 0, exclusiveMin: true, max: 1e7 }, default: '20', help: 'mean event rate (events per second) of the Poisson arrival process' },
+  { name: 'num-live-teams', type: { kind: 'int', min: 1, max: Math.floor(TEAM_NAME_COUNT / 4) }, default: '10', help: 'number of teams playing at any time' },
+  { name: 'min-members-per-team', type: { kind: 'int', min: 1, max: 99 }, default: '5', help: 'fewest members of a team' },
+  { name: 'max-members-per-team', type: { kind: 'int', min: 1, max: 99 }, default: '15', help: 'most members of a team' },
+  { name: 'min-team-lifetime-minutes', type: { kind: 'number', min: 0, exclusiveMin: true, max: 1e6 }, default: '20', help: 'shortest time a team plays before a new team replaces it' },
+  { name: 'max-team-lifetime-minutes', type: { kind: 'number', min: 0, exclusiveMin: true, max: 1e6 }, default: '40', help: 'longest time a team plays before a new team replaces it' },
+  { name: 'min-score', type: { kind: 'int', min: INT32_MIN, max: INT32_MAX }, default: '0', help: 'lowest score of an event' },
+  { name: 'max-score', type: { kind: 'int', min: INT32_MIN, max: INT32_MAX }, default: '20', help: 'highest score of an event' },
+  { name: 'robot-probability', type: { kind: 'int', min: 0, max: INT32_MAX }, default: '3', help: 'one team in N gets a robot player (RBT-...) that plays half of its team\'s events; 0 = no robots' },
+  { name: 'late-event-rate', type: { kind: 'int', min: 0, max: INT32_MAX }, default: '0', help: 'every Nth event is late: event time 5-10 minutes in the past, event_type "late"; 0 = none' },
+  { name: 'seed', type: { kind: 'int', min: 0, max: UINT32_MAX }, default: undefined, help: 'seed of the random generator; same seed and flags give the same events (byte for byte with --clock synthetic); default: random, logged at start' },
+  { name: 'max-events', type: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER }, default: '0', help: 'stop after N events, flush and exit 0; 0 = no limit' },
+  { name: 'duration', type: { kind: 'number', min: 0, max: 1e9 }, default: '0', help: 'stop after S seconds of clock time (simulated seconds with --clock synthetic), flush and exit 0; 0 = no limit' },
+  { name: 'clock', type: { kind: 'enum', values: CLOCKS }, default: 'real', help: 'real: events at wall-clock time, paced at --avg-qps; synthetic: event times advance by the simulated inter-arrival times from --start-time, without sleeping' },
+  { name: 'start-time', type: { kind: 'time' }, default: undefined, help: `start of the synthetic clock: ISO 8601 with a zone (2026-11-26T19:00:00Z) or epoch milliseconds; default ${DEFAULT_SYNTHETIC_START}; only with --clock synthetic` },
+  { name: 'buffer-size', type: { kind: 'int', min: 1, max: 10000000 }, default: '200000', help: 'events held in memory awaiting acknowledgement; when full, generation waits (back-pressure)' },
+  { name: 'batch-size', type: { kind: 'int', min: 1, max: 1000000 }, default: '20000', help: 'most events per partition in one produce request' },
+  { name: 'max-batch-bytes', type: { kind: 'int', min: 1024, max: 100000000 }, default: '900000', help: 'most bytes per partition in one produce request; keep under the broker\'s message.max.bytes' },
+  { name: 'progress-interval', type: { kind: 'number', min: 0, max: 86400 }, default: '10', help: 'seconds between progress lines on stderr; 0 = none' },
+  { name: 'shutdown-timeout', type: { kind: 'number', min: 0, max: 86400 }, default: '30', help: 'seconds to wait for Kafka to acknowledge buffered events when stopping' },
+  { name: 'log-level', type: { kind: 'enum', values: LOG_LEVELS }, default: 'info', help: 'least severe log level written to stderr' },
+];
+
+export function envNameOf(flag: string): string {
+  return `INJECTOR_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+export function helpText(): string {
+  const lines = [
+    'Usage: npm run --silent injector -- [flags]',
+    '',
+    'Simulates a mobile game and writes score events to Kafka (or stdout). Every flag can also be set',
+    'through the environment variable shown; a flag on the command line wins.',
+    '',
+  ];
+  for (const spec of FLAGS) {
+    const values = spec.type.kind === 'enum' ? ` (${spec.type.values.join('|')})` : '';
+    const dflt = spec.default === undefined ? '' : ` [default: ${spec.default}]`;
+    lines.push(`  --${spec.name}${values}  env ${envNameOf(spec.name)}${dflt}`);
+    lines.push(`      ${spec.help}`);
+  }
+  lines.push('  --help', '      print this help and exit');
+  return `${lines.join('\n')}\n`;
+}
+
+export type ParseResult = { help: true } | { help: false; config: Config };
+
+const INT_RE = /^[+-]?\d+$/;
+const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function convert(spec: FlagSpec, raw: string, source: string): string | number {
+  const bad = (expected: string): FlagError =>
+    new FlagError(`--${spec.name}`, `${source} must be ${expected}, got ${JSON.stringify(raw)}`);
+  const t = spec.type;
+  switch (t.kind) {
+    case 'string':
+      if (raw.trim() === '') throw bad('a non-empty string');
+      return raw;
+    case 'enum':
+      if (!t.values.includes(raw)) throw bad(`one of ${t.values.join(', ')}`);
+      return raw;
+    case 'int': {
+      const n = Number(raw);
+      if (!INT_RE.test(raw) || !Number.isSafeInteger(n) || n < t.min || n > t.max) {
+        throw bad(`an integer in [${t.min}, ${t.max}]`);
+      }
+      return n;
+    }
+    case 'number': {
+      const n = Number(raw);
+      const low = t.exclusiveMin === true ? n <= t.min : n < t.min;
+      if (!NUMBER_RE.test(raw) || !Number.isFinite(n) || low || n > t.max) {
+        throw bad(`a number ${t.exclusiveMin === true ? '>' : '>='} ${t.min} and <= ${t.max}`);
+      }
+      return n;
+    }
+    case 'time': {
+      const n = INT_RE.test(raw) && !raw.startsWith('-') ? Number(raw) : ISO_RE.test(raw) ? Date.parse(raw) : NaN;
+      if (!Number.isSafeInteger(n) || n < 0 || n > 8.64e15) {
+        throw bad('an ISO 8601 time with a zone (2026-11-26T19:00:00Z) or epoch milliseconds');
+      }
+      return n;
+    }
+  }
+}
+
+/** Parses argv (without node and script) and the environment into a validated Config. */
+export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv): ParseResult {
+  const byName = new Map(FLAGS.map((spec) => [spec.name, spec]));
+  const given = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return { help: true };
+    if (!arg.startsWith('--')) {
+      throw new FlagError(arg, `unexpected argument ${JSON.stringify(arg)}: flags look like --name value; see --help`);
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (!byName.has(name)) {
+      throw new FlagError(`--${name}`, `unknown flag --${name}; valid flags: ${FLAGS.map((f) => `--${f.name}`).join(', ')}`);
+    }
+    if (given.has(name)) throw new FlagError(`--${name}`, `--${name} is given more than once`);
+    let value: string;
+    if (eq >= 0) {
+      value = arg.slice(eq + 1);
+    } else {
+      if (i + 1 >= argv.length) throw new FlagError(`--${name}`, `--${name} needs a value`);
+      value = argv[++i];
+    }
+    given.set(name, value);
+  }
+
+  const values = new Map<string, string | number | undefined>();
+  for (const spec of FLAGS) {
+    const fromFlag = given.get(spec.name);
+    const envName = envNameOf(spec.name);
+    const fromEnv = env[envName];
+    if (fromFlag !== undefined) {
+      values.set(spec.name, convert(spec, fromFlag, `--${spec.name}`));
+    } else if (fromEnv !== undefined && fromEnv !== '') {
+      values.set(spec.name, convert(spec, fromEnv, `--${spec.name} (from ${envName})`));
+    } else {
+      values.set(spec.name, spec.default === undefined ? undefined : convert(spec, spec.default, `default of --${spec.name}`));
+    }
+  }
+  const str = (name: string): string => values.get(name) as string;
+  const num = (name: string): number => values.get(name) as number;
+  const set = (name: string): boolean => given.has(name) || (env[envNameOf(name)] ?? '') !== '';
+
+  const ordered = (low: string, high: string): void => {
+    if (num(low) > num(high)) {
+      throw new FlagError(`--${low}`, `--${low} (${num(low)}) must not exceed --${high} (${num(high)})`);
+    }
+  };
+  ordered('min-members-per-team', 'max-members-per-team');
+  ordered('min-team-lifetime-minutes', 'max-team-lifetime-minutes');
+  ordered('min-score', 'max-score');
+
+  const clock = str('clock') as Config['clock'];
+  if (set('start-time') && clock !== 'synthetic') {
+    throw new FlagError('--start-time', '--start-time needs --clock synthetic (the real clock starts now)');
+  }
+  const seedValue = values.get('seed') as number | undefined;
+  const bootstrapServers = str('bootstrap-servers')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const server of bootstrapServers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(server) || Number(server.split(':')[1]) > 65535) {
+      throw new FlagError('--bootstrap-servers', `--bootstrap-servers must be host:port[,host:port...], got ${JSON.stringify(str('bootstrap-servers'))}`);
+    }
+  }
+  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(str('topic'))) {
+    throw new FlagError('--topic', `--topic must be 1-249 characters of letters, digits, '.', '_' or '-', got ${JSON.stringify(str('topic'))}`);
+  }
+
+  return {
+    help: false,
+    config: {
+      output: str('output') as Config['output'],
+      bootstrapServers,
+      topic: str('topic'),
+      partitions: num('partitions'),
+      replicationFactor: num('replication-factor'),
+      avgQps: num('avg-qps'),
+      numLiveTeams: num('num-live-teams'),
+      minMembersPerTeam: num('min-members-per-team'),
+      maxMembersPerTeam: num('max-members-per-team'),
+      minTeamLifetimeMinutes: num('min-team-lifetime-minutes'),
+      maxTeamLifetimeMinutes: num('max-team-lifetime-minutes'),
+      minScore: num('min-score'),
+      maxScore: num('max-score'),
+      robotProbability: num('robot-probability'),
+      lateEventRate: num('late-event-rate'),
+      seed: seedValue ?? randomInt(0, UINT32_MAX + 1),
+      seedGiven: seedValue !== undefined,
+      maxEvents: num('max-events'),
+      durationSeconds: num('duration'),
+      clock,
+      startTimeMillis: clock === 'synthetic' ? ((values.get('start-time') as number | undefined) ?? Date.parse(DEFAULT_SYNTHETIC_START)) : undefined,
+      bufferSize: num('buffer-size'),
+      batchSize: num('batch-size'),
+      maxBatchBytes: num('max-batch-bytes'),
+      progressIntervalSeconds: num('progress-interval'),
+      shutdownTimeoutSeconds: num('shutdown-timeout'),
+      logLevel: str('log-level') as LogLevel,
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import net from 'node:net';
+import { DEFAULT_SYNTHETIC_START, envNameOf, FLAGS, FlagError, helpText, parseFlags } from '../src/flags';
+import { logLines, runCli, startCli } from './cli-harness';
+
+function config(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const parsed = parseFlags(argv, env);
+  if (parsed.help) throw new Error('unexpected --help');
+  return parsed.config;
+}
+
+function flagError(argv: string[], env: NodeJS.ProcessEnv = {}): FlagError {
+  try {
+    parseFlags(argv, env);
+  } catch (e) {
+    if (e instanceof FlagError) return e;
+    throw e;
+  }
+  throw new Error(`no error for ${argv.join(' ')}`);
+}
+
+describe('flags', () => {
+  it('has the documented defaults', () => {
+    const c = config([]);
+    expect(c).toMatchObject({
+      output: 'kafka',
+      bootstrapServers: ['localhost:9092'],
+      topic: 'user-score',
+      partitions: 3,
+      avgQps: 20,
+      numLiveTeams: 10,
+      minMembersPerTeam: 5,
+      maxMembersPerTeam: 15,
+      minScore: 0,
+      maxScore: 20,
+      clock: 'real',
+      maxEvents: 0,
+      durationSeconds: 0,
+      seedGiven: false,
+    });
+    expect(c.startTimeMillis).toBeUndefined();
+  });
+
+  it('takes --name value and --name=value, and each flag from its environment variable', () => {
+    expect(config(['--avg-qps', '5', '--topic=scores']).avgQps).toBe(5);
+    expect(config(['--topic=scores']).topic).toBe('scores');
+    const env = { INJECTOR_BOOTSTRAP_SERVERS: 'k1:9092,k2:9093', INJECTOR_AVG_QPS: '7.5', INJECTOR_MAX_EVENTS: '100', INJECTOR_SEED: '42' };
+    const c = config([], env);
+    expect(c.bootstrapServers).toEqual(['k1:9092', 'k2:9093']);
+    expect(c).toMatchObject({ avgQps: 7.5, maxEvents: 100, seed: 42, seedGiven: true });
+    expect(config(['--avg-qps', '3'], env).avgQps).toBe(3);
+    for (const spec of FLAGS) expect(helpText()).toContain(envNameOf(spec.name));
+  });
+
+  it('defaults the synthetic clock to a fixed start and parses ISO and epoch start times', () => {
+    expect(config(['--clock', 'synthetic']).startTimeMillis).toBe(Date.parse(DEFAULT_SYNTHETIC_START));
+    expect(config(['--clock', 'synthetic', '--start-time', '2026-11-26T19:00:00Z']).startTimeMillis).toBe(Date.UTC(2026, 10, 26, 19));
+    expect(config(['--clock', 'synthetic', '--start-time', '1764183600123']).startTimeMillis).toBe(1764183600123);
+  });
+
+  it.each([
+    [['--bogus', '1'], '--bogus', /unknown flag --bogus/],
+    [['--avg-qps', 'fast'], '--avg-qps', /--avg-qps must be a number > 0 and <= \d+, got "fast"/],
+    [['--avg-qps', '-5'], '--avg-qps', /> 0/],
+    [['--avg-qps', '0'], '--avg-qps', /> 0/],
+    [['--max-events', '1.5'], '--max-events', /integer/],
+    [['--max-events', '-1'], '--max-events', /integer in \[0/],
+    [['--min-members-per-team', '9', '--max-members-per-team', '3'], '--min-members-per-team', /must not exceed --max-members-per-team/],
+    [['--min-score', '30'], '--min-score', /must not exceed --max-score/],
+    [['--min-team-lifetime-minutes', '50'], '--min-team-lifetime-minutes', /must not exceed/],
+    [['--output', 'file'], '--output', /one of kafka, print/],
+    [['--clock', 'synthetic', '--start-time', '2026-11-26 19:00'], '--start-time', /ISO 8601/],
+    [['--clock', 'synthetic', '--start-time', '2026-11-26T19:00:00'], '--start-time', /with a zone/],
+    [['--start-time', '0'], '--start-time', /needs --clock synthetic/],
+    [['--bootstrap-servers', 'localhost'], '--bootstrap-servers', /host:port/],
+    [['--topic', 'a b'], '--topic', /letters, digits/],
+    [['--seed'], '--seed', /needs a value/],
+    [['--seed', '1', '--seed', '2'], '--seed', /more than once/],
+    [['stray'], 'stray', /unexpected argument/],
+  ])('rejects %j naming %s', (argv, flag, message) => {
+    const e = flagError(argv);
+    expect(e.flag).toBe(flag);
+    expect(e.message).toMatch(message);
+  });
+
+  it('names the environment variable when a bad value comes from it', () => {
+    const e = flagError([], { INJECTOR_AVG_QPS: 'x' });
+    expect(e.flag).toBe('--avg-qps');
+    expect(e.message).toContain('INJECTOR_AVG_QPS');
+  });
+
+  it('--help lists every flag', () => {
+    expect(parseFlags(['--avg-qps', 'bad', '--help'], {})).toEqual({ help: true });
+    for (const spec of FLAGS) expect(helpText()).toContain(`--${spec.name}`);
+  });
+});
+
+describe('the CLI with invalid flags', () => {
+  let server: net.Server;
+  let port: number;
+  let connections = 0;
+
+  beforeAll(async () => {
+    server = net.createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it.each([
+    [['--bogus'], '--bogus'],
+    [['--min-members-per-team', '10', '--max-members-per-team', '2'], '--min-members-per-team'],
+    [['--avg-qps', 'abc'], '--avg-qps'],
+    [['--avg-qps', '-1'], '--avg-qps'],
+  ])('%j exits non-zero naming %s, before connecting to Kafka', async (argv, flag) => {
+    const result = await runCli(['--bootstrap-servers', `127.0.0.1:${port}`, ...argv]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    const [line] = logLines(result.stderr);
+    expect(line).toMatchObject({ level: 'error', flag });
+    expect(String(line.msg)).toContain(flag);
+    expect(connections).toBe(0);
+  });
+
+  it('(control) with valid flags the same command does connect', async () => {
+    const before = connections;
+    const cli = startCli(['--bootstrap-servers', `127.0.0.1:${port}`, '--max-events', '1'], { timeoutMs: 30000 });
+    const deadline = Date.now() + 20000;
+    while (connections === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    cli.kill('SIGKILL');
+    await cli.done;
+    expect(connections).toBeGreaterThan(before);
+    connections = before;
+  });
+
+  it('a bad environment value also exits non-zero naming the flag and variable', async () => {
+    const result = await runCli(['--bootstrap-servers', `127.0.0.1:${port}`], { env: { INJECTOR_MAX_EVENTS: 'many' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('INJECTOR_MAX_EVENTS');
+    expect(connections).toBe(0);
+  });
+
+  it('--help prints the flags on stdout and exits 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--avg-qps');
+  });
+});
