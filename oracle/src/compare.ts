@@ -31,10 +31,15 @@ const show = (row: Row | undefined): string => (row === undefined ? '(no row)' :
 const byRank = (rows: readonly Row[]): Row[] => [...rows].sort((a, b) => Number(a.rnk) - Number(b.rnk));
 
 /** The first difference of one board (rows in rank order), or undefined when the boards match. */
-export function compareBoard(metric: MetricDefinition, expected: readonly Row[], actual: readonly Row[], options: CompareOptions = {}): string | undefined {
+export function compareBoard(
+  metric: MetricDefinition,
+  expectedRows: readonly object[],
+  actualRows: readonly object[],
+  options: CompareOptions = {},
+): string | undefined {
   const tolerance = options.relativeTolerance ?? 1e-9;
-  expected = byRank(expected);
-  actual = byRank(actual);
+  const expected = byRank(expectedRows as readonly Row[]);
+  const actual = byRank(actualRows as readonly Row[]);
   for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
     const want = expected[i];
     const got = actual[i];
@@ -60,12 +65,7 @@ export function compareBoard(metric: MetricDefinition, expected: readonly Row[],
 export function compareLeaderboards(expected: Leaderboards, actual: Leaderboards, options: CompareOptions = {}): string | undefined {
   for (const metric of METRICS) {
     if (options.metrics !== undefined && !options.metrics.includes(metric.id)) continue;
-    const difference = compareBoard(
-      metric,
-      expected[metric.id] as unknown as readonly Row[],
-      actual[metric.id] as unknown as readonly Row[],
-      options,
-    );
+    const difference = compareBoard(metric, expected[metric.id], actual[metric.id], options);
     if (difference !== undefined) return difference;
   }
   return undefined;
