@@ -18,6 +18,8 @@ export interface BoardView {
   readonly identityColumns: readonly string[];
   readonly chartLabel: string;
   readonly emptyText: string;
+  /** Columns a phone-sized screen leaves out, so the ranking value stays in view. */
+  readonly secondaryColumns: readonly string[];
 }
 
 export const BOARD_VIEWS: Readonly<Record<MetricId, BoardView>> = {
@@ -28,6 +30,7 @@ export const BOARD_VIEWS: Readonly<Record<MetricId, BoardView>> = {
     identityColumns: ['team_id', 'team_name'],
     chartLabel: 'Total score',
     emptyText: 'No team has scored yet.',
+    secondaryColumns: ['team_id'],
   },
   top_players: {
     labelColumn: 'user_id',
@@ -36,6 +39,7 @@ export const BOARD_VIEWS: Readonly<Record<MetricId, BoardView>> = {
     identityColumns: ['user_id'],
     chartLabel: 'Total score',
     emptyText: 'No player has scored yet.',
+    secondaryColumns: ['team_name'],
   },
   hot_streaks: {
     labelColumn: 'user_id',
@@ -44,6 +48,7 @@ export const BOARD_VIEWS: Readonly<Record<MetricId, BoardView>> = {
     identityColumns: ['user_id'],
     chartLabel: 'Hotness (10 s avg / 60 s avg)',
     emptyText: 'No player is on a streak right now.',
+    secondaryColumns: ['short_term_avg', 'long_term_avg'],
   },
   team_mvps: {
     labelColumn: 'team_name',
@@ -52,6 +57,7 @@ export const BOARD_VIEWS: Readonly<Record<MetricId, BoardView>> = {
     identityColumns: ['team_name', 'user_id'],
     chartLabel: 'Share of team total',
     emptyText: 'No team has an MVP yet.',
+    secondaryColumns: ['player_total', 'team_total'],
   },
 };
 
@@ -65,8 +71,8 @@ export const COLUMN_HEADINGS: Readonly<Record<string, string>> = {
   short_term_avg: '10 s avg',
   long_term_avg: '60 s avg',
   peak_hotness: 'Hotness',
-  player_total: 'Player total',
-  team_total: 'Team total',
+  player_total: 'Player pts',
+  team_total: 'Team pts',
   contrib_ratio: 'Share',
 };
 

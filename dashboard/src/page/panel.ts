@@ -17,6 +17,9 @@ const ACCENTS: Record<string, string> = {
 };
 
 const MAX_LABEL = 22;
+const BAR_PITCH_PX = 21;
+const AXIS_PX = 40;
+const FLASH_MS = 900;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -34,6 +37,7 @@ export class Panel {
   private readonly tbody: HTMLTableSectionElement;
   private readonly note: HTMLElement;
   private readonly chart: Chart<'bar', number[], string>;
+  private readonly chartBox: HTMLElement;
   private previous = new Map<number, string>();
   private rendered = false;
 
@@ -50,6 +54,7 @@ export class Panel {
     this.root.append(header);
 
     const chartBox = el('div', 'chart-box');
+    this.chartBox = chartBox;
     const canvas = el('canvas');
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', `${metric.title}: ${view.chartLabel}`);
@@ -60,7 +65,7 @@ export class Panel {
     const table = el('table');
     const head = el('tr');
     for (const column of metric.columns) {
-      const th = el('th', `col-${column.name}${column.type === 'STRING' ? '' : ' num'}`, COLUMN_HEADINGS[column.name] ?? column.name);
+      const th = el('th', this.cellClass(column.name, column.type === 'STRING' ? '' : 'num'), COLUMN_HEADINGS[column.name] ?? column.name);
       th.scope = 'col';
       head.append(th);
     }
@@ -96,6 +101,11 @@ export class Panel {
     });
   }
 
+  private cellClass(column: string, kind: string): string {
+    const secondary = BOARD_VIEWS[this.metric.id].secondaryColumns.includes(column) ? ' secondary' : '';
+    return `col-${column}${kind ? ` ${kind}` : ''}${secondary}`;
+  }
+
   render(board: PublishedBoard): void {
     const view = BOARD_VIEWS[this.metric.id];
     const rows = board.rows as unknown as Record<string, string | number>[];
@@ -112,19 +122,27 @@ export class Panel {
       next.set(rank, key);
       const tr = el('tr');
       tr.dataset.rank = String(rank);
-      if (this.rendered && this.previous.get(rank) !== key) tr.classList.add('changed');
+      if (this.rendered && this.previous.get(rank) !== key) {
+        tr.classList.add('changed');
+        tr.dataset.changed = 'true';
+      }
       for (const column of this.metric.columns) {
         const numeric = COLUMN_FORMATS[column.name] !== undefined;
-        const td = el('td', `col-${column.name} ${numeric ? 'num' : 'text'}`, formatCell(column.name, row[column.name]));
+        const td = el('td', this.cellClass(column.name, numeric ? 'num' : 'text'), formatCell(column.name, row[column.name]));
         if (!numeric) td.title = String(row[column.name]);
         tr.append(td);
       }
       fragment.append(tr);
     }
     this.tbody.replaceChildren(fragment);
+    // Removing the class starts the fade (a CSS transition), so the end state is always repainted.
+    const changed = Array.from(this.tbody.querySelectorAll('tr.changed'));
+    if (changed.length > 0) setTimeout(() => changed.forEach((tr) => tr.classList.remove('changed')), FLASH_MS);
     this.previous = next;
     this.rendered = true;
 
+    // Bars keep one thickness whatever the number of rows; the chart grows with the board instead.
+    this.chartBox.style.height = `${Math.max(rows.length, 3) * BAR_PITCH_PX + AXIS_PX}px`;
     this.chart.data.labels = rows.map((row) => shorten(String(row[view.labelColumn])));
     this.chart.data.datasets[0].data = rows.map((row) => row[view.valueColumn] as number);
     this.chart.update();
