@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Builds the stand-ins for the third-party images the stacks use (apache/kafka, postgres, flink,
+# node) without a container registry: Debian packages from the Debian mirror and Kafka/Flink jars
+# from Maven Central, recipes in images/standins/<name>/. Starts the engine and builds the base
+# images first when needed. Prints one `images.<key>=<image>` line per stand-in on stdout, whether
+# built now or before; progress goes to stderr. An image is rebuilt only when its inputs (recipe
+# files, jars, versions, base image) changed: their fingerprint is kept as an image label.
+#
+#   scripts/offline/standin-images.sh           build what is missing or stale, print the names
+#   scripts/offline/standin-images.sh --names   print the names only (nothing is built or checked)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/../../images/standins/lib.sh"
+
+FINGERPRINT_LABEL=leaderboard.standin.fingerprint
+CONTEXTS="$CACHE_ROOT/standin-contexts"
+JAVA=$(version java)
+SUITE=$(version debianSuite)
+PG_MAJOR=$(version postgres)
+PG_SUITE=$(version postgresStandinDebianSuite)
+FLINK=$(version flink)
+KAFKA=$(version kafka)
+declare -A IMAGES=(
+  [kafka]="leaderboard-standin/kafka:$KAFKA"
+  [postgres]="leaderboard-standin/postgres:$PG_MAJOR-$PG_SUITE"
+  [flinkBase]="leaderboard-standin/flink:$FLINK-java$JAVA"
+  [node]="leaderboard-standin/node:$SUITE"
+)
+
+case "${1:-}" in
+  --names)
+    for key in kafka postgres flinkBase node; do echo "images.$key=${IMAGES[$key]}"; done
+    exit 0 ;;
+  '') ;;
+  *) fail "unknown argument '$1'; the only option is --names" ;;
+esac
+
+"$here/docker-engine.sh"
+"$here/base-image.sh" "$SUITE"
+"$here/base-image.sh" "$PG_SUITE"
+
+# stage_context NAME: a fresh build context holding the recipe images/standins/NAME.
+stage_context() {
+  local dir="$CONTEXTS/$1"
+  rm -rf "$dir"
+  mkdir -p "$CONTEXTS"
+  cp -a "$STANDINS_DIR/$1" "$dir"
+  echo "$dir"
+}
+
+# add_jars DIR CONTEXT/SUBDIR: resolved jars into a build context, as hard links where possible.
+add_jars() {
+  cp -al "$1" "$2" 2>/dev/null || { rm -rf "$2"; cp -a "$1" "$2"; }
+}
+
+# build_image KEY IMAGE CONTEXT BASE_IMAGE [docker build args...]: builds unless IMAGE already
+# carries the fingerprint of these inputs, then prints images.KEY=IMAGE.
+build_image() {
+  local key=$1 image=$2 context=$3 base=$4
+  shift 4
+  local fingerprint current
+  fingerprint=$( {
+    docker image inspect -f '{{.Id}}' "$base"
+    printf '%s\n' "$@"
+    (cd "$context" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+  } | sha256sum | cut -d' ' -f1)
+  current=$(docker image inspect -f "{{index .Config.Labels \"$FINGERPRINT_LABEL\"}}" "$image" 2>/dev/null || true)
+  if [ "$current" != "$fingerprint" ]; then
+    local started=$SECONDS log="$CONTEXTS/$key-build.log"
+    progress "building $image"
+    if ! nice docker build --label "$FINGERPRINT_LABEL=$fingerprint" --build-arg "BASE_IMAGE=$base" \
+        -t "$image" "$@" "$context" >"$log" 2>&1; then
+      tail -n 40 "$log" >&2
+      fail "docker build of $image failed; full log in $log"
+    fi
+    progress "built $image in $((SECONDS - started))s ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
+  fi
+  echo "images.$key=$image"
+}
+
+# flink_lib: Flink's module jars for /opt/flink/lib, resolved once per version and pom.
+flink_lib() {
+  local dir="$CACHE_ROOT/flink-standin-lib-$FLINK" stamp staging
+  stamp=$( { echo "flink $FLINK"; cat "$STANDINS_DIR/flink/pom.xml"; } | sha256sum | cut -d' ' -f1)
+  if [ "$(cat "$dir/.complete" 2>/dev/null)" != "$stamp" ]; then
+    progress "resolving Flink $FLINK module jars from Maven Central"
+    staging=$(mktemp -d "$dir.tmp.XXXXXX")
+    cp "$STANDINS_DIR/flink/pom.xml" "$staging/pom.xml"
+    if ! nice mvn -B -q -f "$staging/pom.xml" package -Dflink.version="$FLINK" -Dflink.lib="$staging/lib" \
+        >"$staging/maven.log" 2>&1; then
+      tail -n 40 "$staging/maven.log" >&2
+      fail "Maven could not resolve the Flink $FLINK jars of images/standins/flink/pom.xml; log in $staging/maven.log"
+    fi
+    echo "$stamp" >"$staging/.complete"
+    rm -rf "$dir"
+    mv "$staging" "$dir"
+    progress "Flink $FLINK: $(ls "$dir/lib" | wc -l) jars"
+  fi
+  echo "$dir/lib"
+}
+
+kafka_libs=$("$here/kafka-dist.sh")
+context=$(stage_context kafka)
+add_jars "$kafka_libs" "$context/libs"
+build_image kafka "${IMAGES[kafka]}" "$context" "leaderboard-standin/debian:$SUITE" \
+  --build-arg "JAVA_VERSION=$JAVA"
+
+context=$(stage_context postgres)
+build_image postgres "${IMAGES[postgres]}" "$context" "leaderboard-standin/debian:$PG_SUITE" \
+  --build-arg "PG_MAJOR=$PG_MAJOR"
+
+lib=$(flink_lib)
+context=$(stage_context flink)
+rm "$context/pom.xml"
+add_jars "$lib" "$context/lib"
+build_image flinkBase "${IMAGES[flinkBase]}" "$context" "leaderboard-standin/debian:$SUITE" \
+  --build-arg "JAVA_VERSION=$JAVA"
+
+context=$(stage_context node)
+build_image node "${IMAGES[node]}" "$context" "leaderboard-standin/debian:$SUITE"
