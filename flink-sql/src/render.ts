@@ -1,0 +1,202 @@
+/**
+ * Renders complete, runnable Flink SQL scripts (for flink-sql/runner) from the SQL files in
+ * flink-sql/sql and the one sink table definition per metric in metrics.ts, for either sink variant.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Column, LEADERBOARD_SIZE, METRICS, MetricDefinition, MetricId, POSTGRES_SCHEMA } from './metrics';
+
+export type SinkVariant = 'kafka' | 'jdbc';
+export type StartupMode = 'earliest' | 'latest';
+/** One Flink job per metric, or one job running the four INSERTs as a statement set (one source scan). */
+export type JobLayout = 'per-metric' | 'statement-set';
+
+export const SINK_VARIANTS: readonly SinkVariant[] = ['kafka', 'jdbc'];
+export const STARTUP_MODES: readonly StartupMode[] = ['earliest', 'latest'];
+export const JOB_LAYOUTS: readonly JobLayout[] = ['per-metric', 'statement-set'];
+
+export interface RenderOptions {
+  readonly sink: SinkVariant;
+  /** Kafka bootstrap servers as seen from the Flink cluster, e.g. `kafka:9092`. */
+  readonly kafkaBootstrapServers: string;
+  /** The input topic (`user-score`). */
+  readonly inputTopic: string;
+  /** Where a fresh job starts reading the input: `earliest` rebuilds the boards from the retained log. */
+  readonly startupMode: StartupMode;
+  readonly layout: JobLayout;
+  /** JDBC variant only: `jdbc:postgresql://host:port/leaderboard`. */
+  readonly jdbcUrl?: string;
+  /** JDBC variant only: the writer role. Its password is never rendered, see JDBC_PASSWORD_ENV. */
+  readonly jdbcUsername?: string;
+}
+
+export interface FlinkJob {
+  /** The job's name, also its `pipeline.name` (e.g. `leaderboard-top-teams`), so submitters can find it. */
+  readonly name: string;
+  readonly metrics: MetricId[];
+  /** The complete script for `leaderboard-sql-runner --script`. */
+  readonly sql: string;
+}
+
+export interface SinkTopic {
+  readonly name: string;
+  readonly partitions: number;
+  /** Topic configs: compacted, so the latest row per rank survives and a reader can rebuild a board. */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+/**
+ * The JDBC password as a placeholder the runner fills in from its environment at run time (it fails
+ * naming the variable when unset), so no rendered script, config map or custom resource holds it.
+ */
+export const JDBC_PASSWORD_ENV = 'LEADERBOARD_JDBC_PASSWORD';
+
+/** State TTL per metric (ARCHITECTURE.md section 4): idle keys are dropped after this long. */
+export const STATE_TTL_MINUTES: Readonly<Record<MetricId, number>> = {
+  top_teams: 60,
+  top_players: 60,
+  hot_streaks: 5,
+  team_mvps: 60,
+};
+
+export const STATEMENT_SET_JOB_NAME = 'leaderboard-all-metrics';
+
+const SQL_DIR = join(__dirname, '..', 'sql');
+
+export const jobNameOf = (metric: MetricId): string => `leaderboard-${metric.replace(/_/g, '-')}`;
+
+export function renderJobs(options: RenderOptions): FlinkJob[] {
+  validate(options);
+  if (options.layout === 'statement-set') {
+    return [
+      {
+        name: STATEMENT_SET_JOB_NAME,
+        metrics: METRICS.map((m) => m.id),
+        sql: script(options, STATEMENT_SET_JOB_NAME, METRICS),
+      },
+    ];
+  }
+  return METRICS.map((m) => ({ name: jobNameOf(m.id), metrics: [m.id], sql: script(options, jobNameOf(m.id), [m]) }));
+}
+
+/** The compacted topics the Kafka variant writes; the stack creates them before the jobs start. */
+export function kafkaSinkTopics(): SinkTopic[] {
+  return METRICS.map((m) => ({
+    name: m.topic,
+    // One partition: a board has ten keys, and a single partition keeps a reader's view of it in write order.
+    partitions: 1,
+    config: {
+      'cleanup.policy': 'compact',
+      // Small segments and a low dirty ratio let compaction keep the topics near ten records per board,
+      // so a dashboard reading from the beginning has little to replay.
+      'segment.ms': '60000',
+      'min.cleanable.dirty.ratio': '0.1',
+    },
+  }));
+}
+
+function script(options: RenderOptions, jobName: string, metrics: readonly MetricDefinition[]): string {
+  // Per metric the job gets its own TTL. A statement set is one job with one TTL: the longest, since a
+  // shorter one would drop the 60-minute boards' state; Hot Streaks' state there is then kept 60 minutes
+  // (it holds one row per active player, so that costs little).
+  const ttlMinutes = Math.max(...metrics.map((m) => STATE_TTL_MINUTES[m.id]));
+  const inserts = metrics.map((m) => fill(readSql(`${m.id}.sql`), { size: String(LEADERBOARD_SIZE) }).trim());
+  const parts = [
+    `-- ${jobName}: rendered by flink-sql/src/render.ts (sink: ${options.sink}, layout: ${options.layout}); do not edit.`,
+    settings(jobName, ttlMinutes),
+    fill(readSql('source.sql'), {
+      input_topic: options.inputTopic,
+      bootstrap_servers: options.kafkaBootstrapServers,
+      group_id: jobName,
+      startup_mode: `${options.startupMode}-offset`,
+    }).trim(),
+    ...metrics.map((m) => sinkTable(m, options)),
+    inserts.length === 1 ? inserts[0] : `EXECUTE STATEMENT SET\nBEGIN\n${inserts.join('\n\n')}\nEND;`,
+  ];
+  return `${parts.join('\n\n')}\n`;
+}
+
+/**
+ * Settings for fresh boards at modest cost:
+ * - checkpoints every 10 s (the contract); the JDBC and upsert-Kafka sinks also flush on each one;
+ * - mini-batch with 500 ms latency: aggregates and ranks then process a key once per batch instead of
+ *   once per event, which cuts state access and, above all, the rank churn the sinks and dashboards
+ *   would otherwise see, while keeping boards well under a second behind;
+ * - the sinks' own buffers (see sinkTable) flush every 200 ms and keep only the latest row per rank.
+ */
+function settings(jobName: string, ttlMinutes: number): string {
+  const entries: [string, string][] = [
+    ['pipeline.name', jobName],
+    ['execution.checkpointing.interval', '10 s'],
+    ['table.exec.state.ttl', `${ttlMinutes} min`],
+    ['table.exec.mini-batch.enabled', 'true'],
+    ['table.exec.mini-batch.allow-latency', '500 ms'],
+    ['table.exec.mini-batch.size', '5000'],
+  ];
+  return entries.map(([k, v]) => `SET ${literal(k)} = ${literal(v)};`).join('\n');
+}
+
+function sinkTable(metric: MetricDefinition, options: RenderOptions): string {
+  const columns = metric.columns.map((c: Column) => `  ${c.name} ${c.type}`).join(',\n');
+  const connector: [string, string][] =
+    options.sink === 'kafka'
+      ? [
+          ['connector', 'upsert-kafka'],
+          ['topic', metric.topic],
+          ['properties.bootstrap.servers', options.kafkaBootstrapServers],
+          // Key {"rnk":N}, value every column (rnk included) as JSON; a deleted rank is a tombstone.
+          ['key.format', 'json'],
+          ['value.format', 'json'],
+          ['value.fields-include', 'ALL'],
+          ['sink.buffer-flush.max-rows', '1000'],
+          ['sink.buffer-flush.interval', '200 ms'],
+        ]
+      : [
+          ['connector', 'jdbc'],
+          ['url', options.jdbcUrl as string],
+          ['table-name', `${POSTGRES_SCHEMA}.${metric.table}`],
+          ['username', options.jdbcUsername as string],
+          ['password', `\${${JDBC_PASSWORD_ENV}}`],
+          ['sink.buffer-flush.max-rows', '1000'],
+          ['sink.buffer-flush.interval', '200 ms'],
+          ['sink.max-retries', '5'],
+        ];
+  const withClause = connector.map(([k, v]) => `  ${literal(k)} = ${literal(v)}`).join(',\n');
+  return `CREATE TEMPORARY TABLE ${metric.id} (\n${columns},\n  PRIMARY KEY (rnk) NOT ENFORCED\n) WITH (\n${withClause}\n);`;
+}
+
+function readSql(file: string): string {
+  return readFileSync(join(SQL_DIR, file), 'utf8');
+}
+
+/** Replaces {{name}} markers with SQL-string-safe values; an unknown or unfilled marker is an error. */
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{([a-z_]+)\}\}/g, (_m, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`SQL template marker {{${name}}} has no value`);
+    return value.replace(/'/g, "''");
+  });
+}
+
+const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+
+function validate(o: RenderOptions): void {
+  const oneOf = <T extends string>(field: string, value: T, allowed: readonly T[]): void => {
+    if (!allowed.includes(value)) throw new Error(`${field} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got '${value}'`);
+  };
+  oneOf('sink', o.sink, SINK_VARIANTS);
+  oneOf('startupMode', o.startupMode, STARTUP_MODES);
+  oneOf('layout', o.layout, JOB_LAYOUTS);
+  if (!/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/.test(o.kafkaBootstrapServers)) {
+    throw new Error(`kafkaBootstrapServers must be host:port[,host:port...]; got '${o.kafkaBootstrapServers}'`);
+  }
+  if (!TOPIC.test(o.inputTopic)) throw new Error(`inputTopic must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars); got '${o.inputTopic}'`);
+  if (o.sink === 'jdbc') {
+    if (o.jdbcUrl === undefined || !o.jdbcUrl.startsWith('jdbc:postgresql://')) {
+      throw new Error(`jdbcUrl is required for sink 'jdbc' and must start with 'jdbc:postgresql://'; got '${o.jdbcUrl ?? ''}'`);
+    }
+    if (o.jdbcUsername === undefined || o.jdbcUsername === '') throw new Error(`jdbcUsername is required for sink 'jdbc'`);
+  }
+}
