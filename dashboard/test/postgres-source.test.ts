@@ -3,10 +3,12 @@
  * triggers), rows written the way the JDBC sink writes them appearing in /api/leaderboards and on the
  * push stream with one read per change, bad rows skipped, and a server restart survived.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { postgresTablesDdl } from '../../flink-sql/src/metrics';
-import { PgServer, postgresCheck, startPostgres } from '../../test-support/postgres';
+import { PgServer, postgresBinDir, postgresCheck, startPostgres } from '../../test-support/postgres';
 import { describeWith } from '../../test-support/prerequisites';
 import { RunningDashboard } from '../src/dashboard';
 import { DASHBOARD_DB_ROLE, dashboardPostgresSetupSql } from '../src/postgres-setup';
@@ -80,6 +82,21 @@ describeWith([postgresCheck])('dashboard, JDBC variant, real PostgreSQL', () => 
       await reader.query('SET default_transaction_read_only = off');
       await expect(reader.query(`DELETE FROM leaderboard.top_teams`)).rejects.toThrow(/permission denied/);
       await expect(reader.query(`CREATE TABLE leaderboard.x (a int)`)).rejects.toThrow(/permission denied/);
+    } finally {
+      await reader.end();
+    }
+  });
+
+  it('takes the role password from a psql variable, as an init script passing it from the environment does', async () => {
+    const password = randomBytes(12).toString('hex');
+    execFileSync(join(postgresBinDir()!, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', `dashboard_password=${password}`, '-d', pg.url, '-f', '-'], {
+      input: dashboardPostgresSetupSql({ role: 'dashboard_two', password: { psqlVariable: 'dashboard_password' } }),
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    const reader = new Client({ host: pg.host, port: pg.port, database: 'leaderboard', user: 'dashboard_two', password });
+    await reader.connect();
+    try {
+      expect((await reader.query('SELECT count(*)::int AS n FROM leaderboard.top_teams')).rows[0].n).toBeGreaterThan(0);
     } finally {
       await reader.end();
     }
