@@ -1,6 +1,7 @@
 /** The cdktf app: the four stacks (docker|k8s x jdbc|kafka) from one validated configuration. */
 import { App } from 'cdktf';
 import { DockerTarget } from '../constructs/docker/target';
+import { K8sTarget } from '../constructs/k8s/target';
 import { SinkVariant } from '../constructs/sinks';
 import { LeaderboardConfig, loadConfig } from './config';
 import { LeaderboardStack } from './leaderboard-stack';
@@ -26,6 +27,14 @@ export function buildApp(options: BuildAppOptions = {}): App {
       sink,
       createTarget: (scope) =>
         new DockerTarget(scope, 'docker', { stackName: name, flinkBaseImage: config.images.flinkBase, nodeImage: config.images.node }),
+    });
+  }
+  for (const sink of ['jdbc', 'kafka'] as SinkVariant[]) {
+    const name = `k8s-${sink}`;
+    new LeaderboardStack(app, name, {
+      config,
+      sink,
+      createTarget: (scope) => new K8sTarget(scope, 'k8s', { stackName: name, kubernetes: config.kubernetes }),
     });
   }
   return app;

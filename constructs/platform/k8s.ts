@@ -179,12 +179,12 @@ export class K8sPlatform extends Construct implements IPlatform {
   }
 
   /** Selectors of the registered clients that address `host` on one of `ports`. */
-  private clientsOf(host: string, ports: number[]): Labels[] {
+  private clientsOf(host: string, ports: number[], resolve: (text: string) => string): Labels[] {
     // A client may use the short name or the namespace-qualified one (`host.ns.svc[.cluster.local]`).
     const qualified = `${escapeRegExp(host)}(\\.${escapeRegExp(this.namespace)}(\\.svc(\\.cluster\\.local)?)?)?`;
     const address = new RegExp(`(^|[^-.a-zA-Z0-9])${qualified}:(${ports.join('|')})(?![0-9])`);
     return this.clients
-      .filter((c) => c.self !== host && c.texts.some((t) => t === host || address.test(t)))
+      .filter((c) => c.self !== host && c.texts.map(resolve).some((t) => t === host || address.test(t)))
       .map((c) => c.selector);
   }
 
@@ -197,10 +197,11 @@ export class K8sPlatform extends Construct implements IPlatform {
     const published = ports.filter((p) => p.publish);
     const internal = ports.filter((p) => !p.publish);
     const ingress = Lazy.anyValue({
-      produce: () => {
+      // Texts may hold lazy values (e.g. a script built from topics added later), resolved only now.
+      produce: (context) => {
         const rules: unknown[] = [];
         if (published.length) rules.push({ ports: portList(published) });
-        const clients = this.clientsOf(this.serviceHost(name), internal.map((p) => p.containerPort));
+        const clients = this.clientsOf(this.serviceHost(name), internal.map((p) => p.containerPort), (t) => String(context.resolve(t)));
         // An empty `from` would admit everyone, so a service nobody addresses gets no rule at all.
         if (internal.length && clients.length) {
           rules.push({ from: clients.map((matchLabels) => ({ pod_selector: { match_labels: matchLabels } })), ports: portList(internal) });
@@ -248,7 +249,8 @@ export class K8sPlatform extends Construct implements IPlatform {
   }
 
   addService(scope: Construct, spec: K8sServiceSpec): IService {
-    const task = spec.lifecycle === 'task';
+    const lifecycle = spec.lifecycle ?? 'service';
+    const runsToCompletion = lifecycle !== 'service';
     const ports = spec.ports ?? [];
     const files = spec.files ?? [];
     const scratch = spec.scratchVolumes ?? [];
@@ -303,7 +305,7 @@ export class K8sPlatform extends Construct implements IPlatform {
       enableServiceLinks: false,
       // A service reaches itself under its own name, as on Docker, without waiting for its Service to route to it.
       hostAliases: ports.length ? [{ ip: '127.0.0.1', hostnames: [this.serviceHost(spec.name)] }] : undefined,
-      restartPolicy: task ? 'OnFailure' : 'Always',
+      restartPolicy: runsToCompletion ? 'OnFailure' : 'Always',
       initContainer: spec.init && [
         {
           name: spec.init.name,
@@ -335,13 +337,14 @@ export class K8sPlatform extends Construct implements IPlatform {
     const timeouts = { create: this.waitTimeout, update: this.waitTimeout };
 
     let workload: DeploymentV1 | StatefulSetV1 | JobV1;
-    if (task) {
-      if (spec.volumes?.length) throw new Error(`service '${spec.name}': a task cannot keep persistent volumes`);
+    if (runsToCompletion) {
+      if (spec.volumes?.length) throw new Error(`service '${spec.name}': a ${lifecycle} cannot keep persistent volumes`);
       workload = new JobV1(scope, spec.name, {
         metadata,
         // A completed Job stays, so a redeploy that changes nothing does not run it again.
         spec: { backoffLimit: 10, template },
-        waitForCompletion: true,
+        // A task's failure (backoff limit reached) fails the deploy; a batch runs on in the background.
+        waitForCompletion: lifecycle === 'task',
         timeouts,
         dependsOn,
       });

@@ -1,0 +1,295 @@
+/**
+ * The Flink session on Kubernetes: the Flink Kubernetes Operator from its official Helm chart, a
+ * session-mode FlinkDeployment running the project's Flink image, and one FlinkSessionJob per SQL job
+ * that runs the SQL runner jar with the job's script.
+ *
+ * Webhook certificates: the operator's admission webhook is disabled (`webhook.create=false`), so no
+ * cert-manager is needed. The operator validates every resource in its reconcile loop all the same
+ * (an invalid one gets an error in its status instead of a rejected apply), and the tests validate
+ * the resources against the operator's CRD schemas before anything is deployed.
+ *
+ * CRDs at plan time: the custom resources are not `kubernetes_manifest` resources (whose plan needs
+ * the CRDs to exist already) but the templates of a small local chart, installed by a second Helm
+ * release that depends on the operator's. Helm resolves their kinds only when it installs them, after
+ * the operator's chart has created the CRDs, so one `cdktf deploy` sets up everything; destroying
+ * uninstalls the resources first, while the operator still runs to clear their finalizers.
+ */
+import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { FLINK_IMAGE, FlinkSessionProps, IFlinkSession, SqlJob, flinkProperties, jobScriptPath } from '../flink-session';
+import { IService } from '../platform/platform';
+import { COMPONENT_LABEL, K8sPlatform, Labels, STACK_LABEL, parseUser } from '../platform/k8s';
+import { ArtifactServer } from './artifact-server';
+
+/** Name of the session FlinkDeployment (the operator allows at most 45 characters). */
+export const SESSION_DEPLOYMENT_NAME = 'leaderboard-flink';
+/** The job service account the operator's chart creates, with the rights native Kubernetes mode needs. */
+export const FLINK_SERVICE_ACCOUNT = 'flink';
+export const FLINK_API_VERSION = 'flink.apache.org/v1beta1';
+/** The CRDs of operator 1.10 accept Flink versions up to v1_20. */
+export const FLINK_VERSION = 'v1_20';
+export const operatorChartRepository = (version: string): string =>
+  `https://archive.apache.org/dist/flink/flink-kubernetes-operator-${version}/`;
+/** Labels of the operator's pod, set by its chart. */
+export const OPERATOR_SELECTOR: Labels = { 'app.kubernetes.io/name': 'flink-kubernetes-operator' };
+
+/** Port of the TaskManager's RPC endpoint in native Kubernetes mode. */
+const TASKMANAGER_RPC_PORT = 6122;
+const MAIN_CONTAINER = 'flink-main-container';
+const JOBS_VOLUME = 'jobs';
+const CHECKPOINTS_VOLUME = 'flink-checkpoints';
+/** CPU in cores, as the FlinkDeployment's resources take it; memory comes from the shared properties. */
+const JOBMANAGER_CPU = 0.5;
+const TASKMANAGER_CPU = 1;
+
+export interface K8sFlinkSessionProps extends FlinkSessionProps {
+  readonly platform: K8sPlatform;
+  /** Version of the Flink Kubernetes Operator Helm chart. */
+  readonly operatorVersion: string;
+  /** An image with `node`, which serves the runner jar to the operator. */
+  readonly nodeImage: string;
+  /**
+   * Size of the checkpoint volume shared by the JobManager and the TaskManagers.
+   * @default 2
+   */
+  readonly checkpointStorageGiB?: number;
+}
+
+/** A Kubernetes custom resource, as plain JSON. */
+export interface CustomResource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels?: Labels };
+  readonly spec: Record<string, unknown>;
+}
+
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export class K8sFlinkSession extends Construct implements IFlinkSession {
+  readonly restUrl: string;
+  readonly operator: Release;
+  readonly resourcesRelease: Release;
+  readonly deployment: CustomResource;
+  readonly sessionJobs: CustomResource[];
+  readonly artifactServer: ArtifactServer;
+  readonly jobsConfigMap: ConfigMapV1;
+
+  constructor(scope: Construct, id: string, props: K8sFlinkSessionProps) {
+    super(scope, id);
+    const { platform } = props;
+    const namespace = platform.namespace;
+    for (const job of props.jobs) {
+      if (!K8S_NAME.test(job.name) || job.name.length > 63) {
+        throw new Error(`Flink job name '${job.name}' must be a DNS label (lower-case letters, digits, '-'; at most 63) to name its FlinkSessionJob`);
+      }
+    }
+    this.restUrl = `http://${SESSION_DEPLOYMENT_NAME}-rest:${FLINK_IMAGE.restPort}`;
+
+    this.operator = new Release(this, 'operator', {
+      name: 'flink-kubernetes-operator',
+      repository: operatorChartRepository(props.operatorVersion),
+      chart: 'flink-kubernetes-operator',
+      version: props.operatorVersion,
+      namespace: platform.namespaceResource.metadata.name,
+      values: [JSON.stringify(operatorValues(platform))],
+      wait: true,
+      timeout: 600,
+    });
+
+    this.artifactServer = new ArtifactServer(this, 'artifacts', { platform, flinkImage: props.image, nodeImage: props.nodeImage });
+
+    this.jobsConfigMap = new ConfigMapV1(this, 'jobs', {
+      metadata: platform.metadata(`${SESSION_DEPLOYMENT_NAME}-jobs`, { [COMPONENT_LABEL]: 'jobmanager' }),
+      data: Object.fromEntries(props.jobs.map((job) => [jobScriptPath(job).split('/').pop()!, job.sql])),
+    });
+
+    const checkpoints = new PersistentVolumeClaimV1(this, 'checkpoints', {
+      metadata: platform.metadata(`${SESSION_DEPLOYMENT_NAME}-checkpoints`),
+      spec: {
+        // One node (kind) mounts a ReadWriteOnce volume into every pod scheduled there; a multi-node
+        // cluster needs a ReadWriteMany class here or an object store as checkpoint directory.
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: `${props.checkpointStorageGiB ?? 2}Gi` } },
+      },
+      // Volumes of WaitForFirstConsumer classes bind only when the JobManager pod mounts them.
+      waitUntilBound: false,
+    });
+
+    this.deployment = sessionDeployment({
+      namespace,
+      stackName: platform.stackName,
+      image: props.image,
+      properties: flinkProperties(props.taskSlots ?? 4),
+      jobSecretEnv: Object.entries(props.jobSecretEnv).map(([name, ref]) => ({
+        name,
+        valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
+      })),
+      jobsConfigMap: `${SESSION_DEPLOYMENT_NAME}-jobs`,
+      checkpointsClaim: `${SESSION_DEPLOYMENT_NAME}-checkpoints`,
+    });
+    this.sessionJobs = props.jobs.map((job) => sessionJob(job, { namespace, stackName: platform.stackName, jarUri: this.artifactServer.runnerJarUri }));
+
+    const chart = new TerraformAsset(this, 'resources-chart', {
+      path: join(__dirname, 'flink-resources-chart'),
+      type: AssetType.DIRECTORY,
+    });
+    this.resourcesRelease = new Release(this, 'resources', {
+      name: SESSION_DEPLOYMENT_NAME,
+      chart: chart.path,
+      namespace: platform.namespaceResource.metadata.name,
+      values: [JSON.stringify({ resources: [this.deployment, ...this.sessionJobs] })],
+      // On uninstall, wait until the operator has removed the session cluster behind its finalizers.
+      wait: true,
+      timeout: 600,
+      dependsOn: [
+        this.operator,
+        this.jobsConfigMap,
+        checkpoints,
+        this.artifactServer.service.dependable,
+        ...props.jobDependencies.map((d: IService) => d.dependable),
+      ],
+    });
+
+    // Network: the Flink pods talk among themselves; the REST API / UI is reachable from anywhere
+    // (the operator, `kubectl port-forward`); the operator fetches the jar; the jobs reach their sources and sinks.
+    const flinkPods: Labels = { app: SESSION_DEPLOYMENT_NAME, type: 'flink-native-kubernetes' };
+    platform.allowIngress(this, 'flink-cluster-ingress', flinkPods, [{ from: [flinkPods] }]);
+    platform.allowIngress(this, 'flink-rest-ingress', { ...flinkPods, component: 'jobmanager' }, [{ ports: [FLINK_IMAGE.restPort] }]);
+    platform.registerClient(OPERATOR_SELECTOR, [this.artifactServer.runnerJarUri]);
+    platform.registerClient(flinkPods, props.jobs.map((job) => job.sql));
+  }
+}
+
+function operatorValues(platform: K8sPlatform): Record<string, unknown> {
+  const uid = 9999;
+  return {
+    watchNamespaces: [platform.namespace],
+    webhook: { create: false },
+    operatorPod: {
+      labels: { [STACK_LABEL]: platform.stackName },
+      resources: { requests: { cpu: '200m', memory: '768Mi' }, limits: { cpu: '1000m', memory: '768Mi' } },
+    },
+    podSecurityContext: { runAsUser: uid, runAsGroup: uid, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    operatorSecurityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+  };
+}
+
+interface SessionDeploymentOptions {
+  readonly namespace: string;
+  readonly stackName: string;
+  readonly image: string;
+  readonly properties: Record<string, string>;
+  readonly jobSecretEnv: Record<string, unknown>[];
+  readonly jobsConfigMap: string;
+  readonly checkpointsClaim: string;
+}
+
+/** A pod template for one Flink process (JobManager or TaskManager), merged by the operator into its pods. */
+function flinkPodTemplate(
+  stackName: string,
+  component: 'jobmanager' | 'taskmanager',
+  container: Record<string, unknown>,
+  volumes: Record<string, unknown>[],
+): Record<string, unknown> {
+  const { uid, gid } = parseUser(FLINK_IMAGE.uid);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { labels: { [STACK_LABEL]: stackName, [COMPONENT_LABEL]: component, 'app.kubernetes.io/part-of': 'leaderboard-stack' } },
+    spec: {
+      securityContext: {
+        runAsUser: Number(uid),
+        runAsGroup: Number(gid),
+        fsGroup: Number(gid),
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      enableServiceLinks: false,
+      containers: [
+        {
+          name: MAIN_CONTAINER,
+          securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+          ...container,
+        },
+      ],
+      volumes,
+    },
+  };
+}
+
+const tcpProbes = (port: number, startSeconds: number) => ({
+  startupProbe: { tcpSocket: { port }, periodSeconds: 5, failureThreshold: Math.ceil(startSeconds / 5) },
+  readinessProbe: { tcpSocket: { port }, periodSeconds: 5, failureThreshold: 3 },
+  livenessProbe: { tcpSocket: { port }, periodSeconds: 15, failureThreshold: 4 },
+});
+
+/**
+ * The session cluster. JobManager and TaskManager get complete pod templates of their own (no shared
+ * top-level one): operator 1.10 merges template arrays by position unless told otherwise, which would
+ * mix up volumes of the two levels.
+ */
+export function sessionDeployment(o: SessionDeploymentOptions): CustomResource {
+  const checkpoints = { name: CHECKPOINTS_VOLUME, persistentVolumeClaim: { claimName: o.checkpointsClaim } };
+  const checkpointsMount = { name: CHECKPOINTS_VOLUME, mountPath: FLINK_IMAGE.checkpointsDir };
+  return {
+    apiVersion: FLINK_API_VERSION,
+    kind: 'FlinkDeployment',
+    metadata: { name: SESSION_DEPLOYMENT_NAME, namespace: o.namespace, labels: { [STACK_LABEL]: o.stackName } },
+    spec: {
+      image: o.image,
+      imagePullPolicy: 'IfNotPresent',
+      flinkVersion: FLINK_VERSION,
+      serviceAccount: FLINK_SERVICE_ACCOUNT,
+      flinkConfiguration: o.properties,
+      jobManager: {
+        replicas: 1,
+        resource: { cpu: JOBMANAGER_CPU, memory: o.properties['jobmanager.memory.process.size'] },
+        // The SQL runner's main method runs in the JobManager: the scripts and the jobs' secrets live there.
+        podTemplate: flinkPodTemplate(
+          o.stackName,
+          'jobmanager',
+          {
+            env: o.jobSecretEnv,
+            volumeMounts: [checkpointsMount, { name: JOBS_VOLUME, mountPath: FLINK_IMAGE.jobsDir, readOnly: true }],
+            ...tcpProbes(FLINK_IMAGE.restPort, 180),
+          },
+          [checkpoints, { name: JOBS_VOLUME, configMap: { name: o.jobsConfigMap } }],
+        ),
+      },
+      taskManager: {
+        resource: { cpu: TASKMANAGER_CPU, memory: o.properties['taskmanager.memory.process.size'] },
+        podTemplate: flinkPodTemplate(
+          o.stackName,
+          'taskmanager',
+          { volumeMounts: [checkpointsMount], ...tcpProbes(TASKMANAGER_RPC_PORT, 180) },
+          [checkpoints],
+        ),
+      },
+    },
+  };
+}
+
+/** One SQL job of the session: the runner jar, run with the job's script. */
+export function sessionJob(job: SqlJob, o: { namespace: string; stackName: string; jarUri: string }): CustomResource {
+  return {
+    apiVersion: FLINK_API_VERSION,
+    kind: 'FlinkSessionJob',
+    metadata: { name: job.name, namespace: o.namespace, labels: { [STACK_LABEL]: o.stackName } },
+    spec: {
+      deploymentName: SESSION_DEPLOYMENT_NAME,
+      job: {
+        jarURI: o.jarUri,
+        entryClass: FLINK_IMAGE.runnerMainClass,
+        args: ['--script', jobScriptPath(job)],
+        parallelism: 1,
+        // A changed job starts afresh and rebuilds its state from the retained input topic.
+        upgradeMode: 'stateless',
+        state: 'running',
+      },
+    },
+  };
+}

@@ -1,0 +1,378 @@
+/**
+ * The Kubernetes stacks, synthesized: wiring, workloads, security, network policies, secrets, and the
+ * Flink custom resources checked against the pinned operator's CRD schemas and validation rules.
+ */
+import { TerraformStack, Testing } from 'cdktf';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../stacks/app';
+import { DEFAULT_CONFIG, LeaderboardConfig } from '../../stacks/config';
+import { commandExists, describeWith } from '../../test-support/prerequisites';
+import { FLINK_IMAGE } from '../flink-session';
+import { CrdValidator, loadCrdValidator, operatorRuleErrors } from '../k8s/crd-validation';
+import { CustomResource, SESSION_DEPLOYMENT_NAME } from '../k8s/flink-session';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Workload {
+  kind: 'deployment' | 'stateful_set' | 'job';
+  name: string;
+  labels: Record<string, string>;
+  podLabels: Record<string, string>;
+  pod: Json;
+  resource: Json;
+}
+
+function synth(stackName: string, config: LeaderboardConfig = DEFAULT_CONFIG): Json {
+  const app = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'leaderboard-k8s-synth-')), config });
+  return JSON.parse(Testing.synth(app.node.findChild(stackName) as TerraformStack));
+}
+
+const resources = (s: Json, type: string): Json[] => Object.values(s.resource[type] ?? {});
+
+function workloads(s: Json): Workload[] {
+  return (['deployment', 'stateful_set', 'job'] as const).flatMap((kind) =>
+    resources(s, `kubernetes_${kind}_v1`).map((r) => ({
+      kind,
+      name: r.metadata.name,
+      labels: r.metadata.labels,
+      podLabels: r.spec.template.metadata.labels,
+      pod: r.spec.template.spec,
+      resource: r,
+    })),
+  );
+}
+
+const workload = (s: Json, name: string): Workload => {
+  const found = workloads(s).filter((w) => w.name === name);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+const envOf = (container: Json): Record<string, Json> => Object.fromEntries((container.env ?? []).map((e: Json) => [e.name, e]));
+
+/** The custom resources the Flink release installs, from its values. */
+function flinkResources(s: Json): CustomResource[] {
+  const release = resources(s, 'helm_release').find((r) => r.name === SESSION_DEPLOYMENT_NAME);
+  expect(release).toBeDefined();
+  return JSON.parse(release!.values[0]).resources;
+}
+
+const sessionDeployment = (s: Json): Json => {
+  const found = flinkResources(s).filter((r) => r.kind === 'FlinkDeployment');
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+const sessionJobs = (s: Json): Json[] => flinkResources(s).filter((r) => r.kind === 'FlinkSessionJob');
+const jobScripts = (s: Json): Record<string, string> =>
+  resources(s, 'kubernetes_config_map_v1').find((c) => c.metadata.name === `${SESSION_DEPLOYMENT_NAME}-jobs`)!.data;
+
+const service = (s: Json, name: string): Json | undefined => resources(s, 'kubernetes_service_v1').find((r) => r.metadata.name === name);
+const policy = (s: Json, name: string): Json => {
+  const found = resources(s, 'kubernetes_network_policy_v1').find((p) => p.metadata.name === name);
+  expect(found).toBeDefined();
+  return found!;
+};
+/** Selectors of the pods a policy admits on restricted rules, as `key=value,...` strings. */
+const admitted = (p: Json): string[] =>
+  (p.spec.ingress ?? [])
+    .flatMap((rule: Json) => rule.from ?? [])
+    .map((from: Json) => Object.entries(from.pod_selector.match_labels).map(([k, v]) => `${k}=${v}`).sort().join(','));
+
+describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
+  const s = synth(stackName);
+  const sink = stackName.endsWith('jdbc') ? 'jdbc' : 'kafka';
+  const namespace = DEFAULT_CONFIG.kubernetes.namespace;
+
+  it('puts every component into the stack namespace, labelled', () => {
+    expect(resources(s, 'kubernetes_namespace_v1').map((n) => n.metadata.name)).toEqual([namespace]);
+    const expected = ['kafka', 'kafka-topics', 'flink-artifacts', 'injector', 'dashboard', ...(sink === 'jdbc' ? ['postgres'] : [])];
+    expect(workloads(s).map((w) => w.name).sort()).toEqual(expected.sort());
+    for (const w of workloads(s)) {
+      expect(w.resource.metadata.namespace).toMatch(/kubernetes_namespace_v1\..*\.metadata\[0\]\.name/);
+      expect(w.podLabels['leaderboard.stack']).toBe(stackName);
+      expect(w.podLabels['leaderboard.component']).toEqual(expect.any(String));
+    }
+    expect(workload(s, 'kafka').kind).toBe('stateful_set');
+    if (sink === 'jdbc') expect(workload(s, 'postgres').kind).toBe('stateful_set');
+    expect(workload(s, 'kafka-topics').kind).toBe('job');
+    expect(workload(s, 'dashboard').kind).toBe('deployment');
+  });
+
+  it('keeps data on claims of the requested size', () => {
+    const claims = workload(s, 'kafka').resource.spec.volume_claim_template;
+    expect(claims).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ name: 'kafka-data' }) })]);
+    expect(claims[0].spec.resources.requests.storage).toBe('5Gi');
+  });
+
+  it('wires the Flink jobs to the Kafka and sink services by name', () => {
+    const scripts = Object.values(jobScripts(s)).join('\n');
+    expect(service(s, 'kafka')!.spec.port).toEqual([expect.objectContaining({ port: 9092 })]);
+    expect(scripts).toContain("'kafka:9092'");
+    if (sink === 'jdbc') {
+      expect(service(s, 'postgres')!.spec.port).toEqual([expect.objectContaining({ port: 5432 })]);
+      expect(scripts).toContain('jdbc:postgresql://postgres:5432/leaderboard');
+    } else {
+      expect(service(s, 'postgres')).toBeUndefined();
+    }
+  });
+
+  it("gives the dashboard the sink variant's settings", () => {
+    const env = envOf(workload(s, 'dashboard').pod.container[0]);
+    expect(env.DASHBOARD_SOURCE.value).toBe(sink);
+    if (sink === 'jdbc') {
+      expect(env.PGHOST.value).toBe('postgres');
+      expect(env.PGUSER.value).toBe('leaderboard_reader');
+      expect(env.PGPASSWORD.value_from.secret_key_ref).toEqual({ name: 'postgres-passwords', key: 'reader' });
+    } else {
+      expect(env.DASHBOARD_KAFKA_BOOTSTRAP_SERVERS.value).toBe('kafka:9092');
+      expect(env.PGPASSWORD).toBeUndefined();
+    }
+    expect(service(s, 'dashboard')!.spec).toEqual(expect.objectContaining({ type: 'ClusterIP' }));
+  });
+
+  it('runs one FlinkSessionJob per script, each naming the session deployment and its script', () => {
+    const deployment = sessionDeployment(s);
+    const scripts = jobScripts(s);
+    const jobs = sessionJobs(s);
+    expect(jobs.length).toBe(Object.keys(scripts).length);
+    expect(jobs.length).toBeGreaterThan(0);
+    const jm = deployment.spec.jobManager.podTemplate.spec;
+    const jobsMount = jm.containers[0].volumeMounts.find((m: Json) => m.mountPath === FLINK_IMAGE.jobsDir);
+    expect(jm.volumes.find((v: Json) => v.name === jobsMount.name).configMap.name).toBe(`${SESSION_DEPLOYMENT_NAME}-jobs`);
+    const artifacts = service(s, 'flink-artifacts')!;
+    for (const job of jobs) {
+      expect(job.spec.deploymentName).toBe(deployment.metadata.name);
+      expect(job.spec.job.entryClass).toBe(FLINK_IMAGE.runnerMainClass);
+      const [flag, script] = job.spec.job.args;
+      expect(flag).toBe('--script');
+      expect(script).toBe(`${FLINK_IMAGE.jobsDir}/${job.metadata.name}.sql`);
+      expect(Object.keys(scripts)).toContain(script.slice(FLINK_IMAGE.jobsDir.length + 1));
+      const jar = new URL(job.spec.job.jarURI);
+      expect(jar.protocol).toBe('http:');
+      expect(jar.hostname).toBe(`${artifacts.metadata.name}.${namespace}.svc`);
+      expect(Number(jar.port)).toBe(artifacts.spec.port[0].port);
+      expect(jar.pathname).toBe(`/${FLINK_IMAGE.runnerJar.split('/').pop()}`);
+    }
+  });
+
+  it('serves the runner jar copied out of the project Flink image', () => {
+    const pod = workload(s, 'flink-artifacts').pod;
+    expect(pod.init_container[0].image).toBe(sessionDeployment(s).spec.image);
+    expect(pod.init_container[0].command).toEqual(['cp', FLINK_IMAGE.runnerJar, expect.stringMatching(/^\/srv\/artifacts\//)]);
+    expect(pod.container[0].command.slice(0, 2)).toEqual(['node', '-e']);
+  });
+
+  it('runs the session cluster with the shared Flink configuration, checkpoint storage and resources', () => {
+    const spec = sessionDeployment(s).spec;
+    expect(spec.flinkVersion).toBe('v1_20');
+    expect(spec.image).toBe('leaderboard-stack/flink:0.1.0');
+    expect(spec.serviceAccount).toBe('flink');
+    expect(spec.flinkConfiguration['state.checkpoints.dir']).toBe(`file://${FLINK_IMAGE.checkpointsDir}`);
+    expect(spec.flinkConfiguration['execution.checkpointing.interval']).toBe('10s');
+    for (const process of [spec.jobManager, spec.taskManager]) {
+      expect(process.resource).toEqual({ cpu: expect.any(Number), memory: expect.stringMatching(/^\d+m$/) });
+      const pod = process.podTemplate.spec;
+      const mount = pod.containers[0].volumeMounts.find((m: Json) => m.mountPath === FLINK_IMAGE.checkpointsDir);
+      expect(pod.volumes.find((v: Json) => v.name === mount.name).persistentVolumeClaim.claimName).toBe(`${SESSION_DEPLOYMENT_NAME}-checkpoints`);
+    }
+    const claim = resources(s, 'kubernetes_persistent_volume_claim_v1').find((c) => c.metadata.name === `${SESSION_DEPLOYMENT_NAME}-checkpoints`);
+    expect(claim).toBeDefined();
+    const jmEnv = envOf(spec.jobManager.podTemplate.spec.containers[0]);
+    if (sink === 'jdbc') {
+      expect(jmEnv.LEADERBOARD_JDBC_PASSWORD.valueFrom.secretKeyRef).toEqual({ name: 'postgres-passwords', key: 'writer' });
+    } else {
+      expect(Object.keys(jmEnv)).toEqual([]);
+    }
+  });
+
+  it('installs the operator from its pinned chart, webhook off, before the Flink resources', () => {
+    const releases = resources(s, 'helm_release');
+    const operator = releases.find((r) => r.chart === 'flink-kubernetes-operator')!;
+    expect(operator.version).toBe('1.10.0');
+    expect(operator.repository).toBe('https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.10.0/');
+    const values = JSON.parse(operator.values[0]);
+    expect(values.webhook).toEqual({ create: false });
+    expect(values.watchNamespaces).toEqual([namespace]);
+    const flink = releases.find((r) => r.name === SESSION_DEPLOYMENT_NAME)!;
+    expect(flink.chart).toMatch(/^assets\//);
+    const operatorId = Object.entries(s.resource.helm_release).find(([, r]) => r === operator)![0];
+    expect(flink.depends_on).toContain(`helm_release.${operatorId}`);
+  });
+
+  it('gives every container requests, limits and a locked-down non-root security context', () => {
+    for (const w of workloads(s)) {
+      expect(w.pod.security_context).toEqual(
+        expect.objectContaining({ run_as_non_root: true, seccomp_profile: { type: 'RuntimeDefault' } }),
+      );
+      expect(Number(w.pod.security_context.run_as_user)).toBeGreaterThan(0);
+      expect(w.pod.security_context.fs_group).toBe(w.pod.security_context.run_as_group);
+      expect(w.pod.automount_service_account_token).toBe(false);
+      for (const c of [...w.pod.container, ...(w.pod.init_container ?? [])]) {
+        expect(c.resources.requests).toEqual({ cpu: expect.stringMatching(/^\d+m$/), memory: expect.stringMatching(/^\d+Mi$/) });
+        expect(c.resources.limits).toEqual({ cpu: expect.stringMatching(/^\d+m$/), memory: c.resources.requests.memory });
+        expect(c.security_context).toEqual(
+          expect.objectContaining({ allow_privilege_escalation: false, run_as_non_root: true, capabilities: { drop: ['ALL'] } }),
+        );
+      }
+    }
+    const spec = sessionDeployment(s).spec;
+    for (const process of [spec.jobManager, spec.taskManager]) {
+      const pod = process.podTemplate.spec;
+      expect(pod.securityContext).toEqual(expect.objectContaining({ runAsNonRoot: true, runAsUser: 9999, fsGroup: 9999 }));
+      expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    }
+  });
+
+  it('probes every long-running container', () => {
+    for (const w of workloads(s).filter((x) => x.kind !== 'job' && x.name !== 'injector')) {
+      const c = w.pod.container[0];
+      for (const probe of ['startup_probe', 'readiness_probe', 'liveness_probe']) {
+        expect({ name: w.name, probe, exec: c[probe]?.exec?.command?.length > 0 }).toEqual({ name: w.name, probe, exec: true });
+      }
+    }
+    const spec = sessionDeployment(s).spec;
+    for (const process of [spec.jobManager, spec.taskManager]) {
+      const c = process.podTemplate.spec.containers[0];
+      expect(c.readinessProbe.tcpSocket.port).toBeGreaterThan(0);
+      expect(c.livenessProbe.tcpSocket.port).toBe(c.readinessProbe.tcpSocket.port);
+    }
+    expect(spec.jobManager.podTemplate.spec.containers[0].readinessProbe.tcpSocket.port).toBe(FLINK_IMAGE.restPort);
+  });
+
+  it('denies ingress by default and admits only the pods that use each service', () => {
+    const deny = policy(s, 'default-deny-ingress');
+    expect(deny.spec).toEqual({ pod_selector: {}, policy_types: ['Ingress'] });
+    const pods = (name: string) => `app.kubernetes.io/name=${name},leaderboard.stack=${stackName}`;
+    const flink = 'app=leaderboard-flink,type=flink-native-kubernetes';
+    const kafkaClients = [pods('kafka-topics'), flink, pods('injector'), ...(sink === 'kafka' ? [pods('dashboard')] : [])];
+    expect(admitted(policy(s, 'kafka-ingress')).sort()).toEqual(kafkaClients.sort());
+    if (sink === 'jdbc') expect(admitted(policy(s, 'postgres-ingress')).sort()).toEqual([flink, pods('dashboard')].sort());
+    expect(admitted(policy(s, 'flink-artifacts-ingress'))).toEqual(['app.kubernetes.io/name=flink-kubernetes-operator']);
+    expect(admitted(policy(s, 'flink-cluster-ingress'))).toEqual([flink]);
+    // Every Service is covered by a policy of its own.
+    for (const svc of resources(s, 'kubernetes_service_v1')) expect(policy(s, `${svc.metadata.name}-ingress`)).toBeDefined();
+  });
+
+  it('lets only the dashboard and the Flink UI be reached from outside the namespace', () => {
+    const open = resources(s, 'kubernetes_network_policy_v1').flatMap((p) =>
+      (p.spec.ingress ?? []).filter((rule: Json) => !rule.from).map((rule: Json) => `${p.metadata.name}:${rule.ports.map((x: Json) => x.port).join(',')}`),
+    );
+    expect(open.sort()).toEqual(['dashboard-ingress:8080', 'flink-rest-ingress:8081']);
+  });
+
+  it('generates the passwords at deploy time and never writes one into the configuration', () => {
+    const secrets = resources(s, 'kubernetes_secret_v1');
+    if (sink === 'jdbc') {
+      expect(secrets.map((x) => x.metadata.name)).toEqual(['postgres-passwords']);
+      for (const value of Object.values(secrets[0].data)) expect(value).toMatch(/^\$\{random_password\.[^}]+\.result\}$/);
+    } else {
+      expect(secrets).toEqual([]);
+    }
+    const text = JSON.stringify(s);
+    // Every environment variable that carries a password takes it from the Secret.
+    const literal = [...text.matchAll(/\{"name":"([A-Z_]*PASSWORD[A-Z_]*)","value":/g)].map((m) => m[1]);
+    expect(literal).toEqual([]);
+    const literalCr = flinkResources(s).flatMap((r) => [...JSON.stringify(r).matchAll(/"name":"([A-Z_]*PASSWORD[A-Z_]*)","value":/g)]);
+    expect(literalCr).toEqual([]);
+    // The generated values reach the pods only through the Secret, never through the pod specs.
+    const { kubernetes_secret_v1: _secrets, random_password: _passwords, ...others } = s.resource;
+    expect(JSON.stringify(others)).not.toContain('random_password.');
+    // SQL connector options carry the runner's placeholder, not a value.
+    for (const sql of Object.values(jobScripts(s))) expect(sql).not.toMatch(/'password'\s*=\s*'(?!\$\{)/);
+  });
+});
+
+describe('k8s stack configuration', () => {
+  it('names the project images under the configured registry', () => {
+    const s = synth('k8s-jdbc', { ...DEFAULT_CONFIG, kubernetes: { ...DEFAULT_CONFIG.kubernetes, imageRegistry: 'localhost:5001/', namespace: 'lb-test' } });
+    expect(sessionDeployment(s).spec.image).toBe('localhost:5001/leaderboard-stack/flink:0.1.0');
+    expect(workload(s, 'dashboard').pod.container[0].image).toBe('localhost:5001/leaderboard-stack/dashboard:0.1.0');
+    expect(resources(s, 'kubernetes_namespace_v1')[0].metadata.name).toBe('lb-test');
+    expect(sessionJobs(s)[0].spec.job.jarURI).toMatch(/^http:\/\/flink-artifacts\.lb-test\.svc:8080\//);
+  });
+
+  it('configures the providers from the kubeconfig settings', () => {
+    const s = synth('k8s-kafka', { ...DEFAULT_CONFIG, kubernetes: { ...DEFAULT_CONFIG.kubernetes, kubeconfigPath: '/tmp/kc', context: 'kind-leaderboard' } });
+    expect(s.provider.kubernetes[0]).toEqual(expect.objectContaining({ config_path: '/tmp/kc', config_context: 'kind-leaderboard' }));
+    expect(s.provider.helm[0].kubernetes).toEqual(expect.objectContaining({ config_path: '/tmp/kc', config_context: 'kind-leaderboard' }));
+  });
+});
+
+const operatorCrdsScript = join(__dirname, '..', 'k8s', 'operator-crds.sh');
+
+describeWith([commandExists('mvn')])('Flink custom resources against the operator 1.10 CRDs', () => {
+  let validator: CrdValidator;
+  beforeAll(() => {
+    const dir = execFileSync(operatorCrdsScript, { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    validator = loadCrdValidator(dir);
+  }, 320_000);
+
+  const stacks = Object.fromEntries(['k8s-jdbc', 'k8s-kafka'].map((name) => [name, flinkResources(synth(name))]));
+  const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+  const jdbc = () => clone(stacks['k8s-jdbc']);
+  const deploymentOf = (rs: CustomResource[]) => rs.find((r) => r.kind === 'FlinkDeployment') as Json;
+  const jobOf = (rs: CustomResource[]) => rs.find((r) => r.kind === 'FlinkSessionJob') as Json;
+
+  it('knows the pinned CRDs', () => {
+    expect(validator.kinds.sort()).toEqual(['flink.apache.org/v1beta1/FlinkDeployment', 'flink.apache.org/v1beta1/FlinkSessionJob']);
+  });
+
+  it.each(['k8s-jdbc', 'k8s-kafka'])('%s: every resource validates and passes the operator rules', (name) => {
+    for (const r of stacks[name]) expect({ resource: `${r.kind}/${r.metadata.name}`, errors: validator.validate(r) }).toEqual({ resource: `${r.kind}/${r.metadata.name}`, errors: [] });
+    expect(operatorRuleErrors(stacks[name])).toEqual([]);
+  });
+
+  it('rejects a Flink version the operator does not know', () => {
+    const rs = jdbc();
+    deploymentOf(rs).spec.flinkVersion = 'v1_21';
+    expect(validator.validate(deploymentOf(rs))).toEqual([expect.stringMatching(/^\/spec\/flinkVersion: must be equal to one of the allowed values \(.*v1_20\)$/)]);
+  });
+
+  it('rejects fields the API server would silently drop', () => {
+    const rs = jdbc();
+    jobOf(rs).spec.job.entryclass = jobOf(rs).spec.job.entryClass;
+    expect(validator.validate(jobOf(rs))).toEqual(["/spec/job: must NOT have additional properties 'entryclass'"]);
+    deploymentOf(rs).spec.jobManager.podTemplate.spec.containers[0].volumeMount = [];
+    expect(validator.validate(deploymentOf(rs))).toEqual([
+      "/spec/jobManager/podTemplate/spec/containers/0: must NOT have additional properties 'volumeMount'",
+    ]);
+  });
+
+  it('rejects wrongly typed values', () => {
+    const rs = jdbc();
+    deploymentOf(rs).spec.taskManager.podTemplate.spec.securityContext.runAsUser = '9999';
+    deploymentOf(rs).spec.flinkConfiguration['parallelism.default'] = 1;
+    jobOf(rs).spec.job.args = '--script x.sql';
+    expect(validator.validate(deploymentOf(rs)).sort()).toEqual([
+      "/spec/flinkConfiguration/parallelism.default: must be string",
+      '/spec/taskManager/podTemplate/spec/securityContext/runAsUser: must be integer',
+    ]);
+    expect(validator.validate(jobOf(rs))).toEqual(['/spec/job/args: must be array']);
+  });
+
+  it('rejects a FlinkSessionJob without deploymentName, or naming another deployment', () => {
+    const rs = jdbc();
+    delete jobOf(rs).spec.deploymentName;
+    // The schema has no required fields; the operator refuses such a job when it reconciles it.
+    expect(validator.validate(jobOf(rs))).toEqual([]);
+    expect(operatorRuleErrors(rs)).toEqual([`FlinkSessionJob ${jobOf(rs).metadata.name}: spec.deploymentName must name the session FlinkDeployment`]);
+    jobOf(rs).spec.deploymentName = 'other-session';
+    expect(operatorRuleErrors(rs)).toEqual([`FlinkSessionJob ${jobOf(rs).metadata.name}: no FlinkDeployment named 'other-session' among the resources`]);
+  });
+
+  it('rejects what the operator sets itself, a missing service account, and an overlong deployment name', () => {
+    const rs = jdbc();
+    deploymentOf(rs).spec.flinkConfiguration['kubernetes.cluster-id'] = 'x';
+    delete deploymentOf(rs).spec.serviceAccount;
+    expect(operatorRuleErrors(rs)).toEqual([
+      `FlinkDeployment ${SESSION_DEPLOYMENT_NAME}: forbidden Flink config key kubernetes.cluster-id`,
+      `FlinkDeployment ${SESSION_DEPLOYMENT_NAME}: spec.serviceAccount must be defined`,
+    ]);
+    const long = jdbc();
+    deploymentOf(long).metadata.name = 'a'.repeat(46);
+    expect(operatorRuleErrors(long)).toContainEqual(expect.stringMatching(/name must match .* \(at most 45 characters\)$/));
+  });
+});
