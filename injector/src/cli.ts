@@ -51,12 +51,12 @@ async function main(): Promise<number> {
   return run(config, sink, logger, stop);
 }
 
+// Exits explicitly: after a stop during start-up, KafkaJS may still hold reconnect timers that would
+// keep a finished run alive. stdout and stderr are synchronous for files and pipes, so nothing is lost.
 main().then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (e: unknown) => {
     createLogger('error').error('unexpected failure', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

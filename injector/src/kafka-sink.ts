@@ -14,6 +14,7 @@
  * array copy per message, which is quadratic in the batch length.
  */
 import { Admin, Kafka, logLevel, LogEntry, Message, Partitioners, Producer } from 'kafkajs';
+import { KafkaLogForwarder } from './kafka-log';
 import { Logger } from './log';
 import { partitionOf } from './murmur2';
 import { Sink, SinkStats } from './sink';
@@ -65,12 +66,14 @@ export class KafkaSink implements Sink {
   private readyWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   private fail: (e: Error) => void = () => {};
+  private readonly kafkaLog: KafkaLogForwarder;
   readonly failed: Promise<Error>;
 
   constructor(
     private readonly options: KafkaSinkOptions,
     private readonly logger: Logger,
   ) {
+    this.kafkaLog = new KafkaLogForwarder(logger);
     this.failed = new Promise((resolve) => {
       this.fail = resolve;
     });
@@ -84,12 +87,13 @@ export class KafkaSink implements Sink {
       connectionTimeout: 3000,
       // Kafka being down is never fatal: every layer retries, with backoff capped at RETRY_MAX_MILLIS.
       retry: { initialRetryTime: RETRY_INITIAL_MILLIS, maxRetryTime: RETRY_MAX_MILLIS, retries: Number.MAX_SAFE_INTEGER },
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry: LogEntry) => forwardKafkaLog(logger, entry),
+      logLevel: logLevel.INFO,
+      logCreator: () => (entry: LogEntry) => this.kafkaLog.forward(entry),
     });
     logger.info('connecting to kafka', { brokers: this.options.brokers, topic: this.options.topic });
     const admin = this.kafka.admin();
     await admin.connect();
+    this.kafkaLog.recovered();
     try {
       this.partitionCount = await ensureTopic(admin, this.options, logger);
     } finally {
@@ -174,7 +178,13 @@ export class KafkaSink implements Sink {
   stats(): SinkStats {
     const now = Date.now();
     const oldest = this.attemptStartedAt.reduce<number>((acc, t) => (t === undefined ? acc : Math.max(acc, now - t)), 0);
-    return { accepted: this.accepted, delivered: this.delivered, errors: this.errors, pending: this.pending, oldestAttemptMillis: oldest };
+    return {
+      accepted: this.accepted,
+      delivered: this.delivered,
+      errors: this.errors + this.kafkaLog.problems,
+      pending: this.pending,
+      oldestAttemptMillis: oldest,
+    };
   }
 
   private resumeLevel(): number {
@@ -204,6 +214,7 @@ export class KafkaSink implements Sink {
       try {
         await producer.send({ topic: this.options.topic, acks: -1, messages: batch.messages });
         this.attemptStartedAt[p] = undefined;
+        this.kafkaLog.recovered();
         if (attempt > 0) this.logger.info('kafka delivery resumed', { partition: p, attempts: attempt + 1 });
         return true;
       } catch (e) {
@@ -262,11 +273,4 @@ function permanentCause(error: Error): Error | undefined {
     current = e.cause;
   }
   return undefined;
-}
-
-function forwardKafkaLog(logger: Logger, entry: LogEntry): void {
-  const { message, timestamp: _timestamp, logger: _logger, ...extra } = entry.log as unknown as Record<string, unknown> & { message: string };
-  const fields = { kafkajs: entry.namespace, ...extra };
-  if (entry.level === logLevel.ERROR || entry.level === logLevel.WARN) logger.warn(`kafkajs: ${message}`, fields);
-  else logger.debug(`kafkajs: ${message}`, fields);
 }

@@ -32,6 +32,8 @@ export interface CliResult {
 export interface RunningCli {
   readonly pid: number;
   kill(signal: NodeJS.Signals): void;
+  /** What the process has logged so far. */
+  stderrSoFar(): string;
   readonly done: Promise<CliResult>;
 }
 
@@ -57,7 +59,7 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; tim
       resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
     });
   });
-  return { pid: child.pid as number, kill: (signal) => child.kill(signal), done };
+  return { pid: child.pid as number, kill: (signal) => child.kill(signal), stderrSoFar: () => Buffer.concat(stderr).toString(), done };
 }
 
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
