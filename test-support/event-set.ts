@@ -287,6 +287,24 @@ const MALFORMED: Record<InvalidKind, readonly Variant[]> = {
   ),
 };
 
+/**
+ * One score-0 event per partition, more than the watermark delay after `maxTime`, from players of a
+ * team that never scores (so never ranked): it moves every partition's watermark past all real
+ * events, so Flink's event-time operators process every one of them.
+ */
+export function flushEvents(maxTime: number, partitions: number, zeroTeam: TeamInfo): { event: GameEvent; record: EventRecord }[] {
+  return Array.from({ length: partitions }, (_, p) => {
+    const event: GameEvent = {
+      user_id: `USR-${90 + p}-${zeroTeam.id}`,
+      team_id: zeroTeam.id,
+      team_name: zeroTeam.name,
+      score: 0,
+      event_time_millis: maxTime + WATERMARK_DELAY_MILLIS + 1000,
+    };
+    return { event, record: { key: event.user_id, value: eventJson(event, 'normal'), partition: p } };
+  });
+}
+
 export function generateEventSet(options: EventSetOptions = {}): EventSet {
   const seed = options.seed ?? 20261126;
   const validEvents = options.validEvents ?? 20_000;
@@ -355,15 +373,8 @@ export function generateEventSet(options: EventSetOptions = {}): EventSet {
   });
 
   const zero = teams[ZERO];
-  for (let p = 0; p < partitions; p++) {
-    const event: GameEvent = {
-      user_id: `USR-${90 + p}-${zero.id}`,
-      team_id: zero.id,
-      team_name: zero.name,
-      score: 0,
-      event_time_millis: maxTime + WATERMARK_DELAY_MILLIS + 1000,
-    };
-    records.push({ key: event.user_id, value: eventJson(event, 'normal'), partition: p });
+  for (const { event, record } of flushEvents(maxTime, partitions, zero)) {
+    records.push(record);
     valid.push(event);
     inOrderForHotStreaks.push(event);
   }

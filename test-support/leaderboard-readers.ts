@@ -78,6 +78,17 @@ export async function readTopic(bootstrapServers: string, topic: string, timeout
   return records;
 }
 
+/** Produces records (key, value, optional partition) and waits for the broker's acknowledgement. */
+export async function produce(bootstrapServers: string, topic: string, records: { key: string; value: string; partition?: number }[]): Promise<void> {
+  const producer = new Kafka({ brokers: [bootstrapServers], clientId: 'leaderboard-test-producer', logLevel: logLevel.NOTHING }).producer({ idempotent: true });
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, partition: r.partition })) });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 /** The four upsert-Kafka sink topics as boards: latest value per `{"rnk":N}` key, tombstones delete. */
 export async function readKafkaBoards(bootstrapServers: string): Promise<Leaderboards> {
   const rows = new Map<string, Row[]>();

@@ -12,8 +12,10 @@ import { compareLeaderboards } from '../../oracle/src/compare';
 import { GameEvent, isInvalid } from '../../oracle/src/game-event';
 import { computeLeaderboards } from '../../oracle/src/leaderboards';
 import { parseEvent } from '../../oracle/src/parse-event';
+import { INPUT_PARTITIONS } from '../../constructs/pipeline';
 import { cdktf } from '../../test-support/cdktf-cli';
-import { readKafkaBoards, readPostgresBoards, readTopic } from '../../test-support/leaderboard-readers';
+import { flushEvents, teamIdOf } from '../../test-support/event-set';
+import { produce, readKafkaBoards, readPostgresBoards, readTopic } from '../../test-support/leaderboard-readers';
 import { Check, commandExists, describeWith } from '../../test-support/prerequisites';
 import { screenshot } from '../../test-support/browser';
 import { tofuCheck } from '../../test-support/tofu';
@@ -159,9 +161,13 @@ describeWith([dockerEngine, tofuCheck, imageContexts])('cdktf deploy to the loca
         return all.length >= EVENTS ? all : undefined;
       });
       expect(records).toHaveLength(EVENTS);
-      const valid = records.map((r) => parseEvent(r.value ?? Buffer.alloc(0))).filter((p): p is GameEvent => !isInvalid(p));
-      expect(valid).toHaveLength(EVENTS);
-      expected = computeLeaderboards(valid);
+      const injected = records.map((r) => parseEvent(r.value ?? Buffer.alloc(0))).filter((p): p is GameEvent => !isInvalid(p));
+      expect(injected).toHaveLength(EVENTS);
+      // The injector's last seconds of events sit behind the watermark; flush events move it past them.
+      const maxTime = Math.max(...injected.map((e) => e.event_time_millis));
+      const flush = flushEvents(maxTime, INPUT_PARTITIONS, { id: teamIdOf('Flush-Zero'), name: 'Flush-Zero' });
+      await produce(`127.0.0.1:${ports.kafka}`, 'user-score', flush.map((f) => f.record));
+      expected = computeLeaderboards([...injected, ...flush.map((f) => f.event)]);
       const read = sink === 'jdbc'
         ? () => readPostgresBoards(`postgres://leaderboard_admin:${adminPassword(stack)}@127.0.0.1:${ports.postgres}/leaderboard`)
         : () => readKafkaBoards(`127.0.0.1:${ports.kafka}`);
