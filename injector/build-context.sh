@@ -1,0 +1,28 @@
+#!/bin/sh
+# Writes the injector image's build context to build/images/injector/ (Dockerfile and a single
+# esbuild bundle), so the image builds offline: docker build --build-arg BASE_IMAGE=... <dir>.
+# Built into a temporary directory and swapped in whole, and left alone when nothing changed, so it
+# is idempotent and an interrupted run never leaves a half-written context.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+out="$root/build/images/injector"
+mkdir -p "$root/build/images"
+tmp=$(mktemp -d "$root/build/images/.injector.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cd "$root"
+node_modules/.bin/esbuild injector/src/cli.ts --bundle --platform=node --target=node18 \
+  --outfile="$tmp/injector.js" --log-level=warning
+node_image=$(node -p "require('./versions.json').images.node")
+sed "s|^ARG BASE_IMAGE\$|ARG BASE_IMAGE=$node_image|" injector/Dockerfile > "$tmp/Dockerfile"
+grep -q "^ARG BASE_IMAGE=$node_image\$" "$tmp/Dockerfile"
+printf '*\n!Dockerfile\n!injector.js\n' > "$tmp/.dockerignore"
+chmod -R a+rX "$tmp"
+if [ -d "$out" ] && diff -r "$tmp" "$out" >/dev/null 2>&1; then
+  echo "$out (unchanged)"
+  exit 0
+fi
+rm -rf "$out.old"
+if [ -d "$out" ]; then mv "$out" "$out.old"; fi
+mv "$tmp" "$out"
+rm -rf "$out.old"
+echo "$out"
