@@ -7,7 +7,8 @@ import { Dashboard } from './dashboard';
 import { IFlinkSession } from './flink-session';
 import { Injector } from './injector';
 import { Kafka } from './kafka';
-import { ILeaderboardSinks, JdbcSinks, KafkaSinks, SinkVariant } from './sinks';
+import { SinkVariant } from '../flink-sql/src/render';
+import { ILeaderboardSinks, JdbcSinks, KafkaSinks } from './sinks';
 import { IDeploymentTarget } from './target';
 
 export interface LeaderboardPipelineProps {

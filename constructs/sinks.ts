@@ -4,15 +4,11 @@
  * jobs and the dashboard what they need.
  */
 import { Construct } from 'constructs';
-import { METRICS } from '../flink-sql/src/metrics';
+import { JDBC_PASSWORD_ENV, SinkVariant, kafkaSinkTopics } from '../flink-sql/src/render';
 import { IKafka, Kafka } from './kafka';
 import { IPlatform, IService, SecretRef } from './platform/platform';
 import { Postgres } from './postgres';
 
-export type SinkVariant = 'kafka' | 'jdbc';
-
-/** Placeholder in rendered SQL that the SQL runner fills from its environment. */
-export const JDBC_PASSWORD_ENV = 'LEADERBOARD_JDBC_PASSWORD';
 
 export interface ILeaderboardSinks {
   readonly variant: SinkVariant;
@@ -42,14 +38,7 @@ export class KafkaSinks extends Construct implements ILeaderboardSinks {
 
   constructor(scope: Construct, id: string, props: KafkaSinksProps) {
     super(scope, id);
-    for (const metric of METRICS) {
-      props.kafka.addTopic({
-        name: metric.topic,
-        partitions: 1,
-        // Compaction keeps the latest row per rank; a short segment time lets it run on small topics.
-        config: { 'cleanup.policy': 'compact', 'segment.ms': '600000', 'min.cleanable.dirty.ratio': '0.1' },
-      });
-    }
+    for (const topic of kafkaSinkTopics()) props.kafka.addTopic({ ...topic, config: { ...topic.config } });
     this.ready = [props.kafka.ready];
     this.dashboardEnv = dashboardKafkaEnv(props.kafka);
   }

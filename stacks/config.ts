@@ -3,12 +3,9 @@
  * default; a bad value fails synthesis with a message naming the field and what is allowed.
  */
 import { readFileSync } from 'node:fs';
+import { JOB_LAYOUTS, JobLayout, STARTUP_MODES, StartupMode } from '../flink-sql/src/render';
 import versions from '../versions.json';
 
-export type SinkVariant = 'kafka' | 'jdbc';
-export type Target = 'docker' | 'k8s';
-export type StartupMode = 'earliest' | 'latest';
-export type JobLayout = 'per-metric' | 'statement-set';
 
 export interface InjectorConfig {
   /** Run the event injector in the stack. */
@@ -119,7 +116,7 @@ const bool: Validator<boolean> = (value, field) => {
   return value;
 };
 
-const oneOf = <T extends string>(...allowed: T[]): Validator<T> => (value, field) => {
+const oneOf = <T extends string>(allowed: readonly T[]): Validator<T> => (value, field) => {
   if (typeof value !== 'string' || !allowed.includes(value as T)) {
     throw new ConfigError(field, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
   }
@@ -184,8 +181,8 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
     flink: section<FlinkConfig>(
       {
         uiPort: port,
-        startupMode: oneOf('earliest', 'latest'),
-        jobLayout: oneOf('per-metric', 'statement-set'),
+        startupMode: oneOf(STARTUP_MODES),
+        jobLayout: oneOf(JOB_LAYOUTS),
         taskSlots: integer(1, 64),
       },
       d.flink,

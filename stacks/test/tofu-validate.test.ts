@@ -3,14 +3,13 @@
  * the cdktf bindings were generated for), so attribute names, types and blocks are checked by the
  * providers' own schemas rather than by our reading of them.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck, validateStack } from '../../test-support/tofu';
-import { buildApp } from '../app';
+import { buildApp, STACK_NAMES } from '../app';
 
-const STACKS = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'];
 // init copies four provider binaries per stack; validate starts each provider to read its schema.
 const PER_STACK_TIMEOUT_MS = 300_000;
 
@@ -26,7 +25,7 @@ describeWith([tofuCheck])('tofu validate with the real providers', () => {
     rmSync(outdir, { recursive: true, force: true });
   });
 
-  it.each(STACKS)(
+  it.each([...STACK_NAMES])(
     '%s is valid',
     (name) => {
       const result = validateStack(join(outdir, 'stacks', name));
