@@ -15,7 +15,7 @@ export interface SqlJob {
 /** Paths and entry points inside the project's Flink image. */
 export const FLINK_IMAGE = {
   runnerJar: '/opt/flink/usrlib/leaderboard-sql-runner.jar',
-  runnerMainClass: 'org.leaderboard.sqlrunner.SqlRunner',
+  runnerMainClass: 'leaderboard.sqlrunner.SqlRunner',
   submitterMainClass: 'org.leaderboard.sqlrunner.Submitter',
   jobsDir: '/opt/flink/jobs',
   checkpointsDir: '/opt/flink/checkpoints',

@@ -4,7 +4,7 @@
  */
 import { TerraformStack, Testing } from 'cdktf';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../stacks/app';
@@ -156,6 +156,11 @@ describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
       expect(Number(jar.port)).toBe(artifacts.spec.port[0].port);
       expect(jar.pathname).toBe(`/${FLINK_IMAGE.runnerJar.split('/').pop()}`);
     }
+  });
+
+  it('names an entry class that the SQL runner defines', () => {
+    const source = join(__dirname, '..', '..', 'flink-sql', 'runner', 'src', 'main', 'java', ...FLINK_IMAGE.runnerMainClass.split('.')) + '.java';
+    expect(readFileSync(source, 'utf8')).toContain(`public final class ${FLINK_IMAGE.runnerMainClass.split('.').pop()}`);
   });
 
   it('serves the runner jar copied out of the project Flink image', () => {
