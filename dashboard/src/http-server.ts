@@ -64,6 +64,10 @@ function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): void
       send(res, 200, 'application/json', JSON.stringify(snapshotBody(deps)), req.method === 'HEAD');
       return;
     case '/api/stream':
+      if (req.method === 'HEAD') {
+        send(res, 200, 'text/event-stream; charset=utf-8', '', true);
+        return;
+      }
       if (!deps.hub.add(res, sseFrame('snapshot', snapshotBody(deps)))) {
         res.setHeader('Retry-After', '5');
         send(res, 503, 'application/json', JSON.stringify({ error: 'too many push clients' }));
