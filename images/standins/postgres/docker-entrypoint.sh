@@ -63,13 +63,14 @@ MSG
 }
 
 init_database_dir() {
-  local args=(--username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD"))
+  local waldir=()
   if [ -n "${POSTGRES_INITDB_WALDIR:-}" ]; then
-    args+=(--waldir "$POSTGRES_INITDB_WALDIR")
+    waldir=(--waldir "$POSTGRES_INITDB_WALDIR")
   fi
+  # The password file is a pipe that lives only as long as this one command.
   # POSTGRES_INITDB_ARGS holds several words, as in the official image.
   # shellcheck disable=SC2086
-  initdb "${args[@]}" $POSTGRES_INITDB_ARGS
+  initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") "${waldir[@]}" $POSTGRES_INITDB_ARGS
   # Remote clients authenticate the way passwords are stored (scram-sha-256 unless initdb was told otherwise).
   : "${POSTGRES_HOST_AUTH_METHOD:=$(postgres -C password_encryption)}"
   printf '\nhost all all all %s\n' "$POSTGRES_HOST_AUTH_METHOD" >>"$PGDATA/pg_hba.conf"
