@@ -1,5 +1,5 @@
 -- The `user-score` input (ARCHITECTURE.md section 3) and the valid events every metric reads.
--- {{...}} markers are filled in by flink-sql/src/render.ts.
+-- The double-brace markers are filled in by flink-sql/src/render.ts.
 --
 -- Validity is decided by JSON type, not by coercion, exactly as the oracle does (oracle/src/parse-event.ts).
 -- The JSON format cannot do that: even with 'json.ignore-parse-errors' it turns "17" and 17.5 into the

@@ -1,0 +1,93 @@
+import { LEADERBOARD_SIZE, METRICS } from '../src/metrics';
+import { JDBC_PASSWORD_ENV, jobNameOf, kafkaSinkTopics, renderJobs, RenderOptions, STATEMENT_SET_JOB_NAME } from '../src/render';
+
+const kafka: RenderOptions = { sink: 'kafka', kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score', startupMode: 'earliest', layout: 'per-metric' };
+const jdbc: RenderOptions = { ...kafka, sink: 'jdbc', jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'leaderboard_writer' };
+
+describe('renderJobs', () => {
+  it('renders one job per metric, named for pipeline.name, each with one INSERT', () => {
+    const jobs = renderJobs(kafka);
+    expect(jobs.map((j) => j.name)).toEqual(['leaderboard-top-teams', 'leaderboard-top-players', 'leaderboard-hot-streaks', 'leaderboard-team-mvps']);
+    for (const job of jobs) {
+      expect(job.metrics).toHaveLength(1);
+      expect(job.name).toBe(jobNameOf(job.metrics[0]));
+      expect(job.sql).toContain(`SET 'pipeline.name' = '${job.name}';`);
+      expect(job.sql.match(/^INSERT INTO/gm)).toHaveLength(1);
+      expect(job.sql).toContain(`INSERT INTO ${job.metrics[0]}\n`);
+      expect(job.sql).toContain(`WHERE rnk <= ${LEADERBOARD_SIZE};`);
+      expect(job.sql).not.toMatch(/\{\{/);
+    }
+  });
+
+  it('sets checkpointing, mini-batch and the per-metric state TTL', () => {
+    const ttl = Object.fromEntries(renderJobs(kafka).map((j) => [j.metrics[0], /SET 'table.exec.state.ttl' = '(\d+) min'/.exec(j.sql)?.[1]]));
+    expect(ttl).toEqual({ top_teams: '60', top_players: '60', hot_streaks: '5', team_mvps: '60' });
+    for (const job of renderJobs(jdbc)) {
+      expect(job.sql).toContain(`SET 'execution.checkpointing.interval' = '10 s';`);
+      expect(job.sql).toContain(`SET 'table.exec.mini-batch.enabled' = 'true';`);
+    }
+  });
+
+  it('renders the Kafka variant as upsert-kafka with JSON key {rnk} and every column in the value', () => {
+    const sql = renderJobs(kafka).find((j) => j.metrics[0] === 'team_mvps')!.sql;
+    expect(sql).toContain(
+      "CREATE TEMPORARY TABLE team_mvps (\n  rnk BIGINT,\n  user_id STRING,\n  team_name STRING,\n  player_total BIGINT,\n  team_total BIGINT,\n  contrib_ratio DOUBLE,\n  PRIMARY KEY (rnk) NOT ENFORCED\n)",
+    );
+    expect(sql).toContain("'connector' = 'upsert-kafka'");
+    expect(sql).toContain("'topic' = 'team-mvps'");
+    expect(sql).toContain("'key.format' = 'json'");
+    expect(sql).toContain("'value.fields-include' = 'ALL'");
+    expect(sql).not.toContain("'connector' = 'jdbc'");
+  });
+
+  it('renders the JDBC variant into schema leaderboard with the password as an environment placeholder', () => {
+    for (const job of renderJobs(jdbc)) {
+      const table = METRICS.find((m) => m.id === job.metrics[0])!.table;
+      expect(job.sql).toContain("'connector' = 'jdbc'");
+      expect(job.sql).toContain(`'table-name' = 'leaderboard.${table}'`);
+      expect(job.sql).toContain("'username' = 'leaderboard_writer'");
+      expect(job.sql).toContain(`'password' = '\${${JDBC_PASSWORD_ENV}}'`);
+    }
+  });
+
+  it('reads the input topic from the chosen startup offset', () => {
+    expect(renderJobs(kafka)[0].sql).toContain("'scan.startup.mode' = 'earliest-offset'");
+    expect(renderJobs({ ...kafka, startupMode: 'latest', inputTopic: 'scores.v2' })[0].sql).toMatch(/'topic' = 'scores\.v2'[\s\S]*'scan.startup.mode' = 'latest-offset'/);
+  });
+
+  it('renders the statement-set layout as one job with four INSERTs in EXECUTE STATEMENT SET', () => {
+    const jobs = renderJobs({ ...jdbc, layout: 'statement-set' });
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].name).toBe(STATEMENT_SET_JOB_NAME);
+    expect(jobs[0].metrics).toEqual(METRICS.map((m) => m.id));
+    expect(jobs[0].sql).toMatch(/EXECUTE STATEMENT SET\nBEGIN\n[\s\S]*END;\n$/);
+    expect(jobs[0].sql.match(/^INSERT INTO/gm)).toHaveLength(4);
+    expect(jobs[0].sql.match(/CREATE TEMPORARY TABLE user_score/g)).toHaveLength(1);
+    expect(jobs[0].sql).toContain(`SET 'table.exec.state.ttl' = '60 min';`);
+  });
+
+  it('escapes quotes in values it places in SQL literals', () => {
+    expect(renderJobs({ ...jdbc, jdbcUsername: "o'brien" })[0].sql).toContain("'username' = 'o''brien'");
+  });
+
+  it.each([
+    [{ ...kafka, sink: 'mysql' }, "sink must be one of 'kafka', 'jdbc'; got 'mysql'"],
+    [{ ...kafka, layout: 'one' }, "layout must be one of 'per-metric', 'statement-set'; got 'one'"],
+    [{ ...kafka, startupMode: 'now' }, "startupMode must be one of 'earliest', 'latest'; got 'now'"],
+    [{ ...kafka, kafkaBootstrapServers: 'kafka' }, 'kafkaBootstrapServers must be host:port'],
+    [{ ...kafka, inputTopic: 'user score' }, 'inputTopic must be a Kafka topic name'],
+    [{ ...jdbc, jdbcUrl: undefined }, "jdbcUrl is required for sink 'jdbc'"],
+    [{ ...jdbc, jdbcUrl: 'jdbc:mysql://x/y' }, "must start with 'jdbc:postgresql://'"],
+    [{ ...jdbc, jdbcUsername: '' }, "jdbcUsername is required for sink 'jdbc'"],
+  ])('rejects bad options naming the field (%#)', (options, message) => {
+    expect(() => renderJobs(options as RenderOptions)).toThrow(message);
+  });
+});
+
+describe('kafkaSinkTopics', () => {
+  it('lists one compacted topic per metric', () => {
+    const topics = kafkaSinkTopics();
+    expect(topics.map((t) => t.name)).toEqual(METRICS.map((m) => m.topic));
+    for (const t of topics) expect(t.config['cleanup.policy']).toBe('compact');
+  });
+});
