@@ -25,9 +25,16 @@ interface Workload {
   resource: Json;
 }
 
+const synthesized = new Map<string, Json>();
+
+/** The synthesized stack; with the default configuration, synthesized once per test file. */
 function synth(stackName: string, config: LeaderboardConfig = DEFAULT_CONFIG): Json {
+  const cached = config === DEFAULT_CONFIG ? synthesized.get(stackName) : undefined;
+  if (cached) return cached;
   const app = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'leaderboard-k8s-synth-')), config });
-  return JSON.parse(Testing.synth(app.node.findChild(stackName) as TerraformStack));
+  const stack = JSON.parse(Testing.synth(app.node.findChild(stackName) as TerraformStack));
+  if (config === DEFAULT_CONFIG) synthesized.set(stackName, stack);
+  return stack;
 }
 
 const resources = (s: Json, type: string): Json[] => Object.values(s.resource[type] ?? {});
