@@ -12,23 +12,58 @@ engine_answers() { /usr/bin/docker info >/dev/null 2>&1; }
 
 apt_install docker.io debootstrap
 
-if ! engine_answers; then
-  mkdir -p "$STATE_DIR"
-  progress "starting dockerd (log: $STATE_DIR/dockerd.log)"
-  # setsid: the engine outlives this script and the shell that ran it.
-  setsid dockerd >>"$STATE_DIR/dockerd.log" 2>&1 </dev/null &
-  deadline=$((SECONDS + START_TIMEOUT_S))
+PID_FILE=/var/run/docker.pid
+CONTAINERD_PID_FILE=/var/run/docker/containerd/containerd.pid
+
+# live_pid FILE NAME: the pid in FILE when it is a live (not zombie) process called NAME.
+live_pid() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = "$2" ] && ! ps -o stat= -p "$pid" | grep -q '^Z' && echo "$pid"
+}
+
+# wait_for_engine PID: true once docker info answers; false when PID exits first; fails after
+# START_TIMEOUT_S.
+wait_for_engine() {
+  local deadline=$((SECONDS + START_TIMEOUT_S))
   until engine_answers; do
-    if ! kill -0 $! 2>/dev/null; then
-      tail -n 30 "$STATE_DIR/dockerd.log" >&2
-      fail "dockerd exited during start-up; its log is above and in $STATE_DIR/dockerd.log"
-    fi
+    kill -0 "$1" 2>/dev/null || return 1
     if [ $SECONDS -ge $deadline ]; then
       tail -n 30 "$STATE_DIR/dockerd.log" >&2
-      fail "docker info did not answer within ${START_TIMEOUT_S}s of starting dockerd; see $STATE_DIR/dockerd.log"
+      fail "docker info did not answer within ${START_TIMEOUT_S}s of starting dockerd (pid $1); see $STATE_DIR/dockerd.log"
     fi
     sleep 1
   done
+}
+
+# start_dockerd: a new dockerd in the background, after removing pid files that name no live
+# process (left by a killed engine, they would stop it or make it wait for a dead containerd).
+start_dockerd() {
+  live_pid "$PID_FILE" dockerd >/dev/null || rm -f "$PID_FILE"
+  live_pid "$CONTAINERD_PID_FILE" containerd >/dev/null || rm -f "$CONTAINERD_PID_FILE"
+  progress "starting dockerd (log: $STATE_DIR/dockerd.log)"
+  # setsid: the engine outlives this script and the shell that ran it.
+  setsid dockerd >>"$STATE_DIR/dockerd.log" 2>&1 </dev/null &
+  pid=$!
+}
+
+if ! engine_answers; then
+  mkdir -p "$STATE_DIR"
+  if pid=$(live_pid "$PID_FILE" dockerd); then
+    progress "waiting for the running dockerd (pid $pid) to answer"
+  else
+    start_dockerd
+  fi
+  # A second try covers an engine that was killed moments ago: its processes may still be exiting.
+  if ! wait_for_engine "$pid"; then
+    progress "dockerd exited during start-up; retrying once"
+    sleep 3
+    start_dockerd
+    if ! wait_for_engine "$pid"; then
+      tail -n 30 "$STATE_DIR/dockerd.log" >&2
+      fail "dockerd exited during start-up; its log is above and in $STATE_DIR/dockerd.log"
+    fi
+  fi
   progress "dockerd answers (server $(/usr/bin/docker version -f '{{.Server.Version}}'))"
 fi
 
