@@ -35,6 +35,8 @@ export interface StoreOptions {
   holdBackMs: number;
   logger: Logger;
   onPublish: (board: PublishedBoard) => void;
+  /** Called once, when the source has delivered its first complete state. */
+  onLoaded?: () => void;
   now?: () => Date;
 }
 
@@ -67,6 +69,7 @@ export class LeaderboardStore {
   private readonly boards = new Map<MetricId, BoardState>();
   private readonly now: () => Date;
   private lastChange: string | null = null;
+  private loaded = false;
 
   constructor(private readonly options: StoreOptions) {
     this.now = options.now ?? (() => new Date());
@@ -75,6 +78,13 @@ export class LeaderboardStore {
 
   recordSourceRead(): void {
     this.stats.sourceReads++;
+  }
+
+  /** The source has delivered a complete state: empty boards from now on mean empty, not unknown. */
+  markLoaded(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    this.options.onLoaded?.();
   }
 
   /** Replaces a board's rows with a full read of its table; bad rows are logged and skipped. */
@@ -152,10 +162,10 @@ export class LeaderboardStore {
     for (const id of this.boards.keys()) this.settle(id);
   }
 
-  snapshot(): { updatedAt: string | null; boards: Record<MetricId, PublishedBoard> } {
+  snapshot(): { loaded: boolean; updatedAt: string | null; boards: Record<MetricId, PublishedBoard> } {
     const boards = {} as Record<MetricId, PublishedBoard>;
     for (const [id, board] of this.boards) boards[id] = board.published;
-    return { updatedAt: this.lastChange, boards };
+    return { loaded: this.loaded, updatedAt: this.lastChange, boards };
   }
 
   close(): void {

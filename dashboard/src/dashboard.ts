@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { LeaderboardStore } from './board-state';
 import { PageAssets } from './bundle';
 import { DashboardConfig } from './config';
-import { createHttpServer } from './http-server';
+import { createHttpServer, snapshotBody } from './http-server';
 import { Logger } from './log';
 import { PushHub } from './push-hub';
 import { KafkaSource } from './sources/kafka';
@@ -20,7 +20,12 @@ export interface RunningDashboard {
 
 export async function startDashboard(config: DashboardConfig, assets: PageAssets, logger: Logger): Promise<RunningDashboard> {
   const hub = new PushHub(logger, config.maxClients);
-  const store = new LeaderboardStore({ holdBackMs: config.holdBackMs, logger, onPublish: (board) => hub.broadcast('board', board) });
+  const store: LeaderboardStore = new LeaderboardStore({
+    holdBackMs: config.holdBackMs,
+    logger,
+    onPublish: (board) => hub.broadcast('board', board),
+    onLoaded: () => hub.broadcast('snapshot', snapshotBody({ store, source })),
+  });
   const onStatus = (status: SourceStatus): void => hub.broadcast('status', status);
   const source: LeaderboardSource =
     config.source === 'jdbc'

@@ -31,8 +31,8 @@ export interface RouteDeps {
 
 /** The body of /api/leaderboards and of the stream's first event. */
 export function snapshotBody(deps: Pick<RouteDeps, 'store' | 'source'>): unknown {
-  const { updatedAt, boards } = deps.store.snapshot();
-  return { updatedAt, source: deps.source.status(), boards, stats: deps.store.stats };
+  const { loaded, updatedAt, boards } = deps.store.snapshot();
+  return { loaded, updatedAt, source: deps.source.status(), boards, stats: deps.store.stats };
 }
 
 export function createHttpServer(deps: RouteDeps): Server {

@@ -33,6 +33,7 @@ describe('dashboard HTTP routes', () => {
   it('serves an empty snapshot before any data', async () => {
     const body = await (await fetch(`${dashboard.url}/api/leaderboards`)).json();
     expect(body.updatedAt).toBeNull();
+    expect(body.loaded).toBe(false);
     expect(Object.keys(body.boards)).toEqual(['top_teams', 'top_players', 'hot_streaks', 'team_mvps']);
     expect(body.boards.top_teams).toMatchObject({ title: 'Top Teams', rows: [], consistent: true });
   });

@@ -60,6 +60,7 @@ describeWith([kafkaCheck])('dashboard, Kafka variant, real broker', () => {
     }, 60_000, 'top_teams in /api/leaderboards');
     expect(body.boards.top_teams.rows).toEqual(expected);
     expect(body.boards.top_teams.consistent).toBe(true);
+    expect(body.loaded).toBe(true);
     expect(body.updatedAt).toEqual(expect.any(String));
     expect(body.source).toMatchObject({ kind: 'kafka', up: true });
   });

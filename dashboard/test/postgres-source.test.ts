@@ -69,6 +69,7 @@ describeWith([postgresCheck])('dashboard, JDBC variant, real PostgreSQL', () => 
     expect(body.boards.top_teams.rows).toEqual([team(1, 'Amber-Koala', 30), team(2, 'Blue-Fox', 20)]);
     expect(body.boards.top_players.rows).toEqual([{ rnk: 1, user_id: 'USR-07-1', team_name: 'Amber-Koala', total_score: 12 }]);
     expect(body.boards.hot_streaks.rows).toEqual([]);
+    expect(body.loaded).toBe(true);
     const sessions = await pg.query<{ usename: string }>(`SELECT usename FROM pg_stat_activity WHERE application_name = 'leaderboard-dashboard'`);
     expect(sessions).toEqual([{ usename: DASHBOARD_DB_ROLE }]);
     expect((await getJson(`${dashboard.url}/healthz`)).status).toBe(200);

@@ -8,6 +8,7 @@ import type { SourceStatus } from '../sources/source';
 import { Panel } from './panel';
 
 interface Snapshot {
+  loaded: boolean;
   updatedAt: string | null;
   source: SourceStatus;
   boards: Record<MetricId, PublishedBoard>;
@@ -27,6 +28,7 @@ for (const metric of METRICS) {
 let streamOpen = false;
 let source: SourceStatus | undefined;
 let lastChange: Date | undefined;
+let loaded = false;
 
 function showConnection(): void {
   const live = streamOpen && source?.up === true;
@@ -55,7 +57,7 @@ function noteChange(at: string | null): void {
 }
 
 function renderBoard(board: PublishedBoard): void {
-  panels.get(board.id)?.render(board);
+  panels.get(board.id)?.render(board, loaded);
   noteChange(board.updatedAt);
 }
 
@@ -72,6 +74,7 @@ stream.addEventListener('snapshot', (event) => {
   const snapshot = JSON.parse((event as MessageEvent<string>).data) as Snapshot;
   streamOpen = true;
   source = snapshot.source;
+  loaded = snapshot.loaded;
   for (const board of Object.values(snapshot.boards)) renderBoard(board);
   noteChange(snapshot.updatedAt);
   container.setAttribute('aria-busy', 'false');

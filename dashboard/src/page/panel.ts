@@ -20,6 +20,7 @@ const MAX_LABEL = 22;
 const BAR_PITCH_PX = 21;
 const AXIS_PX = 40;
 const FLASH_MS = 900;
+const WAITING_TEXT = 'Waiting for data…';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -38,6 +39,7 @@ export class Panel {
   private readonly note: HTMLElement;
   private readonly chart: Chart<'bar', number[], string>;
   private readonly chartBox: HTMLElement;
+  private readonly empty: HTMLElement;
   private previous = new Map<number, string>();
   private rendered = false;
 
@@ -73,7 +75,8 @@ export class Panel {
     this.tbody = table.createTBody();
     wrap.append(table);
     this.root.append(wrap);
-    this.root.append(el('p', 'empty', view.emptyText));
+    this.empty = el('p', 'empty', WAITING_TEXT);
+    this.root.append(this.empty);
     this.root.classList.add('is-empty');
 
     const percent = view.valueFormat === 'ratio-percent';
@@ -106,8 +109,10 @@ export class Panel {
     return `col-${column}${kind ? ` ${kind}` : ''}${secondary}`;
   }
 
-  render(board: PublishedBoard): void {
+  /** `loaded` false: the source has not delivered a complete state yet, so no rows means no data yet. */
+  render(board: PublishedBoard, loaded: boolean): void {
     const view = BOARD_VIEWS[this.metric.id];
+    this.empty.textContent = loaded ? view.emptyText : WAITING_TEXT;
     const rows = board.rows as unknown as Record<string, string | number>[];
     this.root.classList.toggle('is-empty', rows.length === 0);
     this.root.dataset.updatedAt = board.updatedAt ?? '';

@@ -162,6 +162,7 @@ export class KafkaSource implements LeaderboardSource {
     this.ready = true;
     this.pending.clear();
     this.options.store.settleAll();
+    this.options.store.markLoaded();
   }
 
   private fetched(consumer: Consumer): void {

@@ -84,6 +84,7 @@ export class PostgresSource implements LeaderboardSource {
       await client.query(`LISTEN ${quoteIdent(CHANGE_CHANNEL)}`);
       await this.read(client, METRICS.map((m) => m.id));
       if (client !== this.client) return;
+      this.options.store.markLoaded();
       this.attempt = 0;
       this.setStatus(true);
       this.timers.push(setInterval(() => void this.ping(client), HEARTBEAT_MS));
