@@ -23,14 +23,17 @@ fail() {
   exit 1
 }
 
-# version KEY[.SUB...]: a string from versions.json, the single source of versions.
+# version KEY[.SUB...]...: strings from versions.json, the single source of versions, one a line
+# (one node start for all of them).
 version() {
   node -e '
     const v = require(process.argv[1]);
-    const value = process.argv[2].split(".").reduce((o, k) => (o == null ? undefined : o[k]), v);
-    if (typeof value !== "string") { console.error(`versions.json has no string at ${process.argv[2]}`); process.exit(1); }
-    process.stdout.write(value);
-  ' "$REPO_ROOT/versions.json" "$1"
+    for (const key of process.argv.slice(2)) {
+      const value = key.split(".").reduce((o, k) => (o == null ? undefined : o[k]), v);
+      if (typeof value !== "string") { console.error(`versions.json has no string at ${key}`); process.exit(1); }
+      console.log(value);
+    }
+  ' "$REPO_ROOT/versions.json" "$@"
 }
 
 APT_UPDATED=false

@@ -14,12 +14,9 @@ source "$here/../../images/standins/lib.sh"
 
 FINGERPRINT_LABEL=leaderboard.standin.fingerprint
 CONTEXTS="$CACHE_ROOT/standin-contexts"
-JAVA=$(version java)
-SUITE=$(version debianSuite)
-PG_MAJOR=$(version postgres)
-PG_SUITE=$(version postgresStandinDebianSuite)
-FLINK=$(version flink)
-KAFKA=$(version kafka)
+{ read -r JAVA; read -r SUITE; read -r PG_MAJOR; read -r PG_SUITE; read -r FLINK; read -r KAFKA; } \
+  < <(version java debianSuite postgres postgresStandinDebianSuite flink kafka)
+[ -n "$KAFKA" ] || fail "could not read the versions from versions.json"
 declare -A IMAGES=(
   [kafka]="leaderboard-standin/kafka:$KAFKA"
   [postgres]="leaderboard-standin/postgres:$PG_MAJOR-$PG_SUITE"
@@ -59,10 +56,12 @@ build_image() {
   local key=$1 image=$2 context=$3 base=$4
   shift 4
   local fingerprint current
+  # Jars from Maven Central never change under a name, so their names and sizes stand for them.
   fingerprint=$( {
     docker image inspect -f '{{.Id}}' "$base"
     printf '%s\n' "$@"
-    (cd "$context" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+    (cd "$context" && find . -type f -name '*.jar' -printf '%p %s\n' | sort)
+    (cd "$context" && find . -type f ! -name '*.jar' -print0 | sort -z | xargs -0 sha256sum)
   } | sha256sum | cut -d' ' -f1)
   current=$(docker image inspect -f "{{index .Config.Labels \"$FINGERPRINT_LABEL\"}}" "$image" 2>/dev/null || true)
   if [ "$current" != "$fingerprint" ]; then
