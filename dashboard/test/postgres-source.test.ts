@@ -140,6 +140,31 @@ describeWith([postgresCheck])('dashboard, JDBC variant, real PostgreSQL', () => 
     expect(rowsOf(event)[0].team_name).toBe('<script>alert(1)</script>');
   });
 
+  it('polls, and says so, where the change triggers are missing', async () => {
+    await writer.query('DROP TRIGGER leaderboard_dashboard_notify ON leaderboard.top_players');
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const second = await runDashboard(['--source', 'jdbc', '--pg-poll-interval-ms', '300', '--log-level', 'warn'], {
+      PGHOST: pg.host, PGPORT: String(pg.port), PGDATABASE: 'leaderboard', PGPASSWORD: readerPassword,
+    });
+    try {
+      await eventually(async () => ((await getJson(`${second.url}/healthz`)).status === 200 ? true : undefined), 20_000, 'the second dashboard to be up');
+      await writer.query(`UPDATE leaderboard.top_players SET total_score = 99 WHERE rnk = 1`);
+      await eventually(async () => {
+        const { body } = await getJson(`${second.url}/api/leaderboards`);
+        return body.boards.top_players.rows[0]?.total_score === 99 ? true : undefined;
+      }, 10_000, 'the polled change');
+    } finally {
+      spy.mockRestore();
+      await second.close();
+      await writer.query(dashboardPostgresSetupSql({ password: { value: readerPassword } }));
+    }
+    expect(lines.join('')).toContain('change triggers missing; polling instead');
+  });
+
   it('shows the database going away and recovers by itself when it returns', async () => {
     const from = stream.events.length;
     const restarted = pg.restart();
