@@ -17,7 +17,7 @@ export const PAGE_FILES = ['index.html', 'app.js', 'style.css'] as const;
 
 const pageDir = join(__dirname, 'page');
 
-export function pageBuildOptions(): BuildOptions {
+function pageBuildOptions(): BuildOptions {
   return {
     entryPoints: [join(pageDir, 'main.ts')],
     bundle: true,

@@ -22,7 +22,6 @@ export function sseFrame(event: string, data: unknown): string {
 export class PushHub {
   private readonly clients = new Set<ServerResponse>();
   private readonly heartbeat: NodeJS.Timeout;
-  frames = 0;
 
   constructor(private readonly logger: Logger, private readonly maxClients: number) {
     this.heartbeat = setInterval(() => this.writeAll(': keep-alive\n\n'), HEARTBEAT_MS);
@@ -51,7 +50,6 @@ export class PushHub {
   }
 
   broadcast(event: string, data: unknown): void {
-    this.frames++;
     this.writeAll(sseFrame(event, data));
   }
 
