@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the offline image scripts (scripts/offline/*.sh): cache location, progress lines,
 # versions.json look-ups and Debian package installs. Sourced, never run.
 

@@ -51,7 +51,8 @@ prepare_configuration() {
 }
 
 enable_jemalloc() {
-  local jemalloc="/usr/lib/$(uname -m)-linux-gnu/libjemalloc.so.2"
+  local jemalloc
+  jemalloc="/usr/lib/$(uname -m)-linux-gnu/libjemalloc.so.2"
   if [ "${DISABLE_JEMALLOC:-false}" = false ] && [ -f "$jemalloc" ]; then
     export LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD:}$jemalloc"
   fi

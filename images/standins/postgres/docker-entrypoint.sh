@@ -77,7 +77,7 @@ init_database_dir() {
 }
 
 run_sql() {
-  PGHOST= PGHOSTADDR= psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --no-psqlrc \
+  PGHOST='' PGHOSTADDR='' psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --no-psqlrc \
     --dbname "${SQL_DB:-$POSTGRES_DB}" "$@"
 }
 
@@ -87,6 +87,7 @@ run_init_files() {
     [ -e "$f" ] || continue
     case "$f" in
       *.sh)
+        # shellcheck source=/dev/null
         if [ -x "$f" ]; then echo "$0: running $f"; "$f"; else echo "$0: sourcing $f"; . "$f"; fi ;;
       *.sql) echo "$0: running $f"; run_sql -f "$f" ;;
       *.sql.gz) echo "$0: running $f"; gunzip -c "$f" | run_sql ;;

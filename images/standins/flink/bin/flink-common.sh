@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by /docker-entrypoint.sh and bin/flink: configuration look-ups and the JVM options Flink's
 # own launcher scripts derive from conf/config.yaml.
 FLINK_CONF_DIR=${FLINK_CONF_DIR:-$FLINK_HOME/conf}
