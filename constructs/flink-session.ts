@@ -16,7 +16,7 @@ export interface SqlJob {
 export const FLINK_IMAGE = {
   runnerJar: '/opt/flink/usrlib/leaderboard-sql-runner.jar',
   runnerMainClass: 'leaderboard.sqlrunner.SqlRunner',
-  submitterMainClass: 'org.leaderboard.sqlrunner.Submitter',
+  submitterMainClass: 'leaderboard.sqlrunner.DockerSubmitter',
   jobsDir: '/opt/flink/jobs',
   checkpointsDir: '/opt/flink/checkpoints',
   uid: '9999',

@@ -1,7 +1,8 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FLINK_IMAGE } from '../../constructs/flink-session';
 import { buildApp } from '../app';
 import { DEFAULT_CONFIG, LeaderboardConfig, parseConfig } from '../config';
 
@@ -110,6 +111,9 @@ describe.each(['docker-jdbc', 'docker-kafka'])('%s', (stackName) => {
       for (const topic of ['top-teams', 'top-players', 'hot-streaks', 'team-mvps']) expect(sql).toContain(`'topic' = '${topic}'`);
     }
     const submitter = only(s, 'submitter');
+    expect(submitter.entrypoint).toEqual(['java', '-cp', FLINK_IMAGE.runnerJar, FLINK_IMAGE.submitterMainClass]);
+    const source = join(__dirname, '..', '..', 'flink-sql', 'runner', 'src', 'main', 'java', ...FLINK_IMAGE.submitterMainClass.split('.'));
+    expect(readFileSync(`${source}.java`, 'utf8')).toContain(`class ${FLINK_IMAGE.submitterMainClass.split('.').pop()}`);
     const jobs = submitter.command!.filter((_, i, all) => all[i - 1] === '--job');
     expect(jobs.length).toBe(4);
     for (const job of jobs) expect(only(s, 'jobmanager').upload!.map((u) => u.file)).toContain(job.split('=')[1]);
