@@ -1,6 +1,6 @@
 #!/bin/sh
-# Writes the injector image's build context to build/images/injector/ (Dockerfile and a single
-# esbuild bundle), so the image builds offline: docker build --build-arg BASE_IMAGE=... <dir>.
+# Writes the injector image's build context to build/images/injector/ (Dockerfile and the single
+# bundle from bundle.sh), so the image builds offline: docker build --build-arg BASE_IMAGE=... <dir>.
 # Built into a temporary directory and swapped in whole, and left alone when nothing changed, so it
 # is idempotent and an interrupted run never leaves a half-written context.
 set -eu
@@ -10,8 +10,7 @@ mkdir -p "$root/build/images"
 tmp=$(mktemp -d "$root/build/images/.injector.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cd "$root"
-node_modules/.bin/esbuild injector/src/cli.ts --bundle --platform=node --target=node18 \
-  --outfile="$tmp/injector.js" --log-level=warning
+sh injector/bundle.sh "$tmp/injector.js"
 node_image=$(node -p "require('./versions.json').images.node")
 sed "s|^ARG BASE_IMAGE\$|ARG BASE_IMAGE=$node_image|" injector/Dockerfile > "$tmp/Dockerfile"
 grep -q "^ARG BASE_IMAGE=$node_image\$" "$tmp/Dockerfile"

@@ -3,23 +3,17 @@ import { spawn, SpawnOptions } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleInjector } from '../src/bundle';
 
-let bundle: string | undefined;
+let bundle: Promise<string> | undefined;
 
-export function injectorBundle(): string {
-  if (bundle === undefined) {
+/** The bundle the image ships, built once per test file. */
+export function injectorBundle(): Promise<string> {
+  bundle ??= (async () => {
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'injector-test-')), 'injector.js');
-    buildSync({
-      entryPoints: [path.resolve(__dirname, '..', 'src', 'cli.ts')],
-      bundle: true,
-      platform: 'node',
-      target: 'node18',
-      outfile: out,
-      logLevel: 'warning',
-    });
-    bundle = out;
-  }
+    await bundleInjector(out);
+    return out;
+  })();
   return bundle;
 }
 
@@ -38,12 +32,12 @@ export interface RunningCli {
 }
 
 /** Starts the CLI; `done` rejects if it has not exited after `timeoutMs` (and the process is killed). */
-export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): RunningCli {
+export async function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunningCli> {
   const spawnOptions: SpawnOptions = {
     env: { PATH: process.env.PATH, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   };
-  const child = spawn(process.execPath, [injectorBundle(), ...args], spawnOptions);
+  const child = spawn(process.execPath, [await injectorBundle(), ...args], spawnOptions);
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout?.on('data', (d: Buffer) => stdout.push(d));
@@ -62,8 +56,8 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; tim
   return { pid: child.pid as number, kill: (signal) => child.kill(signal), stderrSoFar: () => Buffer.concat(stderr).toString(), done };
 }
 
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
-  return startCli(args, options).done;
+export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  return (await startCli(args, options)).done;
 }
 
 /** The structured log lines of a run. */

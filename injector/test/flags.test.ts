@@ -126,7 +126,7 @@ describe('the CLI with invalid flags', () => {
 
   it('(control) with valid flags the same command does connect', async () => {
     const before = connections;
-    const cli = startCli(['--bootstrap-servers', `127.0.0.1:${port}`, '--max-events', '1'], { timeoutMs: 30000 });
+    const cli = await startCli(['--bootstrap-servers', `127.0.0.1:${port}`, '--max-events', '1'], { timeoutMs: 30000 });
     const deadline = Date.now() + 20000;
     while (connections === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     cli.kill('SIGKILL');

@@ -116,7 +116,7 @@ describeWith([kafkaCheck])('injector with a real Kafka broker', () => {
   it('loses no acknowledged event, and duplicates none, when the broker restarts mid-run', async () => {
     const n = 40000;
     const args = ['--seed', '33', '--max-events', String(n), '--avg-qps', '2000'];
-    const cli = startCli(['--bootstrap-servers', broker.bootstrapServers, '--topic', 'restart', '--progress-interval', '1', ...args], {
+    const cli = await startCli(['--bootstrap-servers', broker.bootstrapServers, '--topic', 'restart', '--progress-interval', '1', ...args], {
       timeoutMs: 300000,
     });
     const delivered = (): number => {
@@ -139,7 +139,7 @@ describeWith([kafkaCheck])('injector with a real Kafka broker', () => {
 
   it('on SIGTERM stops, flushes, exits 0, and the topic holds exactly the events it reported delivered', async () => {
     const args = ['--seed', '44', '--avg-qps', '3000'];
-    const cli = startCli(['--bootstrap-servers', broker.bootstrapServers, '--topic', 'sigterm', ...args], { timeoutMs: 120000 });
+    const cli = await startCli(['--bootstrap-servers', broker.bootstrapServers, '--topic', 'sigterm', ...args], { timeoutMs: 120000 });
     await new Promise((r) => setTimeout(r, 8000));
     cli.kill('SIGTERM');
     const result = await cli.done;
@@ -157,7 +157,7 @@ describeWith([kafkaCheck])('injector with a real Kafka broker', () => {
   }, 300000);
 
   it('keeps retrying, without crashing, while no broker answers, and stops cleanly on SIGINT', async () => {
-    const cli = startCli(['--bootstrap-servers', '127.0.0.1:1', '--topic', 'nowhere'], { timeoutMs: 60000 });
+    const cli = await startCli(['--bootstrap-servers', '127.0.0.1:1', '--topic', 'nowhere'], { timeoutMs: 60000 });
     await new Promise((r) => setTimeout(r, 6000));
     cli.kill('SIGINT');
     const result = await cli.done;

@@ -1,0 +1,73 @@
+/**
+ * Builds the injector into a single file for Node 18+: the image's content and what
+ * `npm run injector` runs. Two KafkaJS 2.2.4 internals on the produce path are replaced by faster
+ * equivalents (src/kafkajs-fast/); KafkaJS is unmaintained, so the pinned version will not move under them.
+ *
+ *   node <this file, bundled> <outfile>
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { build, Plugin } from 'esbuild';
+
+/** The repository root, found upwards from here: this file also runs as a bundle under build/. */
+function repositoryRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'injector', 'src', 'cli.ts'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no injector/src/cli.ts above ${__dirname}`);
+  }
+}
+
+const sourceDir = path.join(repositoryRoot(), 'injector', 'src');
+const fast = (file: string, exportName: string) => ({ file: path.join(sourceDir, 'kafkajs-fast', file), exportName });
+
+/** KafkaJS module (path inside the package) → the replacement's module and export. */
+export const KAFKAJS_REPLACEMENTS: Readonly<Record<string, { file: string; exportName: string }>> = {
+  'src/protocol/recordBatch/record/v0/index.js': fast('record-v0.ts', 'encodeRecord'),
+  'src/producer/groupMessagesPerPartition.js': fast('group-messages-per-partition.ts', 'groupMessagesPerPartition'),
+};
+
+const kafkajsFastPaths: Plugin = {
+  name: 'kafkajs-fast-paths',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]kafkajs[\\/]src[\\/].*\.js$/ }, (args) => {
+      const inPackage = args.path.split(/[\\/]node_modules[\\/]kafkajs[\\/]/)[1].replace(/\\/g, '/');
+      const replacement = KAFKAJS_REPLACEMENTS[inPackage];
+      if (replacement === undefined) return undefined;
+      return {
+        contents: `module.exports = require(${JSON.stringify(replacement.file)}).${replacement.exportName};`,
+        loader: 'js',
+        resolveDir: path.dirname(replacement.file),
+      };
+    });
+  },
+};
+
+export async function bundleInjector(outfile: string): Promise<void> {
+  const result = await build({
+    entryPoints: [path.join(sourceDir, 'cli.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node18',
+    outfile,
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [kafkajsFastPaths],
+  });
+  // The replacements must really be in: a KafkaJS layout change would otherwise go unnoticed.
+  const inputs = Object.keys(result.metafile.inputs);
+  for (const { file } of Object.values(KAFKAJS_REPLACEMENTS)) {
+    if (!inputs.some((input) => path.resolve(input) === file)) throw new Error(`bundle lacks ${file}: has KafkaJS changed?`);
+  }
+}
+
+if (require.main === module) {
+  const outfile = process.argv[2];
+  if (outfile === undefined) {
+    process.stderr.write('usage: bundle <outfile>\n');
+    process.exit(2);
+  }
+  bundleInjector(path.resolve(outfile)).catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
