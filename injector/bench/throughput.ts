@@ -5,7 +5,8 @@
  *
  *   npx ts-node --transpile-only injector/bench/throughput.ts [--events N] [--injector-args "..."]
  *
- * Prints one JSON object on stdout; progress on stderr.
+ * Prints one JSON object on stdout; progress on stderr. The machine is shared, so the load average
+ * is reported with the rates, and the clients' CPU time (events per CPU second) alongside.
  */
 import { execFile } from 'node:child_process';
 import os from 'node:os';
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
     if (ready === undefined || finished === undefined) throw new Error('missing "kafka ready" or "finished" in the injector log');
     const injectorSeconds = (Date.parse(String(finished.time)) - Date.parse(String(ready.time))) / 1000;
     const injectorRate = events / injectorSeconds;
-    say(`injector: ${Math.round(injectorRate)} events/s`);
+    const injectorCpuSeconds = Number(finished.cpuSeconds);
+    say(`injector: ${Math.round(injectorRate)} events/s, ${injectorCpuSeconds} CPU seconds`);
 
     const admin = new Kafka({ clientId: 'bench', brokers: [broker.bootstrapServers], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
@@ -88,8 +90,11 @@ async function main(): Promise<void> {
       'acks=all',
       'enable.idempotence=true',
     ];
-    const perf = await run('java', perfArgs, { maxBuffer: 64 * 1024 * 1024, timeout: 1800000 });
+    // GNU time reports the tool's CPU time (user + system, all JVM threads) on the last stderr line.
+    const perf = await run('/usr/bin/time', ['-f', 'cpu %U %S', 'java', ...perfArgs], { maxBuffer: 64 * 1024 * 1024, timeout: 1800000 });
     const summary = perf.stdout.trim().split('\n').pop() ?? '';
+    const cpuMatch = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(perf.stderr);
+    const perfCpuSeconds = cpuMatch === null ? NaN : Number(cpuMatch[1]) + Number(cpuMatch[2]);
     const match = /([\d.]+) records\/sec/.exec(summary);
     if (match === null) throw new Error(`unexpected ProducerPerformance output: ${perf.stdout.slice(-2000)}`);
     const perfRate = Number(match[1]);
@@ -105,6 +110,9 @@ async function main(): Promise<void> {
           injectorEventsPerSecond: Math.round(injectorRate),
           producerPerfTestRecordsPerSecond: Math.round(perfRate),
           ratio: Math.round((injectorRate / perfRate) * 1000) / 1000,
+          // CPU cost on the client side: with a core to itself, a client could reach about this rate.
+          injectorEventsPerCpuSecond: Math.round(events / injectorCpuSeconds),
+          producerPerfTestRecordsPerCpuSecond: Math.round(events / perfCpuSeconds),
           targetEventsPerSecond: 50000,
           injectorArgs: [...seedArgs, '--max-events', String(events), ...extraArgs].join(' '),
           perfTestSummary: summary,

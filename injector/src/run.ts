@@ -109,6 +109,7 @@ export async function run(config: Config, sink: Sink, logger: Logger, stop: Stop
   const stats = await sink.close(config.shutdownTimeoutSeconds * 1000);
   progress.stop();
   const seconds = (Date.now() - startedAt) / 1000;
+  const cpu = process.cpuUsage();
   const summary = {
     reason,
     generated,
@@ -118,6 +119,7 @@ export async function run(config: Config, sink: Sink, logger: Logger, stop: Stop
     skipped: clock.skipped,
     seconds: Math.round(seconds * 10) / 10,
     eventsPerSecond: seconds > 0 ? Math.round(stats.delivered / seconds) : 0,
+    cpuSeconds: Math.round((cpu.user + cpu.system) / 1e5) / 10,
   };
   if (fatal !== undefined && (fatal as NodeJS.ErrnoException).code === 'EPIPE') {
     logger.info('finished: the reader closed stdout', summary);
