@@ -65,14 +65,19 @@ build_image() {
   } | sha256sum | cut -d' ' -f1)
   current=$(docker image inspect -f "{{index .Config.Labels \"$FINGERPRINT_LABEL\"}}" "$image" 2>/dev/null || true)
   if [ "$current" != "$fingerprint" ]; then
-    local started=$SECONDS log="$CONTEXTS/$key-build.log"
+    local started=$SECONDS log="$CONTEXTS/$key-build.log" previous
+    previous=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
     progress "building $image"
-    if ! nice docker build --label "$FINGERPRINT_LABEL=$fingerprint" --build-arg "BASE_IMAGE=$base" \
+    if ! nice docker build --force-rm --label "$FINGERPRINT_LABEL=$fingerprint" --build-arg "BASE_IMAGE=$base" \
         -t "$image" "$@" "$context" >"$log" 2>&1; then
       tail -n 40 "$log" >&2
       fail "docker build of $image failed; full log in $log"
     fi
     progress "built $image in $((SECONDS - started))s ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
+    # The replaced build would stay behind untagged; a container still using it keeps it.
+    if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect -f '{{.Id}}' "$image")" ]; then
+      docker image rm "$previous" >/dev/null 2>&1 || progress "kept the previous $image build: a container or a derived image uses it"
+    fi
   fi
   echo "images.$key=$image"
 }
