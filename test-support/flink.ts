@@ -47,7 +47,7 @@ export function flinkArtifacts(): FlinkArtifacts {
 /** Runs the runner (or another main class in its jar) with Flink's jars, synchronously. */
 export function runRunner(args: string[], options: { main?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
   const { runnerJar, classpath } = flinkArtifacts();
-  return spawnSync('java', ['-Xmx1g', '-cp', [...classpath, runnerJar].join(':'), options.main ?? RUNNER_MAIN, ...args], {
+  return spawnSync('java', ['-Xmx1g', ...JAVA17_FLINK_OPTS, '-cp', [...classpath, runnerJar].join(':'), options.main ?? RUNNER_MAIN, ...args], {
     encoding: 'utf8',
     env: options.env ?? process.env,
     timeout: options.timeoutMs ?? 10 * 60_000,
@@ -76,6 +76,18 @@ export interface FlinkClusterOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The module opens Flink needs on Java 17, which its start scripts pass from the default config's
+ * env.java.opts.all (e.g. DataStream V2 reflects into java.util when a job is submitted).
+ */
+export const JAVA17_FLINK_OPTS = [
+  ...['java.base/sun.net.util', 'java.rmi/sun.rmi.registry', 'jdk.compiler/com.sun.tools.javac.api', 'jdk.compiler/com.sun.tools.javac.file',
+    'jdk.compiler/com.sun.tools.javac.parser', 'jdk.compiler/com.sun.tools.javac.tree', 'jdk.compiler/com.sun.tools.javac.util',
+    'java.security.jgss/sun.security.krb5'].map((p) => `--add-exports=${p}=ALL-UNNAMED`),
+  ...['java.lang', 'java.net', 'java.io', 'java.nio', 'sun.nio.ch', 'java.lang.reflect', 'java.text', 'java.time', 'java.util',
+    'java.util.concurrent', 'java.util.concurrent.atomic', 'java.util.locks'].map((p) => `--add-opens=java.base/${p}=ALL-UNNAMED`),
+];
 
 /** JVM options and dynamic config for a Flink process, computed by Flink as its start scripts do. */
 function resourceParams(classpath: string, confDir: string, which: 'JM' | 'TM'): { jvm: string[]; dynamic: string[] } {
@@ -143,6 +155,7 @@ export async function startFlinkCluster(options: FlinkClusterOptions = {}): Prom
       'java',
       [
         ...params.jvm,
+        ...JAVA17_FLINK_OPTS,
         `-Dlog.file=${logFile}`,
         `-Dlog4j.configurationFile=file:${path.join(confDir, 'log4j.properties')}`,
         '-cp',

@@ -1,0 +1,155 @@
+/**
+ * The leaderboard jobs on real services: a Kafka broker, a Flink session cluster (module jars, same
+ * jar set as the project image) and PostgreSQL, all on loopback. The deterministic event set (with
+ * malformed records of every kind) goes to `user-score`; the jobs are submitted through the Docker
+ * submitter (twice: the second run must submit nothing); once the sinks are quiet, the four boards of
+ * the sink variant equal the oracle's, or the first differing row is printed.
+ */
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compareLeaderboards } from '../../oracle/src/compare';
+import { expectedLeaderboards, generateEventSet } from '../../test-support/event-set';
+import { FlinkCluster, flinkArtifacts, flinkCheck, runRunner, startFlinkCluster, SUBMITTER_MAIN } from '../../test-support/flink';
+import { kafkaCheck, KafkaBroker, startKafka } from '../../test-support/kafka';
+import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
+import { PgServer, postgresCheck, startPostgres } from '../../test-support/postgres';
+import { describeWith } from '../../test-support/prerequisites';
+import { Leaderboards, POSTGRES_DATABASE, postgresTablesDdl } from '../src/metrics';
+import { JDBC_PASSWORD_ENV, kafkaSinkTopics, renderJobs, RenderOptions } from '../src/render';
+
+const INPUT_TOPIC = 'user-score';
+const PARTITIONS = 3;
+/** Sinks unchanged this long count as quiet (several checkpoints and sink flushes). */
+const QUIET_MS = 25_000;
+const SETTLE_TIMEOUT_MS = 8 * 60_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (msg: string, fields: Record<string, unknown> = {}) =>
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), component: 'pipeline.int.test', msg, ...fields })}\n`);
+
+describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard pipeline on real Kafka, Flink and PostgreSQL', () => {
+  const set = generateEventSet({ partitions: PARTITIONS });
+  const expected = expectedLeaderboards(set);
+  let kafka: KafkaBroker;
+  let pg: PgServer;
+  let flink: FlinkCluster;
+  const scriptsDir = mkdtempSync(path.join(os.tmpdir(), 'leaderboard-jobs-'));
+
+  beforeAll(async () => {
+    flinkArtifacts();
+    kafka = await startKafka();
+    pg = await startPostgres({ database: POSTGRES_DATABASE });
+    await pg.query(postgresTablesDdl());
+    flink = await startFlinkCluster({ env: { [JDBC_PASSWORD_ENV]: pg.password } });
+    await kafka.createTopic(INPUT_TOPIC, PARTITIONS);
+    for (const topic of kafkaSinkTopics()) await kafka.createTopic(topic.name, topic.partitions, { ...topic.config });
+    await produce(kafka.bootstrapServers);
+  }, 15 * 60_000);
+
+  afterAll(async () => {
+    await flink?.stop();
+    await pg?.stop();
+    await kafka?.stop();
+  }, 120_000);
+
+  async function produce(bootstrapServers: string): Promise<void> {
+    const client = new Kafka({ brokers: [bootstrapServers], clientId: 'pipeline-int-test', logLevel: logLevel.NOTHING });
+    // Java's partitioner (murmur2 of the key), as the injector uses; each partition gets its records in array order.
+    const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1, idempotent: true });
+    await producer.connect();
+    try {
+      for (let i = 0; i < set.records.length; i += 1000) {
+        const batch = set.records.slice(i, i + 1000).map((r) => ({ key: r.key, value: r.value, partition: r.partition }));
+        await producer.send({ topic: INPUT_TOPIC, messages: batch });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    log('produced', { records: set.records.length, valid: set.valid.length });
+  }
+
+  function submit(options: RenderOptions): string[] {
+    const jobs = renderJobs(options);
+    const jobArgs = jobs.flatMap((job) => {
+      const file = path.join(scriptsDir, `${job.name}.sql`);
+      writeFileSync(file, job.sql);
+      return ['--job', `${job.name}=${file}`];
+    });
+    const args = ['--rest-url', flink.restUrl, '--jar', flinkArtifacts().runnerJar, '--timeout-seconds', '120', ...jobArgs];
+    const first = runRunner(args, { main: SUBMITTER_MAIN });
+    if (first.status !== 0) throw new Error(`submitter failed (exit ${first.status}):\n${first.stderr}`);
+    expect(first.stderr.match(/"msg":"submitted"/g)).toHaveLength(jobs.length);
+    const second = runRunner(args, { main: SUBMITTER_MAIN });
+    if (second.status !== 0) throw new Error(`second submitter run failed (exit ${second.status}):\n${second.stderr}`);
+    expect(second.stderr).toContain('"msg":"nothing to submit"');
+    return jobs.map((j) => j.name);
+  }
+
+  async function waitForRunning(names: string[]): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const { jobs } = await flink.rest<{ jobs: { name: string; state: string }[] }>('/jobs/overview');
+      const states = names.map((n) => jobs.find((j) => j.name === n)?.state ?? 'MISSING');
+      const failed = states.find((s) => s === 'FAILED');
+      if (failed !== undefined) throw new Error(`a job failed: ${JSON.stringify(jobs)}; logs in ${flink.logDir}`);
+      if (states.every((s) => s === 'RUNNING')) return;
+      if (Date.now() > deadline) throw new Error(`jobs not RUNNING within 120 s: ${JSON.stringify(jobs)}`);
+      await sleep(1000);
+    }
+  }
+
+  /**
+   * Polls the boards until they equal the oracle's and have been quiet for QUIET_MS; on timeout, fails
+   * with the first differing row of the last read.
+   */
+  async function settle(read: () => Promise<Leaderboards>): Promise<string | undefined> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    let last = '';
+    let since = Date.now();
+    let difference: string | undefined = 'nothing read yet';
+    for (;;) {
+      const boards = await read();
+      const now = JSON.stringify(boards);
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      }
+      difference = compareLeaderboards(expected, boards);
+      const quietFor = Date.now() - since;
+      if (quietFor >= QUIET_MS && difference === undefined) return undefined;
+      if (Date.now() > deadline) return difference ?? 'boards matched but never stayed quiet';
+      log('waiting for the sinks', { quietForMs: quietFor, firstDifference: difference?.split('\n')[0] ?? 'none' });
+      await sleep(5000);
+    }
+  }
+
+  const base = (): Omit<RenderOptions, 'sink' | 'layout'> => ({
+    kafkaBootstrapServers: kafka.bootstrapServers,
+    inputTopic: INPUT_TOPIC,
+    startupMode: 'earliest',
+  });
+
+  it('has an event set as the issue asks (>= 20,000 events, >= 50 malformed of every kind)', () => {
+    expect(set.valid.length).toBeGreaterThanOrEqual(20_000);
+    for (const [kind, count] of Object.entries(set.malformed)) expect([kind, count >= 50]).toEqual([kind, true]);
+    expect(expected.top_teams).toHaveLength(10);
+  });
+
+  it('Kafka variant, one job per metric: the four compacted topics equal the oracle', async () => {
+    const names = submit({ ...base(), sink: 'kafka', layout: 'per-metric' });
+    await waitForRunning(names);
+    const difference = await settle(() => readKafkaBoards(kafka.bootstrapServers));
+    await flink.cancelAllJobs();
+    expect(difference).toBeUndefined();
+  }, 15 * 60_000);
+
+  it('JDBC variant, one statement set: the four PostgreSQL tables equal the oracle', async () => {
+    const names = submit({ ...base(), sink: 'jdbc', layout: 'statement-set', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.user });
+    await waitForRunning(names);
+    const difference = await settle(() => readPostgresBoards(pg.url));
+    await flink.cancelAllJobs();
+    expect(difference).toBeUndefined();
+  }, 15 * 60_000);
+});
