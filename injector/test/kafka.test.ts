@@ -90,9 +90,10 @@ const waitFor = async (condition: () => boolean, timeoutMs: number, what: string
 describeWith([kafkaCheck])('injector with a real Kafka broker', () => {
   let broker: KafkaBroker;
 
+  // Generous: on the shared 2-core machine a JVM can take minutes to start under load.
   beforeAll(async () => {
-    broker = await startKafka();
-  }, 180000);
+    broker = await startKafka({ startTimeoutMs: 240000 });
+  }, 300000);
   afterAll(async () => {
     await broker?.stop();
   }, 60000);
