@@ -25,7 +25,8 @@ describeWith([kafkaCheck])('dashboard, Kafka variant, real broker', () => {
     });
 
   beforeAll(async () => {
-    broker = await startKafka();
+    // Generous bounds: the machine running CI may be busy with other builds.
+    broker = await startKafka({ startTimeoutMs: 240_000 });
     for (const metric of METRICS) await broker.createTopic(metric.topic, metric.id === 'top_teams' ? 3 : 1, { 'cleanup.policy': 'compact' });
     producer = new Kafka({ clientId: 'dashboard-test', brokers: [broker.bootstrapServers], logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
@@ -42,7 +43,7 @@ describeWith([kafkaCheck])('dashboard, Kafka variant, real broker', () => {
     ]);
     dashboard = await runDashboard(['--source', 'kafka', '--kafka-bootstrap-servers', broker.bootstrapServers, '--hold-back-ms', '3000']);
     stream = await SseReader.open(`${dashboard.url}/api/stream`);
-  }, 240_000);
+  }, 420_000);
 
   afterAll(async () => {
     stream?.close();
@@ -57,7 +58,7 @@ describeWith([kafkaCheck])('dashboard, Kafka variant, real broker', () => {
     const body = await eventually(async () => {
       const { body } = await getJson(`${dashboard.url}/api/leaderboards`);
       return body.boards.top_teams.rows.length > 0 ? body : undefined;
-    }, 60_000, 'top_teams in /api/leaderboards');
+    }, 120_000, 'top_teams in /api/leaderboards');
     expect(body.boards.top_teams.rows).toEqual(expected);
     expect(body.boards.top_teams.consistent).toBe(true);
     expect(body.loaded).toBe(true);
