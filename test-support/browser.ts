@@ -5,27 +5,20 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import { BrowserContext, chromium } from 'playwright-core';
 import { Check } from './prerequisites';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const chromiumCheck: Check = () => (existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/** Headless Chromium with a fresh profile directory, as a persistent context (one per call). */
+export function launchChromium(viewport = { width: 1440, height: 1000 }): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`,
-    ],
+    viewport,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
 
@@ -34,9 +27,9 @@ export function launchChromium(): Promise<Browser> {
  * the number of boards with rows.
  */
 export async function screenshot(url: string, file: string, timeoutMs = 60_000): Promise<number> {
-  const browser = await launchChromium();
+  const context = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
     await page.waitForFunction(
       () => {
@@ -49,6 +42,6 @@ export async function screenshot(url: string, file: string, timeoutMs = 60_000):
     await page.screenshot({ path: file, fullPage: true });
     return await page.evaluate(() => Array.from(document.querySelectorAll('table')).filter((t) => t.querySelectorAll('tbody tr').length > 0).length);
   } finally {
-    await browser.close();
+    await context.close();
   }
 }

@@ -8,15 +8,14 @@
  * Usage: npx ts-node --transpile-only dashboard/bench/bench.ts [--changes 1000] [--clients 1000] [--fanout-changes 200]
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { BrowserContext, Page, chromium } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { METRICS, postgresTablesDdl } from '../../flink-sql/src/metrics';
-import { CHROMIUM } from '../../test-support/browser';
+import { launchChromium } from '../../test-support/browser';
 import { KafkaBroker, freePorts, startKafka } from '../../test-support/kafka';
 import { PgServer, startPostgres } from '../../test-support/postgres';
 import { dashboardPostgresSetupSql } from '../src/postgres-setup';
@@ -78,15 +77,6 @@ function cpuMs(pid: number): number {
 
 async function stats(url: string): Promise<{ sourceReads: number; publishes: number }> {
   return (await (await fetch(`${url}/api/leaderboards`)).json()).stats;
-}
-
-async function launchBrowser(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'bench-chromium-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1440, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
 }
 
 /**
@@ -221,7 +211,7 @@ async function main(): Promise<void> {
   let db: Client | undefined;
   try {
     progress('starting PostgreSQL, Kafka and Chromium');
-    [pg, broker, context] = await Promise.all([startPostgres({ database: 'leaderboard' }), startKafka(), launchBrowser()]);
+    [pg, broker, context] = await Promise.all([startPostgres({ database: 'leaderboard' }), startKafka(), launchChromium()]);
     db = new Client({ connectionString: pg.url });
     await db.connect();
     await db.query(postgresTablesDdl());

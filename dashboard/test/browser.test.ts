@@ -3,13 +3,12 @@
  * source rows, changes appear without a reload, a hostile team name is shown as text, the connection
  * state follows the database, and screenshots (laptop and phone) are saved under test-output/.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { BrowserContext, Page, chromium } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { METRICS, postgresTablesDdl } from '../../flink-sql/src/metrics';
-import { CHROMIUM, chromiumCheck } from '../../test-support/browser';
+import { chromiumCheck, launchChromium } from '../../test-support/browser';
 import { PgServer, postgresCheck, startPostgres } from '../../test-support/postgres';
 import { describeWith } from '../../test-support/prerequisites';
 import { formatCell } from '../src/board-views';
@@ -62,12 +61,7 @@ describeWith([postgresCheck, chromiumCheck])('dashboard page in a real browser',
     await db.query(dashboardPostgresSetupSql({ password: { value: 'e2e-reader' } }));
     await seed(db);
     dashboard = await runDashboard(['--source', 'jdbc'], { PGHOST: pg.host, PGPORT: String(pg.port), PGDATABASE: 'leaderboard', PGPASSWORD: 'e2e-reader' });
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'dashboard-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 1000 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    context = await launchChromium();
     page = context.pages()[0] ?? (await context.newPage());
     page.on('dialog', (d) => {
       dialogs.push(d.message());
