@@ -5,7 +5,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { flinkCheck, runRunner } from '../../test-support/flink';
+import { flinkArtifacts, flinkCheck, runRunner, SUBMITTER_MAIN } from '../../test-support/flink';
+import { freePorts } from '../../test-support/kafka';
 import { describeWith } from '../../test-support/prerequisites';
 import { JOB_LAYOUTS, renderJobs, SINK_VARIANTS } from '../src/render';
 
@@ -139,6 +140,29 @@ describeWith([flinkCheck])('SQL runner', () => {
       const r = runRunner(['--script', scriptFile("CREATE TABLE t (x INT) WITH ('password' = '${LEADERBOARD_JDBC_PASSWORD}')")], { env });
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('environment variable LEADERBOARD_JDBC_PASSWORD is not set');
+    });
+  });
+
+  describe('Docker submitter (its success path runs in pipeline.int.test.ts)', () => {
+    it('gives up after its bound with a clear message when the JobManager never answers', async () => {
+      const [port] = await freePorts(1);
+      const started = Date.now();
+      const r = runRunner(['--rest-url', `http://127.0.0.1:${port}`, '--jar', flinkArtifacts().runnerJar, '--job', 'a=/opt/flink/jobs/a.sql', '--timeout-seconds', '3'], { main: SUBMITTER_MAIN });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`timed out waiting for the JobManager REST API and a TaskManager at http://127.0.0.1:${port}`);
+      expect(Date.now() - started).toBeLessThan(60_000);
+    });
+
+    it.each([
+      [['--jar', 'x.jar', '--job', 'a=b'], '--rest-url is required'],
+      [['--rest-url', 'jobmanager:8081'], "--rest-url must be an http(s) URL, got 'jobmanager:8081'"],
+      [['--rest-url', 'http://jm:8081', '--jar', '/nonexistent.jar', '--job', 'a=b'], '--jar /nonexistent.jar is not a readable file'],
+      [['--rest-url', 'http://jm:8081', '--job', 'a'], "--job must be <name>=<script path>, got 'a'"],
+      [['--rest-url', 'http://jm:8081', '--jobs', 'a=b'], "unknown argument '--jobs'"],
+    ])('rejects bad arguments naming the flag (%#)', (args, message) => {
+      const r = runRunner(args, { main: SUBMITTER_MAIN });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(message);
     });
   });
 });
