@@ -143,6 +143,8 @@ main() {
   # Concurrent callers (CI and a test run) wait for each other instead of building twice.
   exec 9>"$root/.lock"
   flock 9
+  # Work directories left by an interrupted run; no other run can be using them while we hold the lock.
+  rm -rf "$root"/work.*
 
   local tofu_version
   tofu_version=$(node -p '
