@@ -90,11 +90,17 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard pipeline on r
   async function waitForRunning(names: string[]): Promise<void> {
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const { jobs } = await flink.rest<{ jobs: { name: string; state: string }[] }>('/jobs/overview');
+      const { jobs } = await flink.rest<{ jobs: { jid: string; name: string; state: string }[] }>('/jobs/overview');
       const states = names.map((n) => jobs.find((j) => j.name === n)?.state ?? 'MISSING');
       const failed = states.find((s) => s === 'FAILED');
       if (failed !== undefined) throw new Error(`a job failed: ${JSON.stringify(jobs)}; logs in ${flink.logDir}`);
-      if (states.every((s) => s === 'RUNNING')) return;
+      if (states.every((s) => s === 'RUNNING')) {
+        // The scripts' SET statements reach the jobs submitted through the REST API.
+        for (const job of jobs.filter((j) => names.includes(j.name))) {
+          expect((await flink.rest<{ interval: number }>(`/jobs/${job.jid}/checkpoints/config`)).interval).toBe(10_000);
+        }
+        return;
+      }
       if (Date.now() > deadline) throw new Error(`jobs not RUNNING within 120 s: ${JSON.stringify(jobs)}`);
       await sleep(1000);
     }
