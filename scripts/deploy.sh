@@ -26,7 +26,8 @@ npm run --silent build:images >&2
 log "deploying $stack (first run builds the images; this takes a few minutes)"
 outputs=$(mktemp)
 trap 'rm -f "$outputs"' EXIT
-npx cdktf deploy "$stack" --auto-approve --outputs-file "$outputs" >&2
+# Locking asks the public registry for every platform's hashes; init still records this machine's.
+npx cdktf deploy "$stack" --auto-approve --skip-provider-lock --outputs-file "$outputs" >&2
 url=$(node -e 'const o=require(process.argv[1]);const s=o[process.argv[2]]||{};console.log(s.dashboard_url||"")' "$outputs" "$stack")
 log "deployed $stack; tear down with: npm run destroy -- $stack"
 echo "Dashboard: $url"

@@ -18,7 +18,8 @@ export interface CliRun {
 export async function cdktf(args: string[], env: Record<string, string>, timeoutMs = 15 * 60_000): Promise<CliRun> {
   const tofu = locateTofu();
   const started = Date.now();
-  const child = spawn('npx', ['cdktf', ...args], {
+  // Provider locking asks the public registry, which an offline mirror cannot answer.
+  const child = spawn('npx', ['cdktf', ...args, '--skip-provider-lock'], {
     cwd: root,
     env: {
       ...process.env,

@@ -62,7 +62,7 @@ export async function readTopic(bootstrapServers: string, topic: string, timeout
         autoCommit: false,
         eachMessage: async ({ partition, message }) => {
           const end = remaining.get(partition);
-          if (end === undefined) return;
+          if (end === undefined || Number(message.offset) >= end) return;
           records.push({ partition, offset: message.offset, key: message.key, value: message.value });
           if (Number(message.offset) + 1 >= end) remaining.delete(partition);
           if (remaining.size === 0) {

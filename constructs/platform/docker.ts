@@ -5,7 +5,7 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
-import { GeneratedSecret, IPlatform, IService, Lifecycle, ServiceSpec } from './platform';
+import { GeneratedSecret, IPlatform, IService, Lifecycle, ServiceSpec, terraformLiteral } from './platform';
 
 export interface DockerPlatformProps {
   /** Stack name: prefix of every container, network and volume, and value of `leaderboard.stack`. */
@@ -103,6 +103,8 @@ export class DockerPlatform extends Construct implements IPlatform {
       env: env.length ? env : undefined,
       user: spec.user,
       memory: spec.resources.memoryMiB,
+      // Stated explicitly (no swap), else the engine's default shows up as a change on every plan.
+      memorySwap: spec.resources.memoryMiB,
       labels: [
         { label: STACK_LABEL, value: this.stackName },
         { label: COMPONENT_LABEL, value: spec.component },
@@ -112,7 +114,7 @@ export class DockerPlatform extends Construct implements IPlatform {
         .filter((p) => p.publish)
         .map((p) => ({ internal: p.containerPort, external: p.publish!.hostPort, ip: p.publish!.bindAddress })),
       volumes: (spec.volumes ?? []).map((v) => ({ volumeName: this.volume(v.name).name, containerPath: v.mountPath })),
-      upload: (spec.files ?? []).map((f) => ({ file: f.path, content: f.content, executable: f.executable ?? false })),
+      upload: (spec.files ?? []).map((f) => ({ file: f.path, content: terraformLiteral(f.content), executable: f.executable ?? false })),
       healthcheck: spec.health && {
         test: ['CMD', ...spec.health.command],
         interval: seconds(spec.health.intervalSec ?? 5),
