@@ -175,14 +175,18 @@ describeWith([dockerEngine, tofuCheck, imageContexts])('cdktf deploy to the loca
     it('computes the four boards equal to the oracle on the events in user-score', async () => {
       requireDeploy();
       const started = Date.now();
-      const records = await waitFor(`${EVENTS} events in user-score`, 5 * 60_000, async () => {
-        const all = await readTopic(`127.0.0.1:${ports.kafka}`, 'user-score');
-        return all.length >= EVENTS ? all : undefined;
+      await waitFor('the injector to finish its finite run', 5 * 60_000, async () => {
+        const state = docker('inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', `${stack}-injector`);
+        if (state === 'exited 0') return true;
+        if (state.startsWith('exited')) throw new Error(`injector ${state}`);
+        return undefined;
       });
-      const distinct = new Set(records.map((r) => String(r.value)));
-      expect({ records: records.length, distinct: distinct.size }).toEqual({ records: EVENTS, distinct: EVENTS });
+      // The oracle runs on what is actually in the topic, whatever the producer's delivery guarantees gave.
+      const records = await readTopic(`127.0.0.1:${ports.kafka}`, 'user-score');
+      expect(records.length).toBeGreaterThanOrEqual(EVENTS);
+      process.stderr.write(`  [smoke] ${stack}: ${records.length} records in user-score for ${EVENTS} injected events\n`);
       const injected = records.map((r) => parseEvent(r.value ?? Buffer.alloc(0))).filter((p): p is GameEvent => !isInvalid(p));
-      expect(injected).toHaveLength(EVENTS);
+      expect(injected).toHaveLength(records.length);
       // The injector's last seconds of events sit behind the watermark; flush events move it past them.
       const maxTime = Math.max(...injected.map((e) => e.event_time_millis));
       const flush = flushEvents(maxTime, INPUT_PARTITIONS, { id: teamIdOf('Flush-Zero'), name: 'Flush-Zero' });
