@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { FlinkSessionProps, IFlinkSession } from '../flink-session';
 import { DockerProjectImages, ProjectImageRefs } from '../images';
 import { DockerPlatform } from '../platform/docker';
+import { constrainProviderVersions } from '../provider-versions';
 import { IDeploymentTarget } from '../target';
 import { DockerFlinkSession } from './flink-session';
 
@@ -29,6 +30,7 @@ export class DockerTarget extends Construct implements IDeploymentTarget {
     super(scope, id);
     new DockerProvider(this, 'docker', { host: props.dockerHost });
     new RandomProvider(this, 'random');
+    constrainProviderVersions(this);
     this.platform = new DockerPlatform(this, 'platform', { stackName: props.stackName });
     this.images = new DockerProjectImages(this, 'images', {
       platform: this.platform,

@@ -8,6 +8,7 @@ import type { KubernetesConfig } from '../../stacks/config';
 import { FlinkSessionProps, IFlinkSession } from '../flink-session';
 import { PROJECT_IMAGE_NAMES, ProjectImageName, ProjectImageRefs, projectImageRef } from '../images';
 import { K8sPlatform } from '../platform/k8s';
+import { constrainProviderVersions } from '../provider-versions';
 import { IDeploymentTarget } from '../target';
 import { K8sFlinkSession } from './flink-session';
 
@@ -28,6 +29,7 @@ export class K8sTarget extends Construct implements IDeploymentTarget {
     new KubernetesProvider(this, 'kubernetes', cluster);
     new HelmProvider(this, 'helm', { kubernetes: cluster });
     new RandomProvider(this, 'random');
+    constrainProviderVersions(this);
     this.platform = new K8sPlatform(this, 'platform', { stackName: props.stackName, namespace });
     this.images = Object.fromEntries(
       PROJECT_IMAGE_NAMES.map((name) => [name, projectImageRef(name, imageRegistry)]),

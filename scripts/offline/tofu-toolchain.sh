@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
 # Builds OpenTofu and the Terraform providers the stacks use, without internet, into a cache:
 #   bin/tofu, a provider filesystem mirror and tofu.rc (a CLI config that installs only from it).
-# OpenTofu comes from the Go module proxy. The providers' own modules are not served by the proxy
-# reachable here (it refuses their tags and commits), so each is built from a source archive in
-# scripts/offline/provider-sources/ whose embedded commit id must match versions.json; their
-# dependencies still come from the proxy. An archive is made from a clone of the provider with
-#   git archive --format=tar.gz -o terraform-provider-<type>-<version>.tar.gz <commit> -- go.mod go.sum \
-#     LICENSE ':(glob)**/*.go' ':(exclude,glob)**/*_test.go' ':(exclude)tools' ':(exclude)manifest/test'
-# (tools/ and manifest/test/ hold separate Go modules in some providers).
+# Everything comes from the Go module proxy. The proxy refuses the providers' release tags and the
+# commits the cdktf bindings were generated for, so each provider is built at a later commit it does
+# serve (versions.json "goVersion") and put into the mirror as that commit's release version
+# ("mirrorVersion"); the stacks' version constraints ("constraint") admit it.
 # Idempotent: a piece whose output exists for its version is not rebuilt. Go's build and module
 # caches stay at their defaults, so a rebuild after a version bump is incremental.
 # stdout: exactly `TOFU_BINARY=...` and `TF_CLI_CONFIG_FILE=...`; logs (JSON lines) go to stderr.
@@ -15,7 +12,6 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 versions_file="$repo/versions.json"
-sources_dir="$repo/scripts/offline/provider-sources"
 root="${LEADERBOARD_CACHE:-$HOME/.cache/leaderboard-stack}/tofu"
 # cdktf writes bare sources such as "kreuzwerker/docker"; tofu resolves those to registry.opentofu.org,
 # while configurations written for Terraform name registry.terraform.io. Both resolve to the same builds.
@@ -51,6 +47,38 @@ run_quietly() {
   fi
 }
 
+# Prepares a Go module in the current directory that builds `module` at `version`. `go install
+# module@version` refuses modules with replace directives (OpenTofu's replaces hcl/v2) and modules
+# whose go.mod declares another path (the docker and random providers still declare their old
+# github.com/terraform-providers paths), so this wrapper requires the declared path, replaces it with
+# the served one when they differ, and repeats the module's own replaces. Prints the declared path.
+init_wrapper_module() {
+  local module=$1 version=$2
+  local gomod
+  gomod=$(go mod download -json "$module@$version" | node -e '
+    const info = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    if (info.Error) { console.error(info.Error); process.exit(1); }
+    console.log(info.GoMod);') || fail "the Go module proxy does not serve $module@$version"
+  local declared
+  local -a edits
+  mapfile -t edits < <(go mod edit -json "$gomod" | node -e '
+    const mod = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    console.log(mod.Module.Path);
+    for (const r of mod.Replace ?? []) {
+      if (!r.New.Version) continue;
+      const old = r.Old.Version ? `${r.Old.Path}@${r.Old.Version}` : r.Old.Path;
+      console.log(`-replace=${old}=${r.New.Path}@${r.New.Version}`);
+    }')
+  declared=${edits[0]}
+  edits=("${edits[@]:1}")
+  if [[ $declared != "$module" ]]; then
+    edits+=("-replace=$declared=$module@$version")
+  fi
+  go mod init leaderboard-stack/go-build >/dev/null 2>&1
+  go mod edit "-require=$declared@$version" "${edits[@]}"
+  echo "$declared"
+}
+
 build_tofu() {
   local version=$1
   local module=github.com/opentofu/opentofu
@@ -59,25 +87,9 @@ build_tofu() {
     log info "building OpenTofu $version"
     local work
     work=$(mktemp -d "$root/work.XXXXXX")
-    # OpenTofu's go.mod replaces hcl/v2 with its fork; `go install module@version` refuses a module with
-    # replace directives, so a wrapper module requires it and repeats its replaces.
-    local gomod
-    gomod=$(cd "$work" && go mod download -json "$module@v$version" | node -e '
-      const info = JSON.parse(require("fs").readFileSync(0, "utf8"));
-      if (info.Error) { console.error(info.Error); process.exit(1); }
-      console.log(info.GoMod);')
-    local -a replaces
-    mapfile -t replaces < <(go mod edit -json "$gomod" | node -e '
-      const mod = JSON.parse(require("fs").readFileSync(0, "utf8"));
-      for (const r of mod.Replace ?? []) {
-        if (!r.New.Version) continue;
-        const old = r.Old.Version ? `${r.Old.Path}@${r.Old.Version}` : r.Old.Path;
-        console.log(`-replace=${old}=${r.New.Path}@${r.New.Version}`);
-      }')
     (
       cd "$work"
-      go mod init leaderboard-stack/opentofu-build >/dev/null 2>&1
-      go mod edit "-require=$module@v$version" "${replaces[@]}"
+      init_wrapper_module "$module" "v$version" >/dev/null
       run_quietly "resolving OpenTofu $version modules" "$work/get.log" \
         go get "$module/cmd/tofu@v$version"
       mkdir -p "$(dirname "$out")"
@@ -92,38 +104,44 @@ build_tofu() {
   ln -sfn "$out" "$root/bin/tofu"
 }
 
+# Builds one provider at `go_version` and installs it into the mirror as `mirror_version`, the only
+# version of that provider the mirror then holds, so a version bump leaves nothing stale behind.
 build_provider() {
-  local source=$1 version=$2 commit=$3
+  local source=$1 mirror_version=$2 go_module=$3 go_version=$4
   local namespace=${source%%/*} type=${source#*/}
-  local binary="terraform-provider-${type}_v${version}"
-  local out="$root/providers/$namespace/$type/$version/$binary"
+  local builds="$root/providers/$namespace/$type"
+  local out="$builds/$go_version/terraform-provider-$type"
   if [[ ! -x $out ]]; then
-    local archive="$sources_dir/terraform-provider-$type-$version.tar.gz"
-    [[ -f $archive ]] || fail "no source archive for provider $source $version: expected $archive"
-    local archived
-    archived=$(gzip -dc "$archive" | git get-tar-commit-id) || true
-    [[ $archived == "$commit" ]] ||
-      fail "$archive was made from commit '${archived}', but versions.json pins $source $version to commit $commit"
-    log info "building provider $source $version"
+    log info "building provider $source $mirror_version ($go_module@$go_version)"
     local work
     work=$(mktemp -d "$root/work.XXXXXX")
-    tar -xzf "$archive" -C "$work"
     mkdir -p "$(dirname "$out")"
     (
       cd "$work"
-      run_quietly "building provider $source $version" "$work/build.log" \
-        nice go build -trimpath -ldflags "-s -w -X main.version=$version" -o "$out.partial" .
+      local package
+      package=$(init_wrapper_module "$go_module" "$go_version")
+      run_quietly "resolving provider $source modules" "$work/get.log" \
+        go get "$package@$go_version"
+      run_quietly "building provider $source $mirror_version" "$work/build.log" \
+        nice go build -trimpath -ldflags "-s -w -X main.version=$mirror_version" -o "$out.partial" "$package"
     )
     mv "$out.partial" "$out"
     rm -rf "$work"
-    log info "built provider $source $version"
+    log info "built provider $source $mirror_version"
   fi
-  local host target
+  local host target old
   target="$(go env GOOS)_$(go env GOARCH)"
   for host in "${mirror_hosts[@]}"; do
-    local dir="$root/mirror/$host/$namespace/$type/$version/$target"
+    local versions="$root/mirror/$host/$namespace/$type"
+    local dir="$versions/$mirror_version/$target"
     mkdir -p "$dir"
-    ln -f "$out" "$dir/$binary"
+    ln -f "$out" "$dir/terraform-provider-${type}_v${mirror_version}"
+    for old in "$versions"/*; do
+      [[ $old == "$versions/$mirror_version" ]] || rm -rf "$old"
+    done
+  done
+  for old in "$builds"/*; do
+    [[ $old == "$builds/$go_version" ]] || rm -rf "$old"
   done
 }
 
@@ -138,7 +156,6 @@ write_cli_config() {
 main() {
   command -v go >/dev/null || fail "go not found on PATH (needed to build OpenTofu and the providers)"
   command -v node >/dev/null || fail "node not found on PATH (needed to read versions.json)"
-  command -v git >/dev/null || fail "git not found on PATH (needed to check the provider source archives)"
   mkdir -p "$root"
   # Concurrent callers (CI and a test run) wait for each other instead of building twice.
   exec 9>"$root/.lock"
@@ -152,15 +169,17 @@ main() {
     if (!opentofu) throw new Error("versions.json needs \"opentofu\"");
     opentofu' "$versions_file")
   build_tofu "$tofu_version"
-  local providers source version commit
+  local providers source mirror_version go_module go_version
   providers=$(node -e '
     const { providers } = require(process.argv[1]);
+    const keys = ["mirrorVersion", "goModule", "goVersion"];
     for (const [source, p] of Object.entries(providers)) {
-      if (!p.version || !p.commit) throw new Error(`versions.json providers["${source}"] needs "version" and "commit"`);
-      console.log(source, p.version, p.commit);
+      const missing = keys.filter((k) => !p[k]);
+      if (missing.length) throw new Error(`versions.json providers["${source}"] needs ${missing.map((k) => `"${k}"`).join(", ")}`);
+      console.log(source, ...keys.map((k) => p[k]));
     }' "$versions_file")
-  while read -r source version commit; do
-    build_provider "$source" "$version" "$commit"
+  while read -r source mirror_version go_module go_version; do
+    build_provider "$source" "$mirror_version" "$go_module" "$go_version"
   done <<<"$providers"
   write_cli_config
 
