@@ -21,7 +21,7 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { FLINK_IMAGE, FlinkSessionProps, IFlinkSession, SqlJob, flinkProperties, jobScriptPath } from '../flink-session';
-import { IService } from '../platform/platform';
+import { IService, terraformLiteral } from '../platform/platform';
 import { COMPONENT_LABEL, K8sPlatform, Labels, STACK_LABEL, parseUser } from '../platform/k8s';
 import { ArtifactServer } from './artifact-server';
 
@@ -95,7 +95,7 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       chart: 'flink-kubernetes-operator',
       version: props.operatorVersion,
       namespace: platform.namespaceResource.metadata.name,
-      values: [JSON.stringify(operatorValues(platform))],
+      values: [terraformLiteral(JSON.stringify(operatorValues(platform)))],
       wait: true,
       timeout: 600,
     });
@@ -104,7 +104,7 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
 
     this.jobsConfigMap = new ConfigMapV1(this, 'jobs', {
       metadata: platform.metadata(`${SESSION_DEPLOYMENT_NAME}-jobs`, { [COMPONENT_LABEL]: 'jobmanager' }),
-      data: Object.fromEntries(props.jobs.map((job) => [jobScriptPath(job).split('/').pop()!, job.sql])),
+      data: Object.fromEntries(props.jobs.map((job) => [jobScriptPath(job).split('/').pop()!, terraformLiteral(job.sql)])),
     });
 
     const checkpoints = new PersistentVolumeClaimV1(this, 'checkpoints', {
@@ -141,7 +141,7 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       name: SESSION_DEPLOYMENT_NAME,
       chart: chart.path,
       namespace: platform.namespaceResource.metadata.name,
-      values: [JSON.stringify({ resources: [this.deployment, ...this.sessionJobs] })],
+      values: [terraformLiteral(JSON.stringify({ resources: [this.deployment, ...this.sessionJobs] }))],
       // On uninstall, wait until the operator has removed the session cluster behind its finalizers.
       wait: true,
       timeout: 600,

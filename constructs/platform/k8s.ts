@@ -20,7 +20,7 @@ import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
-import { Component, GeneratedSecret, HealthSpec, IPlatform, IService, PortSpec, ResourceSpec, ServiceSpec } from './platform';
+import { Component, GeneratedSecret, HealthSpec, IPlatform, IService, PortSpec, ResourceSpec, ServiceSpec, terraformLiteral } from './platform';
 
 export const STACK_LABEL = 'leaderboard.stack';
 export const COMPONENT_LABEL = 'leaderboard.component';
@@ -235,7 +235,7 @@ export class K8sPlatform extends Construct implements IPlatform {
     const periodSeconds = health.intervalSec ?? 5;
     const timeoutSeconds = health.timeoutSec ?? 5;
     const probe = (extra: Partial<DeploymentV1SpecTemplateSpecContainerLivenessProbe>) => ({
-      exec: { command: health.command },
+      exec: { command: health.command.map(terraformLiteral) },
       periodSeconds,
       timeoutSeconds,
       ...extra,
@@ -262,12 +262,12 @@ export class K8sPlatform extends Construct implements IPlatform {
     if (files.length) {
       filesMap = new ConfigMapV1(scope, `${spec.name}-files`, {
         metadata: this.metadata(`${spec.name}-files`, { [COMPONENT_LABEL]: spec.component }),
-        data: Object.fromEntries(files.map((f, i) => [fileKey(f.path, i), f.content])),
+        data: Object.fromEntries(files.map((f, i) => [fileKey(f.path, i), terraformLiteral(f.content)])),
       });
     }
 
     const env = [
-      ...Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })),
+      ...Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value: terraformLiteral(value) })),
       ...Object.entries(spec.secretEnv ?? {}).map(([name, ref]) => ({
         name,
         valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
@@ -284,8 +284,8 @@ export class K8sPlatform extends Construct implements IPlatform {
       name: spec.name,
       image: spec.image,
       imagePullPolicy: 'IfNotPresent',
-      command: spec.entrypoint,
-      args: spec.command,
+      command: spec.entrypoint?.map(terraformLiteral),
+      args: spec.command?.map(terraformLiteral),
       env: env.length ? env : undefined,
       port: ports.map((p) => ({ name: p.name, containerPort: p.containerPort })),
       volumeMount: [

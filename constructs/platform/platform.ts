@@ -100,3 +100,10 @@ export interface IPlatform {
   /** Host name under which a service is reached by other services. */
   serviceHost(name: string): string;
 }
+
+/**
+ * Terraform reads `${` and `%{` in any string as template syntax, so a platform escapes literal text
+ * it hands over (scripts, SQL with the runner's `${VAR}` placeholders); cdktf's own unresolved tokens
+ * are left alone.
+ */
+export const terraformLiteral = (text: string): string => text.replace(/([$%])\{(?!TfToken\[)/g, '$1$1{');

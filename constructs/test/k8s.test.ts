@@ -73,8 +73,12 @@ const sessionDeployment = (s: Json): Json => {
   return found[0];
 };
 const sessionJobs = (s: Json): Json[] => flinkResources(s).filter((r) => r.kind === 'FlinkSessionJob');
-const jobScripts = (s: Json): Record<string, string> =>
-  resources(s, 'kubernetes_config_map_v1').find((c) => c.metadata.name === `${SESSION_DEPLOYMENT_NAME}-jobs`)!.data;
+/** Text as the pods see it: Terraform turns the escapes `$${` and `%%{` back into `${` and `%{`. */
+const unescapeTerraform = (text: string): string => text.replace(/([$%])\1\{/g, '$1{');
+const jobScripts = (s: Json): Record<string, string> => {
+  const data = resources(s, 'kubernetes_config_map_v1').find((c) => c.metadata.name === `${SESSION_DEPLOYMENT_NAME}-jobs`)!.data;
+  return Object.fromEntries(Object.entries(data as Record<string, string>).map(([k, v]) => [k, unescapeTerraform(v)]));
+};
 
 const service = (s: Json, name: string): Json | undefined => resources(s, 'kubernetes_service_v1').find((r) => r.metadata.name === name);
 const policy = (s: Json, name: string): Json => {
@@ -273,6 +277,14 @@ describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
       (p.spec.ingress ?? []).filter((rule: Json) => !rule.from).map((rule: Json) => `${p.metadata.name}:${rule.ports.map((x: Json) => x.port).join(',')}`),
     );
     expect(open.sort()).toEqual(['dashboard-ingress:8080', 'flink-rest-ingress:8081']);
+  });
+
+  it('leaves Terraform only references to interpolate, literal text escaped', () => {
+    const text = JSON.stringify(s);
+    const interpolations = [...text.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]);
+    expect(interpolations.length).toBeGreaterThan(0);
+    for (const ref of interpolations) expect(ref).toMatch(/^(kubernetes_[a-z_0-9]+|random_password|helm_release)\.[\w-]+\./);
+    if (sink === 'jdbc') expect(Object.values(jobScripts(s)).join('\n')).toContain('${LEADERBOARD_JDBC_PASSWORD}');
   });
 
   it('generates the passwords at deploy time and never writes one into the configuration', () => {
