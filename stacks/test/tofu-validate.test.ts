@@ -1,7 +1,7 @@
 /**
- * Every stack, synthesized, passes `tofu validate` against the real provider binaries (the versions
- * the cdktf bindings were generated for), so attribute names, types and blocks are checked by the
- * providers' own schemas rather than by our reading of them.
+ * Every stack, synthesized, passes `tofu validate` against the real provider binaries (built from the
+ * Go module proxy at the commits it serves, within the constraints of versions.json), so attribute
+ * names, types and blocks are checked by the providers' own schemas rather than by our reading of them.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
