@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates (or reuses) the kind cluster of deploy/kind/cluster.yaml, builds the project images and
-# loads them into it, deploys one Kubernetes stack with cdktf, and waits until the four Flink jobs run.
+# loads them into it, deploys one Kubernetes stack with cdktf, and waits until its Flink jobs run.
 #
 #   scripts/kind-up.sh [k8s-jdbc|k8s-kafka]          (npm run kind:up -- k8s-kafka)
 #
