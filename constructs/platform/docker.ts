@@ -3,8 +3,8 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
+import { generatePasswords } from './passwords';
 import { GeneratedSecret, IPlatform, IService, Lifecycle, ServiceSpec, terraformLiteral } from './platform';
 
 export interface DockerPlatformProps {
@@ -47,18 +47,9 @@ export class DockerPlatform extends Construct implements IPlatform {
   }
 
   generatedSecret(scope: Construct, name: string, keys: string[]): GeneratedSecret {
-    const passwords = new Map(
-      keys.map((key) => [key, new Password(scope, `${name}-${key}`, { length: 32, special: false })] as const),
-    );
-    return {
-      name,
-      ref: (key) => {
-        const password = passwords.get(key);
-        if (!password) throw new Error(`secret '${name}' has no key '${key}'; keys: ${keys.join(', ')}`);
-        return { secretName: name, key, valueToken: password.result };
-      },
-    };
+    return generatePasswords(scope, name, keys).secret;
   }
+
 
   /** An image that must exist locally or be pullable; shared by every container that names it. */
   image(reference: string): Image {

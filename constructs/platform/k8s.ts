@@ -17,9 +17,9 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
-import { Password } from '@cdktf/provider-random/lib/password';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
+import { generatePasswords } from './passwords';
 import { Component, GeneratedSecret, HealthSpec, IPlatform, IService, PortSpec, ResourceSpec, ServiceSpec, terraformLiteral } from './platform';
 
 export const STACK_LABEL = 'leaderboard.stack';
@@ -153,22 +153,14 @@ export class K8sPlatform extends Construct implements IPlatform {
   }
 
   generatedSecret(scope: Construct, name: string, keys: string[]): GeneratedSecret {
-    const passwords = new Map(
-      keys.map((key) => [key, new Password(scope, `${name}-${key}`, { length: 32, special: false })] as const),
-    );
+    const { passwords, secret } = generatePasswords(scope, name, keys);
     new SecretV1(scope, `${name}-secret`, {
       metadata: this.metadata(name),
       data: Object.fromEntries([...passwords].map(([key, password]) => [key, password.result])),
     });
-    return {
-      name,
-      ref: (key) => {
-        const password = passwords.get(key);
-        if (!password) throw new Error(`secret '${name}' has no key '${key}'; keys: ${keys.join(', ')}`);
-        return { secretName: name, key, valueToken: password.result };
-      },
-    };
+    return secret;
   }
+
 
   /**
    * Lets pods selected by `selector` reach every service whose address (`host:port`, or the bare
