@@ -5,6 +5,7 @@
 # is idempotent and an interrupted run never leaves a half-written context.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/lib/build-context.sh"
 out="$root/build/images/injector"
 mkdir -p "$root/build/images"
 tmp=$(mktemp -d "$root/build/images/.injector.XXXXXX")
@@ -15,13 +16,4 @@ node_image=$(node -p "require('./versions.json').images.node")
 sed "s|^ARG BASE_IMAGE\$|ARG BASE_IMAGE=$node_image|" injector/Dockerfile > "$tmp/Dockerfile"
 grep -q "^ARG BASE_IMAGE=$node_image\$" "$tmp/Dockerfile"
 printf '*\n!Dockerfile\n!injector.js\n' > "$tmp/.dockerignore"
-chmod -R a+rX "$tmp"
-if [ -d "$out" ] && diff -r "$tmp" "$out" >/dev/null 2>&1; then
-  echo "$out (unchanged)"
-  exit 0
-fi
-rm -rf "$out.old"
-if [ -d "$out" ]; then mv "$out" "$out.old"; fi
-mv "$tmp" "$out"
-rm -rf "$out.old"
-echo "$out"
+publish_context "$tmp" "$out"
