@@ -225,7 +225,8 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
     const clusterId = randomBytes(16).toString('base64url');
     await runFile(
       'java',
-      [...jvmOptions, log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile],
+      // `--cluster-id=<id>` in one argument: a base64url id may start with '-', which would read as an option.
+      [...jvmOptions, log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propertiesFile],
       { timeout: 60_000 },
     );
     child = await launch();
