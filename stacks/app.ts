@@ -8,7 +8,6 @@ import { LeaderboardStack } from './leaderboard-stack';
 
 export const STACK_NAMES = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'] as const;
 export type StackName = (typeof STACK_NAMES)[number];
-export const DEFAULT_STACK: StackName = 'docker-jdbc';
 
 export interface BuildAppOptions {
   /** cdktf output directory. */
