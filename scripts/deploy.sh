@@ -1,33 +1,72 @@
 #!/usr/bin/env bash
-# Deploys one stack (default: docker-jdbc) and prints the dashboard URL.
-# Usage: scripts/deploy.sh [stack]    Config: LEADERBOARD_CONFIG=path/to/config.json (optional)
+# Deploys one stack (default: docker-jdbc) and prints where its dashboard and Flink UI are. On a
+# fresh machine it first sets up what is missing (npm dependencies, JDK and Maven, a Docker engine,
+# OpenTofu and the providers, the images) and skips what is already there.
+#
+#   npm run deploy [-- STACK]      Config: LEADERBOARD_CONFIG=path/to/config.json (optional)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "${BASH_SOURCE[0]}")/../images/standins/lib.sh"
+source "$REPO_ROOT/scripts/lib/setup.sh"
+cd "$REPO_ROOT"
 stack="${1:-docker-jdbc}"
+check_stack "$stack"
+target=${stack%%-*}
 
-log() { printf '[deploy %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-need() { command -v "$1" >/dev/null 2>&1 || { log "missing prerequisite: $1 ($2)"; exit 1; }; }
+STEPS=$([ "$target" = docker ] && echo 7 || echo 4)
+step "npm dependencies"
+ensure_npm_dependencies
+step "OpenTofu and providers"
+ensure_tofu
+if [ "$target" = docker ]; then
+  step "JDK and Maven"
+  ensure_build_tools
+  step "Docker engine"
+  ensure_docker_engine
+  step "images"
+  ensure_images
+  step "project image contexts (Flink SQL runner and connectors, injector, dashboard)"
+  npm run --silent build:images >/dev/null || fail "preparing the project image contexts failed (npm run build:images)"
+fi
+write_effective_config "$stack"
 
-case "$stack" in
-  docker-jdbc|docker-kafka) need docker "a Docker engine"; docker info >/dev/null 2>&1 || { log "the Docker engine does not answer (is dockerd running?)"; exit 1; } ;;
-  k8s-jdbc|k8s-kafka) ;;
-  *) log "unknown stack '$stack'; stacks: docker-jdbc, docker-kafka, k8s-jdbc, k8s-kafka"; exit 2 ;;
-esac
-need java "JDK 17, builds the Flink SQL runner"
-need mvn "Maven, fetches the Flink connectors"
-if [ -z "${TERRAFORM_BINARY_NAME:-}" ]; then
-  if command -v tofu >/dev/null 2>&1; then export TERRAFORM_BINARY_NAME=tofu
-  else need terraform "OpenTofu (tofu) or Terraform"; fi
+step "cdktf deploy $stack (builds the project images the first time; a few minutes)"
+mkdir -p "$LOCAL_DIR"
+log_file="$LOCAL_DIR/deploy.$stack.log"
+outputs="$LOCAL_DIR/outputs.$stack.json"
+rm -f "$outputs"
+# Locking asks the public registry for every platform's hashes; init still records this machine's.
+FORCE_COLOR=0 npx cdktf deploy "$stack" --auto-approve --skip-provider-lock --outputs-file "$outputs" \
+  >"$log_file" 2>&1 </dev/null &
+deploy_pid=$!
+# Progress: one line per resource state change, with the time since the deploy started.
+tail -n +1 -f --pid="$deploy_pid" "$log_file" 2>/dev/null |
+  grep --line-buffered -E 'Creation complete|Modifications complete|Destruction complete|Apply complete|No changes|Error' |
+  while IFS= read -r line; do progress "${line##*  }"; done &
+status=0
+wait "$deploy_pid" || status=$?
+wait || true
+if [ "$status" -ne 0 ]; then
+  tail -n 40 "$log_file" >&2
+  fail "cdktf deploy $stack failed (exit $status); full log in $log_file"
 fi
 
-[ -d node_modules ] || { log "installing npm dependencies"; npm ci --no-audit --no-fund >&2; }
-log "building the project image contexts"
-npm run --silent build:images >&2
-log "deploying $stack (first run builds the images; this takes a few minutes)"
-outputs=$(mktemp)
-trap 'rm -f "$outputs"' EXIT
-# Locking asks the public registry for every platform's hashes; init still records this machine's.
-npx cdktf deploy "$stack" --auto-approve --skip-provider-lock --outputs-file "$outputs" >&2
-url=$(node -e 'const o=require(process.argv[1]);const s=o[process.argv[2]]||{};console.log(s.dashboard_url||"")' "$outputs" "$stack")
-log "deployed $stack; tear down with: npm run destroy -- $stack"
-echo "Dashboard: $url"
+read_output() {
+  node -e '
+    const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))[process.argv[2]] || {};
+    console.log(o[process.argv[3]] || "");
+  ' "$outputs" "$stack" "$1"
+}
+dashboard_url=$(read_output dashboard_url)
+flink_ui_url=$(read_output flink_ui_url)
+
+if [ "$target" = docker ]; then
+  progress "waiting for the dashboard at $dashboard_url"
+  deadline=$((SECONDS + 120))
+  until curl -fsS -o /dev/null --max-time 5 "${dashboard_url}healthz" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || fail "the dashboard did not answer at ${dashboard_url}healthz within 120 s; see npm run status -- $stack"
+    sleep 2
+  done
+fi
+progress "deployed $stack; check it with: npm run status -- $stack; tear it down with: npm run destroy -- $stack"
+echo "Dashboard: $dashboard_url"
+echo "Flink UI:  $flink_ui_url"

@@ -1,8 +1,27 @@
 #!/usr/bin/env bash
-# Destroys one stack (default: docker-jdbc): containers, network, volumes.
+# Destroys one stack (default: docker-jdbc): on Docker its containers, network and volumes; on
+# Kubernetes everything the stack created in its namespace.
+#
+#   npm run destroy [-- STACK]     with the same LEADERBOARD_CONFIG as the deploy, if it had one
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "${BASH_SOURCE[0]}")/../images/standins/lib.sh"
+source "$REPO_ROOT/scripts/lib/setup.sh"
+cd "$REPO_ROOT"
 stack="${1:-docker-jdbc}"
-if [ -z "${TERRAFORM_BINARY_NAME:-}" ] && command -v tofu >/dev/null 2>&1; then export TERRAFORM_BINARY_NAME=tofu; fi
-npx cdktf destroy "$stack" --auto-approve --skip-provider-lock >&2
+check_stack "$stack"
+
+STEPS=3
+step "npm dependencies"
+ensure_npm_dependencies
+step "OpenTofu and providers"
+ensure_tofu
+write_effective_config "$stack"
+step "cdktf destroy $stack"
+mkdir -p "$LOCAL_DIR"
+log_file="$LOCAL_DIR/destroy.$stack.log"
+if ! FORCE_COLOR=0 npx cdktf destroy "$stack" --auto-approve --skip-provider-lock >"$log_file" 2>&1 </dev/null; then
+  tail -n 40 "$log_file" >&2
+  fail "cdktf destroy $stack failed; full log in $log_file"
+fi
+progress "destroyed $stack"
 echo "Destroyed $stack"

@@ -1,0 +1,188 @@
+/**
+ * `npm run status [-- STACK]`: what of a stack is deployed, each component's health, each Flink job's
+ * state and consumer lag (records the job's Kafka source has not read yet), and the URLs. Exits 1
+ * when something is unhealthy or missing, 2 on a usage error.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { METRICS } from '../flink-sql/src/metrics';
+import { STATEMENT_SET_JOB_NAME, jobNameOf } from '../flink-sql/src/render';
+import { LeaderboardConfig, loadConfig } from '../stacks/config';
+
+const STACKS = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'];
+const root = resolve(__dirname, '..');
+
+interface ComponentHealth {
+  readonly name: string;
+  readonly component: string;
+  readonly state: string;
+  readonly healthy: boolean;
+}
+
+interface JobHealth {
+  readonly name: string;
+  readonly state: string;
+  /** Records in the input topic the job's source has not read yet; undefined when Flink reports none. */
+  readonly lag?: number;
+  readonly healthy: boolean;
+}
+
+interface StackHealth {
+  readonly components: ComponentHealth[];
+  readonly jobs: JobHealth[];
+  readonly urls: Record<string, string>;
+}
+
+const run = (command: string, args: string[]): string =>
+  execFileSync(command, args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+function expectedJobNames(config: LeaderboardConfig): string[] {
+  return config.flink.jobLayout === 'statement-set' ? [STATEMENT_SET_JOB_NAME] : METRICS.map((m) => jobNameOf(m.id));
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** The summed `pendingRecords` of the job's source vertex, as Flink's Kafka source reports it. */
+async function sourceLag(restUrl: string, jobId: string): Promise<number | undefined> {
+  const job = await getJson<{ vertices: { id: string; name: string }[] }>(`${restUrl}/jobs/${jobId}`);
+  const source = job.vertices.find((v) => v.name.startsWith('Source'));
+  if (!source) return undefined;
+  const metricsUrl = `${restUrl}/jobs/${jobId}/vertices/${source.id}/subtasks/metrics`;
+  const ids = (await getJson<{ id: string }[]>(metricsUrl)).map((m) => m.id).filter((id) => id.endsWith('pendingRecords'));
+  if (ids.length === 0) return undefined;
+  const values = await getJson<{ id: string; sum?: number }[]>(`${metricsUrl}?get=${ids.join(',')}&agg=sum`);
+  return values.reduce((total, v) => total + (v.sum ?? 0), 0);
+}
+
+/** The latest run of each expected job on the session cluster behind `restUrl`. */
+async function flinkJobs(restUrl: string, expected: string[]): Promise<JobHealth[]> {
+  let overview: { jobs: { jid: string; name: string; state: string; 'start-time': number }[] };
+  try {
+    overview = await getJson(`${restUrl}/jobs/overview`);
+  } catch (err) {
+    return expected.map((name) => ({ name, state: `Flink REST API unreachable (${(err as Error).message})`, healthy: false }));
+  }
+  return Promise.all(
+    expected.map(async (name) => {
+      const runs = overview.jobs.filter((j) => j.name === name).sort((a, b) => b['start-time'] - a['start-time']);
+      if (runs.length === 0) return { name, state: 'not submitted', healthy: false };
+      const latest = runs[0];
+      const lag = latest.state === 'RUNNING' ? await sourceLag(restUrl, latest.jid).catch(() => undefined) : undefined;
+      return { name, state: latest.state, lag, healthy: latest.state === 'RUNNING' };
+    }),
+  );
+}
+
+async function dockerStatus(stack: string, config: LeaderboardConfig): Promise<StackHealth> {
+  const ids = run('docker', ['ps', '-aq', '--filter', `label=leaderboard.stack=${stack}`]).split('\n').filter(Boolean);
+  const components = ids.map((id): ComponentHealth => {
+    const [name, component, status, exitCode, restart, health] = run('docker', [
+      'inspect',
+      '--format',
+      '{{.Name}}|{{index .Config.Labels "leaderboard.component"}}|{{.State.Status}}|{{.State.ExitCode}}|{{.HostConfig.RestartPolicy.Name}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}',
+      id,
+    ]).split('|');
+    // One-shot containers (topic creation, job submission, a finite injector) are done when they exited 0.
+    const oneShot = restart === 'no' || restart === 'on-failure';
+    if (oneShot && status === 'exited') {
+      return { name: name.slice(1), component, state: exitCode === '0' ? 'completed' : `failed (exit ${exitCode})`, healthy: exitCode === '0' };
+    }
+    const state = health ? `${status} (${health})` : status;
+    return { name: name.slice(1), component, state, healthy: status === 'running' && (health === '' || health === 'healthy') };
+  });
+  const urls = {
+    dashboard: `http://${config.expose.bindAddress}:${config.dashboard.port}/`,
+    'Flink UI': `http://${config.expose.bindAddress}:${config.flink.uiPort}/`,
+  };
+  const jobs = components.length === 0 ? [] : await flinkJobs(urls['Flink UI'].replace(/\/$/, ''), expectedJobNames(config));
+  return { components, jobs, urls };
+}
+
+async function k8sStatus(config: LeaderboardConfig): Promise<StackHealth> {
+  const { namespace, kubeconfigPath, context } = config.kubernetes;
+  const kubectlArgs = ['--kubeconfig', kubeconfigPath.replace(/^~(?=\/)/, homedir()), ...(context ? ['--context', context] : []), '-n', namespace];
+  const kubectl = (...args: string[]): string => run('kubectl', [...kubectlArgs, ...args]);
+  const pods = JSON.parse(kubectl('get', 'pods', '-o', 'json')) as {
+    items: { metadata: { name: string; labels?: Record<string, string> }; status: { phase: string; containerStatuses?: { ready: boolean }[] } }[];
+  };
+  const components = pods.items.map((pod): ComponentHealth => {
+    const ready = (pod.status.containerStatuses ?? []).every((c) => c.ready);
+    const component = pod.metadata.labels?.['leaderboard.component'] ?? pod.metadata.labels?.component ?? '';
+    if (pod.status.phase === 'Succeeded') return { name: pod.metadata.name, component, state: 'completed', healthy: true };
+    return { name: pod.metadata.name, component, state: ready ? pod.status.phase : `${pod.status.phase} (not ready)`, healthy: pod.status.phase === 'Running' && ready };
+  });
+  const sessionJobs = JSON.parse(kubectl('get', 'flinksessionjobs', '-o', 'json')) as {
+    items: { metadata: { name: string }; status?: { jobStatus?: { state?: string; jobId?: string } } }[];
+  };
+  // Lag comes from the Flink REST API, reached through a short-lived port-forward.
+  const forward = spawn('kubectl', [...kubectlArgs, 'port-forward', 'svc/leaderboard-flink-rest', ':8081'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const localPort = await new Promise<number | undefined>((done) => {
+    const timer = setTimeout(() => done(undefined), 10_000);
+    forward.stdout.on('data', (chunk: Buffer) => {
+      const match = /127\.0\.0\.1:(\d+)/.exec(chunk.toString());
+      if (match) {
+        clearTimeout(timer);
+        done(Number(match[1]));
+      }
+    });
+  });
+  try {
+    const jobs = await Promise.all(
+      sessionJobs.items.map(async (job): Promise<JobHealth> => {
+        const state = job.status?.jobStatus?.state ?? 'no status yet';
+        const jobId = job.status?.jobStatus?.jobId;
+        const lag = localPort && jobId && state === 'RUNNING' ? await sourceLag(`http://127.0.0.1:${localPort}`, jobId).catch(() => undefined) : undefined;
+        return { name: job.metadata.name, state, lag, healthy: state === 'RUNNING' };
+      }),
+    );
+    const ns = `-n ${namespace}`;
+    const urls = {
+      dashboard: `kubectl ${ns} port-forward svc/dashboard ${config.dashboard.port}:8080, then http://127.0.0.1:${config.dashboard.port}/`,
+      'Flink UI': `kubectl ${ns} port-forward svc/leaderboard-flink-rest ${config.flink.uiPort}:8081, then http://127.0.0.1:${config.flink.uiPort}/`,
+    };
+    return { components, jobs, urls };
+  } finally {
+    forward.kill();
+  }
+}
+
+function print(stack: string, health: StackHealth): boolean {
+  const mark = (healthy: boolean): string => (healthy ? 'ok  ' : 'FAIL');
+  const lines = [`stack ${stack}`];
+  if (health.components.length === 0) lines.push('  nothing deployed');
+  for (const c of health.components) lines.push(`  ${mark(c.healthy)} ${c.component.padEnd(12)} ${c.name.padEnd(28)} ${c.state}`);
+  for (const j of health.jobs) {
+    const lag = j.lag === undefined ? '' : `  lag ${j.lag} records`;
+    lines.push(`  ${mark(j.healthy)} flink job    ${j.name.padEnd(28)} ${j.state}${lag}`);
+  }
+  for (const [what, url] of Object.entries(health.urls)) lines.push(`  ${what}: ${url}`);
+  console.log(lines.join('\n'));
+  return health.components.length > 0 && [...health.components, ...health.jobs].every((x) => x.healthy);
+}
+
+async function main(): Promise<number> {
+  const stack = process.argv[2] ?? 'docker-jdbc';
+  if (!STACKS.includes(stack)) {
+    process.stderr.write(`unknown stack '${stack}'; stacks: ${STACKS.join(', ')}\n`);
+    return 2;
+  }
+  // The configuration the deploy used (scripts/deploy.sh writes it), so ports and names match.
+  const effective = join(root, '.leaderboard', `config.${stack}.json`);
+  const config = loadConfig(existsSync(effective) ? { ...process.env, LEADERBOARD_CONFIG: effective } : process.env);
+  const health = stack.startsWith('docker-') ? await dockerStatus(stack, config) : await k8sStatus(config);
+  return print(stack, health) ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`status: ${err.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `npm test`: sets up what the test suites need on a fresh machine (system packages, npm
+# dependencies, OpenTofu and the providers, a Docker engine with the offline stand-in images, the
+# project image contexts), skipping what is there, then runs every suite with jest. Arguments go to
+# jest. For the quick inner loop once set up: npx jest [pattern].
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../images/standins/lib.sh"
+source "$REPO_ROOT/scripts/lib/setup.sh"
+cd "$REPO_ROOT"
+mkdir -p "$CACHE_ROOT"
+
+STEPS=6
+step "system packages (PostgreSQL server, Chromium, JDK, Maven)"
+if can_apt; then
+  bash scripts/ci/system-packages.sh
+else
+  progress "not root on Debian/Ubuntu: suites whose tools are missing will say which and be skipped"
+fi
+step "npm dependencies"
+ensure_npm_dependencies
+step "OpenTofu and providers"
+ensure_tofu
+step "Docker engine, offline base images, stand-in images"
+ensure_docker_engine
+# The deploy tests read the stand-ins' names from here.
+"$REPO_ROOT/scripts/offline/standin-images.sh" >"$CACHE_ROOT/standin-images.txt" || fail "building the stand-in images failed"
+step "project image contexts"
+npm run --silent build:images >/dev/null || fail "preparing the project image contexts failed (npm run build:images)"
+step "jest"
+npx jest "$@"

@@ -1,0 +1,131 @@
+/**
+ * The README's own commands, run literally on a fresh clone as a new user would: `npm run deploy`
+ * with no configuration, the URL it prints answers with four boards (API and a real browser),
+ * `npm run status` says healthy, `npm run destroy` leaves nothing behind. The commands are read from
+ * the README's code blocks, so the README cannot drift from what is tested.
+ *
+ * The clone is of the committed HEAD: uncommitted changes are not part of a fresh clone.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { METRICS } from '../flink-sql/src/metrics';
+import { screenshot, chromiumCheck } from '../test-support/browser';
+import { Check, commandExists, describeWith } from '../test-support/prerequisites';
+
+const root = resolve(__dirname, '..');
+const README = readFileSync(join(root, 'README.md'), 'utf8');
+
+/** Every command line of the README's `sh` code blocks, without trailing comments. */
+function readmeCommands(): string[] {
+  const blocks = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
+  return blocks.flatMap((b) => b.split('\n')).map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+}
+
+/** The README's command for `what` on the default stack; fails when the README no longer has it. */
+function readmeCommand(what: RegExp): string {
+  const command = readmeCommands().find((c) => what.test(c));
+  if (!command) throw new Error(`the README has no command matching ${what}`);
+  return command;
+}
+
+const git: Check = commandExists('git');
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs one README line with bash in the clone, as a user's shell would, streaming its progress lines. */
+function runLine(cwd: string, line: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawn('bash', ['-c', line], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      process.stderr.write(c.toString().replace(/^/gm, `  [${line}] `));
+    });
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A user's environment: nothing the test runner set up for other suites. */
+function userEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['LEADERBOARD_CONFIG', 'LEADERBOARD_STATE_DIR', 'TERRAFORM_BINARY_NAME', 'TF_CLI_CONFIG_FILE', 'TOFU_BINARY', 'CHECKPOINT_DISABLE', 'DISABLE_VERSION_CHECK']) {
+    delete env[name];
+  }
+  return env;
+}
+
+const ERROR_LINE = /\[ERROR\]|"level":"error"|^Error:/m;
+
+describeWith([git, chromiumCheck])('the README, literally, on a fresh clone', () => {
+  const deploy = readmeCommand(/^npm run deploy$/);
+  const destroy = readmeCommand(/^npm run destroy$/);
+  const clone = join(mkdtempSync(join(tmpdir(), 'leaderboard-readme-')), 'leaderboard-stack');
+  const env = userEnv();
+  let deployed = false;
+  let destroyed = false;
+  let dashboardUrl = '';
+
+  beforeAll(() => {
+    execFileSync('git', ['clone', '-q', root, clone]);
+  });
+
+  afterAll(async () => {
+    if (deployed && !destroyed) await runLine(clone, destroy, env, 10 * 60_000);
+  }, 10 * 60_000);
+
+  it(`"${'npm run deploy'}" exits 0, prints the dashboard URL and no error line`, async () => {
+    deployed = true;
+    const started = Date.now();
+    const run = await runLine(clone, deploy, env, 30 * 60_000);
+    process.stderr.write(`  [readme] ${deploy}: exit ${run.code} after ${Math.round((Date.now() - started) / 1000)} s\n`);
+    expect({ code: run.code, tail: run.stderr.slice(-3000) }).toEqual({ code: 0, tail: expect.any(String) });
+    expect(run.stdout + run.stderr).not.toMatch(ERROR_LINE);
+    const url = /^Dashboard: (http\S+)$/m.exec(run.stdout);
+    expect(url).not.toBeNull();
+    expect(run.stdout).toMatch(/^Flink UI: +http\S+$/m);
+    dashboardUrl = url![1];
+  }, 30 * 60_000);
+
+  it('serves a page whose four boards fill with the injector\'s events', async () => {
+    expect(dashboardUrl).not.toBe('');
+    const deadline = Date.now() + 5 * 60_000;
+    let counts = '';
+    for (;;) {
+      const api = (await (await fetch(`${dashboardUrl}api/leaderboards`)).json()) as { boards: Record<string, { rows: unknown[] }> };
+      counts = METRICS.map((m) => `${m.id}=${api.boards[m.id]?.rows.length ?? 0}`).join(' ');
+      if (METRICS.every((m) => (api.boards[m.id]?.rows.length ?? 0) > 0)) break;
+      if (Date.now() > deadline) throw new Error(`boards still empty after 5 min: ${counts}`);
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+    const outputDir = join(root, 'test-output');
+    mkdirSync(outputDir, { recursive: true });
+    expect(await screenshot(dashboardUrl, join(outputDir, 'readme-dashboard.png'))).toBeGreaterThanOrEqual(4);
+  }, 7 * 60_000);
+
+  it('"npm run status" reports the stack healthy', async () => {
+    const run = await runLine(clone, 'npm run --silent status', env, 120_000);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: expect.stringContaining('flink job') });
+  }, 180_000);
+
+  it('"npm run destroy" removes every container of the stack', async () => {
+    const run = await runLine(clone, destroy, env, 10 * 60_000);
+    expect(run.code).toBe(0);
+    destroyed = true;
+    const left = execFileSync('docker', ['ps', '-aq', '--filter', 'label=leaderboard.stack=docker-jdbc'], { encoding: 'utf8' }).trim();
+    expect(left).toBe('');
+    const status = await runLine(clone, 'npm run --silent status', env, 120_000);
+    expect(status.code).toBe(1);
+  }, 10 * 60_000);
+});
