@@ -2,7 +2,8 @@
  * Reads what the pipeline produced, for comparison with the oracle: the four PostgreSQL tables, the
  * four sink topics (latest value per key, tombstones applied) and every record of the input topic.
  */
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, ISocketFactory, logLevel } from 'kafkajs';
+import { connect } from 'node:net';
 import { Client } from 'pg';
 import { Leaderboards, METRICS, POSTGRES_SCHEMA } from '../flink-sql/src/metrics';
 
@@ -35,6 +36,25 @@ export async function readPostgresBoards(connectionString: string): Promise<Lead
   }
 }
 
+/**
+ * How the test reaches the brokers: bootstrap servers, and optionally the address to dial for each
+ * advertised host name (a broker in a cluster advertises names only the cluster resolves).
+ */
+export interface KafkaAccess {
+  readonly bootstrapServers: string;
+  readonly dial?: Readonly<Record<string, string>>;
+}
+
+const access = (kafka: string | KafkaAccess): KafkaAccess => (typeof kafka === 'string' ? { bootstrapServers: kafka } : kafka);
+
+function kafkaClient(kafka: string | KafkaAccess, clientId: string): Kafka {
+  const { bootstrapServers, dial } = access(kafka);
+  const socketFactory: ISocketFactory | undefined = dial
+    ? ({ host, port, onConnect }) => connect({ host: dial[host] ?? host, port }, onConnect)
+    : undefined;
+  return new Kafka({ brokers: [bootstrapServers], clientId, logLevel: logLevel.NOTHING, socketFactory });
+}
+
 export interface TopicRecord {
   readonly partition: number;
   readonly offset: string;
@@ -43,8 +63,8 @@ export interface TopicRecord {
 }
 
 /** Every record of a topic from the beginning up to its end offsets at call time (bounded wait). */
-export async function readTopic(bootstrapServers: string, topic: string, timeoutMs = 120_000): Promise<TopicRecord[]> {
-  const kafka = new Kafka({ brokers: [bootstrapServers], clientId: 'leaderboard-test-reader', logLevel: logLevel.NOTHING });
+export async function readTopic(broker: string | KafkaAccess, topic: string, timeoutMs = 120_000): Promise<TopicRecord[]> {
+  const kafka = kafkaClient(broker, 'leaderboard-test-reader');
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
@@ -79,8 +99,8 @@ export async function readTopic(bootstrapServers: string, topic: string, timeout
 }
 
 /** Produces records (key, value, optional partition) and waits for the broker's acknowledgement. */
-export async function produce(bootstrapServers: string, topic: string, records: { key: string; value: string; partition?: number }[]): Promise<void> {
-  const producer = new Kafka({ brokers: [bootstrapServers], clientId: 'leaderboard-test-producer', logLevel: logLevel.NOTHING }).producer({ idempotent: true });
+export async function produce(broker: string | KafkaAccess, topic: string, records: { key: string; value: string; partition?: number }[]): Promise<void> {
+  const producer = kafkaClient(broker, 'leaderboard-test-producer').producer({ idempotent: true });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, partition: r.partition })) });
@@ -90,11 +110,11 @@ export async function produce(bootstrapServers: string, topic: string, records: 
 }
 
 /** The four upsert-Kafka sink topics as boards: latest value per `{"rnk":N}` key, tombstones delete. */
-export async function readKafkaBoards(bootstrapServers: string): Promise<Leaderboards> {
+export async function readKafkaBoards(broker: string | KafkaAccess): Promise<Leaderboards> {
   const rows = new Map<string, Row[]>();
   for (const m of METRICS) {
     const latest = new Map<number, Row>();
-    for (const record of await readTopic(bootstrapServers, m.topic)) {
+    for (const record of await readTopic(broker, m.topic)) {
       const rnk = Number((JSON.parse(String(record.key)) as { rnk: number }).rnk);
       if (record.value === null) latest.delete(rnk);
       else latest.set(rnk, typed(m.id, JSON.parse(String(record.value)) as Row));
