@@ -6,7 +6,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 versions="$here/../versions.json"
 pom="$1"; shift
 read_version() { node -e 'const v=require(process.argv[1]); const x=v[process.argv[2]]; if(!x){console.error(`versions.json has no "${process.argv[2]}"`);process.exit(1)} console.log(x)' "$versions" "$1"; }
-exec mvn -B -q -f "$pom" \
+exec mvn -B -q -Dstyle.color=never -f "$pom" \
   -Dflink.version="$(read_version flink)" \
   -Dflink.connector.kafka.version="$(read_version flinkConnectorKafka)" \
   -Dflink.connector.jdbc.version="$(read_version flinkConnectorJdbc)" \

@@ -38,10 +38,10 @@ rm -f "$outputs"
 FORCE_COLOR=0 npx cdktf deploy "$stack" --auto-approve --skip-provider-lock --outputs-file "$outputs" \
   >"$log_file" 2>&1 </dev/null &
 deploy_pid=$!
-# Progress: one line per resource state change, with the time since the deploy started.
+# Progress: one line per resource created, changed or destroyed, and the summary.
 tail -n +1 -f --pid="$deploy_pid" "$log_file" 2>/dev/null |
-  grep --line-buffered -E 'Creation complete|Modifications complete|Destruction complete|Apply complete|No changes|Error' |
-  while IFS= read -r line; do progress "${line##*  }"; done &
+  sed -nu -E 's/^.*\(([^)]+)\): (Creation|Modifications|Destruction) complete after ([0-9hms]+).*$/\2 complete: \1 (\3)/p; s/^.*(Apply complete!.*|No changes\..*)$/\1/p' |
+  while IFS= read -r line; do progress "$line"; done &
 status=0
 wait "$deploy_pid" || status=$?
 wait || true

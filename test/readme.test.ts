@@ -9,6 +9,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { METRICS } from '../flink-sql/src/metrics';
 import { screenshot, chromiumCheck } from '../test-support/browser';
@@ -118,6 +119,23 @@ describeWith([git, chromiumCheck])('the README, literally, on a fresh clone', ()
     const run = await runLine(clone, 'npm run --silent status', env, 120_000);
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: expect.stringContaining('flink job') });
   }, 180_000);
+
+  it('applies the README\'s configuration example to the deployed stack', async () => {
+    const write = readmeCommand(/^echo '.*' > my-config\.json$/);
+    const redeploy = readmeCommand(/^LEADERBOARD_CONFIG=my-config\.json npm run deploy$/);
+    expect((await runLine(clone, write, env, 10_000)).code).toBe(0);
+    const port = (JSON.parse(readFileSync(join(clone, 'my-config.json'), 'utf8')) as { expose: { postgresPort: number } }).expose.postgresPort;
+    const run = await runLine(clone, redeploy, env, 20 * 60_000);
+    expect(run.code).toBe(0);
+    expect(run.stdout + run.stderr).not.toMatch(ERROR_LINE);
+    await new Promise<void>((done, fail) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.end();
+        done();
+      });
+      socket.on('error', fail);
+    });
+  }, 20 * 60_000);
 
   it('"npm run destroy" removes every container of the stack', async () => {
     const run = await runLine(clone, destroy, env, 10 * 60_000);
