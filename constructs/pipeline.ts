@@ -7,7 +7,7 @@ import { Dashboard } from './dashboard';
 import { IFlinkSession } from './flink-session';
 import { Injector } from './injector';
 import { Kafka } from './kafka';
-import { SinkVariant } from '../flink-sql/src/render';
+import { INPUT_PARTITIONS, SinkVariant } from '../common/contract';
 import { ILeaderboardSinks, JdbcSinks, KafkaSinks } from './sinks';
 import { IDeploymentTarget } from './target';
 
@@ -16,9 +16,6 @@ export interface LeaderboardPipelineProps {
   readonly sink: SinkVariant;
   readonly config: LeaderboardConfig;
 }
-
-/** Partitions of the input topic (ARCHITECTURE.md section 3). */
-export const INPUT_PARTITIONS = 3;
 
 export class LeaderboardPipeline extends Construct {
   readonly kafka: Kafka;
@@ -51,7 +48,7 @@ export class LeaderboardPipeline extends Construct {
       });
 
     const jobs = renderJobs({
-      ...this.sinks.renderOptions,
+      sink: this.sinks.renderOptions,
       kafkaBootstrapServers: this.kafka.bootstrapServers,
       inputTopic: config.inputTopic,
       startupMode: config.flink.startupMode,

@@ -4,8 +4,7 @@
  * generated at deploy time.
  */
 import { Construct } from 'constructs';
-import { METRICS, POSTGRES_DATABASE, POSTGRES_SCHEMA, postgresTablesDdl } from '../flink-sql/src/metrics';
-import { dashboardReaderRoleSql } from '../dashboard/src/postgres-setup';
+import { METRICS, POSTGRES_DATABASE, POSTGRES_SCHEMA, postgresTablesDdl, readOnlyRoleSql } from '../common/contract';
 import { IPlatform, IService, SecretRef } from './platform/platform';
 
 export interface PostgresCredentials {
@@ -123,7 +122,7 @@ export function initScript(extraSql?: string): string {
     `GRANT CONNECT ON DATABASE ${POSTGRES_DATABASE} TO ${WRITER_USER};`,
     `GRANT USAGE ON SCHEMA ${POSTGRES_SCHEMA} TO ${WRITER_USER};`,
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ${tables} TO ${WRITER_USER};`,
-    dashboardReaderRoleSql({ role: READER_USER, password: { psqlVariable: 'reader_password' } }),
+    readOnlyRoleSql({ role: READER_USER, password: { psqlVariable: 'reader_password' } }),
     ...(extraSql ? [extraSql] : []),
   ].join('\n');
   return [

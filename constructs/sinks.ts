@@ -4,7 +4,8 @@
  * jobs and the dashboard what they need.
  */
 import { Construct } from 'constructs';
-import { JDBC_PASSWORD_ENV, SinkVariant, kafkaSinkTopics } from '../flink-sql/src/render';
+import { JDBC_PASSWORD_ENV, SinkVariant, kafkaSinkTopics } from '../common/contract';
+import { SinkOptions } from '../flink-sql/src/render';
 import { IKafka, Kafka } from './kafka';
 import { IPlatform, IService, SecretRef } from './platform/platform';
 import { Postgres } from './postgres';
@@ -13,7 +14,7 @@ import { Postgres } from './postgres';
 export interface ILeaderboardSinks {
   readonly variant: SinkVariant;
   /** Sink settings for the SQL renderer. */
-  readonly renderOptions: { readonly sink: SinkVariant; readonly jdbcUrl?: string; readonly jdbcUsername?: string };
+  readonly renderOptions: SinkOptions;
   /** Secrets the jobs read at run time. */
   readonly jobSecretEnv: Record<string, SecretRef>;
   /** What must be ready before the jobs start. */
@@ -30,7 +31,7 @@ export interface KafkaSinksProps {
 /** Upsert-Kafka sinks: creates the four compacted topics, keyed by rank. */
 export class KafkaSinks extends Construct implements ILeaderboardSinks {
   readonly variant = 'kafka' as const;
-  readonly renderOptions = { sink: 'kafka' as const };
+  readonly renderOptions = { variant: 'kafka' } as const;
   readonly jobSecretEnv = {};
   readonly ready: IService[];
   readonly dashboardEnv: Record<string, string>;
@@ -85,7 +86,7 @@ export class JdbcSinks extends Construct implements ILeaderboardSinks {
       bindAddress: props.bindAddress,
     });
     const pg = this.postgres;
-    this.renderOptions = { sink: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.writer.user };
+    this.renderOptions = { variant: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.writer.user };
     this.jobSecretEnv = { [JDBC_PASSWORD_ENV]: pg.writer.password };
     this.ready = [pg.service];
     this.dashboardEnv = {

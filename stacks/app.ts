@@ -2,7 +2,7 @@
 import { App } from 'cdktf';
 import { DockerTarget } from '../constructs/docker/target';
 import { K8sTarget } from '../constructs/k8s/target';
-import { SinkVariant } from '../flink-sql/src/render';
+import { SinkVariant } from '../common/contract';
 import { LeaderboardConfig, loadConfig } from './config';
 import { LeaderboardStack } from './leaderboard-stack';
 

@@ -3,7 +3,7 @@ import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { LeaderboardPipeline } from '../constructs/pipeline';
-import { SinkVariant } from '../flink-sql/src/render';
+import { SinkVariant } from '../common/contract';
 import { IDeploymentTarget } from '../constructs/target';
 import { LeaderboardConfig } from './config';
 

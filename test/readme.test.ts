@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { METRICS } from '../flink-sql/src/metrics';
+import { METRICS } from '../common/contract';
 import { screenshot, chromiumCheck } from '../test-support/browser';
 import { Check, commandExists, describeWith } from '../test-support/prerequisites';
 

@@ -4,7 +4,7 @@
  * a chart plots and labels, which columns identify an entity that may appear once per board, and the
  * column a board is ordered by.
  */
-import { MetricId } from '../../flink-sql/src/metrics';
+import { MetricId } from '../../common/contract';
 
 export type ValueFormat = 'integer' | 'ratio-percent' | 'ratio-times' | 'decimal' | 'text';
 

@@ -10,7 +10,8 @@ import path from 'node:path';
 import versions from '../../versions.json';
 import { JAVA17_FLINK_OPTS, RUNNER_MAIN } from '../../test-support/flink';
 import { Check, describeWith } from '../../test-support/prerequisites';
-import { JOB_LAYOUTS, renderJobs, SINK_VARIANTS } from '../src/render';
+import { JOB_LAYOUTS, SINK_VARIANTS } from '../../common/contract';
+import { renderJobs } from '../src/render';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const RUNNER_JAR = '/opt/flink/usrlib/leaderboard-sql-runner.jar';
@@ -46,7 +47,13 @@ describeWith([dockerCheck, baseImageCheck])('the project Flink image', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'leaderboard-image-test-'));
     const scripts = SINK_VARIANTS.flatMap((sink) =>
       JOB_LAYOUTS.flatMap((layout) =>
-        renderJobs({ sink, layout, kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score', startupMode: 'earliest', jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'writer' }).map((job) => {
+        renderJobs({
+          sink: sink === 'kafka' ? { variant: sink } : { variant: sink, jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'writer' },
+          layout,
+          kafkaBootstrapServers: 'kafka:9092',
+          inputTopic: 'user-score',
+          startupMode: 'earliest',
+        }).map((job) => {
           const file = `${sink}-${job.name}.sql`;
           writeFileSync(path.join(dir, file), job.sql, { mode: 0o644 });
           return file;
