@@ -12,19 +12,6 @@ export interface PostgresCredentials {
   readonly password: SecretRef;
 }
 
-/** What other components need to know of PostgreSQL. */
-export interface IPostgres {
-  readonly host: string;
-  readonly port: number;
-  readonly database: string;
-  readonly jdbcUrl: string;
-  /** Role the Flink JDBC sinks write with. */
-  readonly writer: PostgresCredentials;
-  /** Read-only role of the dashboard. */
-  readonly reader: PostgresCredentials;
-  readonly service: IService;
-}
-
 export interface PostgresProps {
   readonly platform: IPlatform;
   /** Image following the official `postgres` image contract. */
@@ -58,12 +45,14 @@ const ADMIN_USER = 'leaderboard_admin';
 export const WRITER_USER = 'leaderboard_writer';
 export const READER_USER = 'leaderboard_reader';
 
-export class Postgres extends Construct implements IPostgres {
+export class Postgres extends Construct {
   readonly host: string;
   readonly port = PORT;
   readonly database = POSTGRES_DATABASE;
   readonly jdbcUrl: string;
+  /** Role the Flink JDBC sinks write with. */
   readonly writer: PostgresCredentials;
+  /** Read-only role of the boards' readers. */
   readonly reader: PostgresCredentials;
   readonly service: IService;
 

@@ -7,7 +7,6 @@ import { LeaderboardConfig, loadConfig } from './config';
 import { LeaderboardStack } from './leaderboard-stack';
 
 export const STACK_NAMES = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'] as const;
-export type StackName = (typeof STACK_NAMES)[number];
 
 export interface BuildAppOptions {
   /** cdktf output directory. */
