@@ -9,11 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import versions from '../../versions.json';
 import { JAVA17_FLINK_OPTS, RUNNER_MAIN } from '../../test-support/flink';
+import { buildImageContext } from '../../scripts/build-images';
 import { Check, describeWith } from '../../test-support/prerequisites';
 import { JOB_LAYOUTS, SINK_VARIANTS } from '../../common/contract';
 import { renderJobs } from '../src/render';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
 const RUNNER_JAR = '/opt/flink/usrlib/leaderboard-sql-runner.jar';
 const TAG = 'leaderboard-flink:image-test';
 
@@ -31,8 +31,8 @@ const baseImageCheck: Check = () =>
   dockerCheck() !== undefined || baseImage() !== undefined ? undefined : 'no Flink base image loaded (set LEADERBOARD_FLINK_BASE_IMAGE or build the stand-in)';
 
 describeWith([dockerCheck, baseImageCheck])('the project Flink image', () => {
-  beforeAll(() => {
-    const context = execFileSync(path.join(repoRoot, 'flink-sql', 'build-context.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 20 * 60_000 }).trim();
+  beforeAll(async () => {
+    const { dir: context } = await buildImageContext('flink');
     execFileSync('docker', ['build', '-q', '--build-arg', `BASE_IMAGE=${baseImage()}`, '-t', TAG, context], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 10 * 60_000 });
   }, 30 * 60_000);
 
