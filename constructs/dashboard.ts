@@ -1,11 +1,12 @@
 /** The web dashboard: the four leaderboards live, from either sink variant. */
 import { Construct } from 'constructs';
-import { IPlatform, IService } from './platform/platform';
-import { ILeaderboardSinks } from './sinks';
+import { IPlatform, IService, SecretRef } from './platform/platform';
+import { BoardStore, ILeaderboardSinks } from './sinks';
 
 export interface DashboardProps {
   readonly platform: IPlatform;
   readonly image: string;
+  /** The boards it shows; it starts once they are ready. */
   readonly sinks: ILeaderboardSinks;
   /**
    * Host port the dashboard is published on.
@@ -31,13 +32,14 @@ export class Dashboard extends Construct {
     const hostPort = props.hostPort ?? DASHBOARD_PORT;
     const bindAddress = props.bindAddress ?? '127.0.0.1';
     this.url = `http://${bindAddress}:${hostPort}/`;
+    const source = sourceEnv(props.sinks.boards);
     this.service = props.platform.addService(this, {
       name: 'dashboard',
       component: 'dashboard',
       image: props.image,
       user: '1000',
-      env: { DASHBOARD_PORT: String(DASHBOARD_PORT), DASHBOARD_HOST: '0.0.0.0', ...props.sinks.dashboardEnv },
-      secretEnv: props.sinks.dashboardSecretEnv,
+      env: { DASHBOARD_PORT: String(DASHBOARD_PORT), DASHBOARD_HOST: '0.0.0.0', ...source.env },
+      secretEnv: source.secretEnv,
       ports: [{ name: 'http', containerPort: DASHBOARD_PORT, publish: { hostPort, bindAddress } }],
       health: {
         command: [
@@ -52,4 +54,21 @@ export class Dashboard extends Construct {
       dependsOn: props.sinks.ready,
     });
   }
+}
+
+/** The dashboard's settings (dashboard/src/config.ts) for reading the boards of either variant. */
+function sourceEnv(boards: BoardStore): { env: Record<string, string>; secretEnv: Record<string, SecretRef> } {
+  if (boards.variant === 'kafka') {
+    return { env: { DASHBOARD_SOURCE: 'kafka', DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: boards.bootstrapServers }, secretEnv: {} };
+  }
+  return {
+    env: {
+      DASHBOARD_SOURCE: 'jdbc',
+      PGHOST: boards.host,
+      PGPORT: String(boards.port),
+      PGDATABASE: boards.database,
+      PGUSER: boards.reader.user,
+    },
+    secretEnv: { PGPASSWORD: boards.reader.password },
+  };
 }

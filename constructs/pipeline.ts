@@ -1,24 +1,88 @@
 /** The whole leaderboard pipeline on one target: Kafka, sinks, Flink jobs, injector, dashboard. */
 import { Construct } from 'constructs';
-import { dashboardChangeTriggersSql } from '../dashboard/src/postgres-setup';
+import {
+  DEFAULT_INPUT_TOPIC,
+  DEFAULT_JOB_LAYOUT,
+  INPUT_PARTITIONS,
+  JobLayout,
+  SinkVariant,
+  StartupMode,
+} from '../common/contract';
 import { renderJobs } from '../flink-sql/src/render';
-import type { LeaderboardConfig } from '../stacks/config';
 import { Dashboard } from './dashboard';
 import { IFlinkSession } from './flink-session';
-import { Injector } from './injector';
+import { Injector, InjectorProps } from './injector';
 import { Kafka } from './kafka';
-import { SinkVariant } from '../flink-sql/src/render';
 import { ILeaderboardSinks, JdbcSinks, KafkaSinks } from './sinks';
 import { IDeploymentTarget } from './target';
+
+/** The injector's settings; the pipeline supplies where it runs and where its events go. */
+export type PipelineInjectorProps = Omit<InjectorProps, 'platform' | 'image' | 'kafka' | 'topic'>;
 
 export interface LeaderboardPipelineProps {
   readonly target: IDeploymentTarget;
   readonly sink: SinkVariant;
-  readonly config: LeaderboardConfig;
+  /** Image following the `apache/kafka` image contract. */
+  readonly kafkaImage: string;
+  /** Image following the official `postgres` image contract; used by the JDBC variant only. */
+  readonly postgresImage: string;
+  /**
+   * Topic of the game events.
+   * @default DEFAULT_INPUT_TOPIC
+   */
+  readonly inputTopic?: string;
+  /**
+   * Where a fresh job starts reading the input topic.
+   * @default 'earliest'
+   */
+  readonly startupMode?: StartupMode;
+  /**
+   * One Flink job per metric, or one statement set for all four.
+   * @default DEFAULT_JOB_LAYOUT
+   */
+  readonly jobLayout?: JobLayout;
+  /**
+   * Host port of the Flink web UI.
+   * @default 8081
+   */
+  readonly flinkUiPort?: number;
+  /**
+   * Task slots of the TaskManager.
+   * @default 4
+   */
+  readonly flinkTaskSlots?: number;
+  /**
+   * Host port of the dashboard.
+   * @default 8080
+   */
+  readonly dashboardPort?: number;
+  /**
+   * Host address every published port binds to.
+   * @default '127.0.0.1'
+   */
+  readonly bindAddress?: string;
+  /**
+   * Publish Kafka on this host port.
+   * @default - not published
+   */
+  readonly kafkaHostPort?: number;
+  /**
+   * Publish PostgreSQL on this host port (JDBC variant).
+   * @default - not published
+   */
+  readonly postgresHostPort?: number;
+  /**
+   * SQL PostgreSQL runs once at initialisation, after the tables and roles exist (JDBC variant), e.g.
+   * what a reader of the boards needs there.
+   * @default - none
+   */
+  readonly postgresInitSql?: string;
+  /**
+   * Run the event injector with these settings.
+   * @default - no injector
+   */
+  readonly injector?: PipelineInjectorProps;
 }
-
-/** Partitions of the input topic (ARCHITECTURE.md section 3). */
-export const INPUT_PARTITIONS = 3;
 
 export class LeaderboardPipeline extends Construct {
   readonly kafka: Kafka;
@@ -29,33 +93,34 @@ export class LeaderboardPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: LeaderboardPipelineProps) {
     super(scope, id);
-    const { target, config } = props;
+    const { target } = props;
     const { platform, images } = target;
+    const inputTopic = props.inputTopic ?? DEFAULT_INPUT_TOPIC;
 
     this.kafka = new Kafka(this, 'kafka', {
       platform,
-      image: config.images.kafka,
-      topics: [{ name: config.inputTopic, partitions: INPUT_PARTITIONS }],
-      hostPort: config.expose.kafkaPort ?? undefined,
-      bindAddress: config.expose.bindAddress,
+      image: props.kafkaImage,
+      topics: [{ name: inputTopic, partitions: INPUT_PARTITIONS }],
+      hostPort: props.kafkaHostPort,
+      bindAddress: props.bindAddress,
     });
 
     this.sinks = props.sink === 'kafka'
       ? new KafkaSinks(this, 'sinks', { kafka: this.kafka })
       : new JdbcSinks(this, 'sinks', {
         platform,
-        postgresImage: config.images.postgres,
-        extraInitSql: dashboardChangeTriggersSql(),
-        hostPort: config.expose.postgresPort ?? undefined,
-        bindAddress: config.expose.bindAddress,
+        postgresImage: props.postgresImage,
+        extraInitSql: props.postgresInitSql,
+        hostPort: props.postgresHostPort,
+        bindAddress: props.bindAddress,
       });
 
     const jobs = renderJobs({
-      ...this.sinks.renderOptions,
+      sink: this.sinks.renderOptions,
       kafkaBootstrapServers: this.kafka.bootstrapServers,
-      inputTopic: config.inputTopic,
-      startupMode: config.flink.startupMode,
-      layout: config.flink.jobLayout,
+      inputTopic,
+      startupMode: props.startupMode ?? 'earliest',
+      layout: props.jobLayout ?? DEFAULT_JOB_LAYOUT,
     });
 
     this.flink = target.createFlinkSession(this, 'flink', {
@@ -63,20 +128,18 @@ export class LeaderboardPipeline extends Construct {
       jobs,
       jobSecretEnv: this.sinks.jobSecretEnv,
       jobDependencies: [this.kafka.ready, ...this.sinks.ready],
-      uiPort: config.flink.uiPort,
-      bindAddress: config.expose.bindAddress,
-      taskSlots: config.flink.taskSlots,
+      uiPort: props.flinkUiPort,
+      bindAddress: props.bindAddress,
+      taskSlots: props.flinkTaskSlots,
     });
 
-    if (config.injector.enabled) {
+    if (props.injector) {
       this.injector = new Injector(this, 'injector', {
+        ...props.injector,
         platform,
         image: images.injector,
         kafka: this.kafka,
-        topic: config.inputTopic,
-        eventsPerSecond: config.injector.eventsPerSecond,
-        maxEvents: config.injector.maxEvents,
-        seed: config.injector.seed ?? undefined,
+        topic: inputTopic,
       });
     }
 
@@ -84,8 +147,8 @@ export class LeaderboardPipeline extends Construct {
       platform,
       image: images.dashboard,
       sinks: this.sinks,
-      hostPort: config.dashboard.port,
-      bindAddress: config.expose.bindAddress,
+      hostPort: props.dashboardPort,
+      bindAddress: props.bindAddress,
     });
   }
 }

@@ -4,26 +4,12 @@
  * generated at deploy time.
  */
 import { Construct } from 'constructs';
-import { METRICS, POSTGRES_DATABASE, POSTGRES_SCHEMA, postgresTablesDdl } from '../flink-sql/src/metrics';
-import { dashboardReaderRoleSql } from '../dashboard/src/postgres-setup';
+import { METRICS, POSTGRES_DATABASE, POSTGRES_SCHEMA, postgresTablesDdl, readOnlyRoleSql } from '../common/contract';
 import { IPlatform, IService, SecretRef } from './platform/platform';
 
 export interface PostgresCredentials {
   readonly user: string;
   readonly password: SecretRef;
-}
-
-/** What other components need to know of PostgreSQL. */
-export interface IPostgres {
-  readonly host: string;
-  readonly port: number;
-  readonly database: string;
-  readonly jdbcUrl: string;
-  /** Role the Flink JDBC sinks write with. */
-  readonly writer: PostgresCredentials;
-  /** Read-only role of the dashboard. */
-  readonly reader: PostgresCredentials;
-  readonly service: IService;
 }
 
 export interface PostgresProps {
@@ -59,12 +45,14 @@ const ADMIN_USER = 'leaderboard_admin';
 export const WRITER_USER = 'leaderboard_writer';
 export const READER_USER = 'leaderboard_reader';
 
-export class Postgres extends Construct implements IPostgres {
+export class Postgres extends Construct {
   readonly host: string;
   readonly port = PORT;
   readonly database = POSTGRES_DATABASE;
   readonly jdbcUrl: string;
+  /** Role the Flink JDBC sinks write with. */
   readonly writer: PostgresCredentials;
+  /** Read-only role of the boards' readers. */
   readonly reader: PostgresCredentials;
   readonly service: IService;
 
@@ -123,7 +111,7 @@ export function initScript(extraSql?: string): string {
     `GRANT CONNECT ON DATABASE ${POSTGRES_DATABASE} TO ${WRITER_USER};`,
     `GRANT USAGE ON SCHEMA ${POSTGRES_SCHEMA} TO ${WRITER_USER};`,
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ${tables} TO ${WRITER_USER};`,
-    dashboardReaderRoleSql({ role: READER_USER, password: { psqlVariable: 'reader_password' } }),
+    readOnlyRoleSql({ role: READER_USER, password: { psqlVariable: 'reader_password' } }),
     ...(extraSql ? [extraSql] : []),
   ].join('\n');
   return [

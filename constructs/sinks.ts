@@ -1,26 +1,40 @@
 /**
  * The sink variant of the leaderboards, one construct each: upsert-Kafka topics for event-driven
- * consumers, or PostgreSQL tables via JDBC for dashboards. Each tells the SQL renderer, the Flink
- * jobs and the dashboard what they need.
+ * consumers, or PostgreSQL tables via JDBC for dashboards. Each tells the Flink jobs how to write the
+ * boards and the boards' readers where to find them.
  */
 import { Construct } from 'constructs';
-import { JDBC_PASSWORD_ENV, SinkVariant, kafkaSinkTopics } from '../flink-sql/src/render';
-import { IKafka, Kafka } from './kafka';
+import { JDBC_PASSWORD_ENV, kafkaSinkTopics } from '../common/contract';
+import { SinkOptions } from '../flink-sql/src/render';
+import { Kafka } from './kafka';
 import { IPlatform, IService, SecretRef } from './platform/platform';
-import { Postgres } from './postgres';
+import { Postgres, PostgresCredentials } from './postgres';
 
+/** Where a reader of the boards finds them, per sink variant. */
+export type BoardStore =
+  | {
+      readonly variant: 'kafka';
+      /** Bootstrap servers of the cluster holding the compacted board topics. */
+      readonly bootstrapServers: string;
+    }
+  | {
+      readonly variant: 'jdbc';
+      readonly host: string;
+      readonly port: number;
+      readonly database: string;
+      /** The read-only role. */
+      readonly reader: PostgresCredentials;
+    };
 
 export interface ILeaderboardSinks {
-  readonly variant: SinkVariant;
-  /** Sink settings for the SQL renderer. */
-  readonly renderOptions: { readonly sink: SinkVariant; readonly jdbcUrl?: string; readonly jdbcUsername?: string };
+  /** How the Flink jobs write the boards, for the SQL renderer. */
+  readonly renderOptions: SinkOptions;
+  /** Where readers (the dashboard) find the boards. */
+  readonly boards: BoardStore;
   /** Secrets the jobs read at run time. */
   readonly jobSecretEnv: Record<string, SecretRef>;
   /** What must be ready before the jobs start. */
   readonly ready: IService[];
-  /** How the dashboard reads the boards. */
-  readonly dashboardEnv: Record<string, string>;
-  readonly dashboardSecretEnv: Record<string, SecretRef>;
 }
 
 export interface KafkaSinksProps {
@@ -29,18 +43,16 @@ export interface KafkaSinksProps {
 
 /** Upsert-Kafka sinks: creates the four compacted topics, keyed by rank. */
 export class KafkaSinks extends Construct implements ILeaderboardSinks {
-  readonly variant = 'kafka' as const;
-  readonly renderOptions = { sink: 'kafka' as const };
+  readonly renderOptions = { variant: 'kafka' } as const;
+  readonly boards: BoardStore;
   readonly jobSecretEnv = {};
   readonly ready: IService[];
-  readonly dashboardEnv: Record<string, string>;
-  readonly dashboardSecretEnv = {};
 
   constructor(scope: Construct, id: string, props: KafkaSinksProps) {
     super(scope, id);
     for (const topic of kafkaSinkTopics()) props.kafka.addTopic({ ...topic, config: { ...topic.config } });
     this.ready = [props.kafka.ready];
-    this.dashboardEnv = dashboardKafkaEnv(props.kafka);
+    this.boards = { variant: 'kafka', bootstrapServers: props.kafka.bootstrapServers };
   }
 }
 
@@ -67,13 +79,11 @@ export interface JdbcSinksProps {
 
 /** JDBC sinks: PostgreSQL with the four tables, written by Flink, read by the dashboard. */
 export class JdbcSinks extends Construct implements ILeaderboardSinks {
-  readonly variant = 'jdbc' as const;
   readonly postgres: Postgres;
-  readonly renderOptions: ILeaderboardSinks['renderOptions'];
+  readonly renderOptions: SinkOptions;
+  readonly boards: BoardStore;
   readonly jobSecretEnv: Record<string, SecretRef>;
   readonly ready: IService[];
-  readonly dashboardEnv: Record<string, string>;
-  readonly dashboardSecretEnv: Record<string, SecretRef>;
 
   constructor(scope: Construct, id: string, props: JdbcSinksProps) {
     super(scope, id);
@@ -85,21 +95,9 @@ export class JdbcSinks extends Construct implements ILeaderboardSinks {
       bindAddress: props.bindAddress,
     });
     const pg = this.postgres;
-    this.renderOptions = { sink: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.writer.user };
+    this.renderOptions = { variant: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.writer.user };
+    this.boards = { variant: 'jdbc', host: pg.host, port: pg.port, database: pg.database, reader: pg.reader };
     this.jobSecretEnv = { [JDBC_PASSWORD_ENV]: pg.writer.password };
     this.ready = [pg.service];
-    this.dashboardEnv = {
-      DASHBOARD_SOURCE: 'jdbc',
-      PGHOST: pg.host,
-      PGPORT: String(pg.port),
-      PGDATABASE: pg.database,
-      PGUSER: pg.reader.user,
-    };
-    this.dashboardSecretEnv = { PGPASSWORD: pg.reader.password };
   }
 }
-
-const dashboardKafkaEnv = (kafka: IKafka): Record<string, string> => ({
-  DASHBOARD_SOURCE: 'kafka',
-  DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
-});

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks a stack deployed by scripts/kind-up.sh end to end: port-forwards the dashboard and polls its
-# /api/leaderboards until every board of flink-sql/src/metrics.ts has rows (the injector's events went
+# /api/leaderboards until every board of common/contract/metrics.ts has rows (the injector's events went
 # through Kafka, the Flink jobs and the sink), or fails after a timeout.
 #
 #   scripts/kind-smoke.sh            Env: KIND_SMOKE_TIMEOUT (seconds, default 600), KIND_SMOKE_PORT (default 18080)
@@ -15,7 +15,7 @@ command -v kubectl >/dev/null 2>&1 || fail "missing prerequisite: kubectl"
 command -v curl >/dev/null 2>&1 || fail "missing prerequisite: curl"
 
 namespace="$(npx ts-node --transpile-only constructs/k8s/kind-plan.ts | awk '$1 == "namespace" { print $2 }')"
-boards="$(npx ts-node --transpile-only -e 'import { METRICS } from "./flink-sql/src/metrics"; console.log(METRICS.map((m) => m.id).join(","))')"
+boards="$(npx ts-node --transpile-only -e 'import { METRICS } from "./common/contract"; console.log(METRICS.map((m) => m.id).join(","))')"
 
 kubectl -n "$namespace" rollout status deployment/dashboard --timeout=300s >&2
 kubectl -n "$namespace" port-forward svc/dashboard "$port:8080" >/dev/null 2>&1 &

@@ -7,8 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { METRICS } from '../flink-sql/src/metrics';
-import { STATEMENT_SET_JOB_NAME, jobNameOf } from '../flink-sql/src/render';
+import { METRICS, STATEMENT_SET_JOB_NAME, jobNameOf } from '../common/contract';
 import { LeaderboardConfig, loadConfig } from '../stacks/config';
 
 const STACKS = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'];

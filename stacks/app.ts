@@ -2,12 +2,11 @@
 import { App } from 'cdktf';
 import { DockerTarget } from '../constructs/docker/target';
 import { K8sTarget } from '../constructs/k8s/target';
-import { SinkVariant } from '../flink-sql/src/render';
+import { SinkVariant } from '../common/contract';
 import { LeaderboardConfig, loadConfig } from './config';
 import { LeaderboardStack } from './leaderboard-stack';
 
 export const STACK_NAMES = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'] as const;
-export type StackName = (typeof STACK_NAMES)[number];
 
 export interface BuildAppOptions {
   /** cdktf output directory. */

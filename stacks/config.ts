@@ -3,7 +3,7 @@
  * default; a bad value fails synthesis with a message naming the field and what is allowed.
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_JOB_LAYOUT, JOB_LAYOUTS, JobLayout, STARTUP_MODES, StartupMode } from '../flink-sql/src/render';
+import { DEFAULT_INPUT_TOPIC, DEFAULT_JOB_LAYOUT, JOB_LAYOUTS, JobLayout, STARTUP_MODES, StartupMode } from '../common/contract';
 import versions from '../versions.json';
 
 
@@ -77,7 +77,7 @@ export interface LeaderboardConfig {
 }
 
 export const DEFAULT_CONFIG: LeaderboardConfig = {
-  inputTopic: 'user-score',
+  inputTopic: DEFAULT_INPUT_TOPIC,
   injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
   dashboard: { port: 8080 },
   flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 4 },

@@ -2,15 +2,41 @@
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
-import { LeaderboardPipeline } from '../constructs/pipeline';
-import { SinkVariant } from '../flink-sql/src/render';
+import { SinkVariant } from '../common/contract';
+import { LeaderboardPipeline, LeaderboardPipelineProps } from '../constructs/pipeline';
 import { IDeploymentTarget } from '../constructs/target';
+import { dashboardChangeTriggersSql } from '../dashboard/src/postgres-setup';
 import { LeaderboardConfig } from './config';
 
 export interface LeaderboardStackProps {
   readonly config: LeaderboardConfig;
   readonly sink: SinkVariant;
   readonly createTarget: (scope: Construct) => IDeploymentTarget;
+}
+
+/** The pipeline's props for one target and sink variant, as the configuration sets them. */
+function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sink: SinkVariant): LeaderboardPipelineProps {
+  const { injector } = config;
+  return {
+    target,
+    sink,
+    kafkaImage: config.images.kafka,
+    postgresImage: config.images.postgres,
+    inputTopic: config.inputTopic,
+    startupMode: config.flink.startupMode,
+    jobLayout: config.flink.jobLayout,
+    flinkUiPort: config.flink.uiPort,
+    flinkTaskSlots: config.flink.taskSlots,
+    dashboardPort: config.dashboard.port,
+    bindAddress: config.expose.bindAddress,
+    kafkaHostPort: config.expose.kafkaPort ?? undefined,
+    postgresHostPort: config.expose.postgresPort ?? undefined,
+    // The dashboard follows the JDBC boards through these triggers' notifications.
+    postgresInitSql: dashboardChangeTriggersSql(),
+    injector: injector.enabled
+      ? { eventsPerSecond: injector.eventsPerSecond, maxEvents: injector.maxEvents, seed: injector.seed ?? undefined }
+      : undefined,
+  };
 }
 
 export class LeaderboardStack extends TerraformStack {
@@ -21,11 +47,7 @@ export class LeaderboardStack extends TerraformStack {
     // Tests and parallel checkouts keep their state apart from a user's deployment.
     const stateDir = process.env.LEADERBOARD_STATE_DIR;
     if (stateDir) new LocalBackend(this, { path: join(stateDir, `terraform.${name}.tfstate`) });
-    this.pipeline = new LeaderboardPipeline(this, 'pipeline', {
-      target: props.createTarget(this),
-      sink: props.sink,
-      config: props.config,
-    });
+    this.pipeline = new LeaderboardPipeline(this, 'pipeline', pipelineProps(props.config, props.createTarget(this), props.sink));
     new TerraformOutput(this, 'dashboard_url', { value: this.pipeline.dashboard.url });
     new TerraformOutput(this, 'flink_ui_url', {
       value: `http://${props.config.expose.bindAddress}:${props.config.flink.uiPort}/`,

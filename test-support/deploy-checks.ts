@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Leaderboards, METRICS } from '../flink-sql/src/metrics';
+import { Leaderboards, METRICS } from '../common/contract';
 import { compareLeaderboards } from '../oracle/src/compare';
 import { GameEvent, isInvalid } from '../oracle/src/game-event';
 import { computeLeaderboards } from '../oracle/src/leaderboards';

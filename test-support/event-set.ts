@@ -15,7 +15,7 @@
  *   Flush players score 0, so they are never ranked in Hot Streaks.
  * Producers must keep each partition's records in array order and honour `partition` where set.
  */
-import type { Leaderboards } from '../flink-sql/src/metrics';
+import type { Leaderboards } from '../common/contract';
 import { GameEvent, INVALID_KINDS, InvalidKind } from '../oracle/src/game-event';
 import { LONG_WINDOW_MILLIS } from '../oracle/src/hot-streaks';
 import { computeLeaderboards } from '../oracle/src/leaderboards';

@@ -8,14 +8,16 @@ import { ChildProcess, execFileSync, spawn, spawnSync, SpawnSyncReturns } from '
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { FLINK_IMAGE } from '../constructs/flink-session';
 import { freePorts } from './kafka';
 import { Check, commandExists } from './prerequisites';
 
 const repoRoot = path.resolve(__dirname, '..');
 const buildScript = path.join(repoRoot, 'flink-sql', 'build.sh');
 
-export const RUNNER_MAIN = 'leaderboard.sqlrunner.SqlRunner';
-export const SUBMITTER_MAIN = 'leaderboard.sqlrunner.DockerSubmitter';
+// The classes the stacks run, so the runner tests exercise exactly what a deployment starts.
+export const RUNNER_MAIN = FLINK_IMAGE.runnerMainClass;
+export const SUBMITTER_MAIN = FLINK_IMAGE.submitterMainClass;
 
 /** java and mvn, which build.sh needs to build the runner and fetch Flink's jars. */
 export const flinkCheck: Check = () => commandExists('java')() ?? commandExists('mvn')();

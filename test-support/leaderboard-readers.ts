@@ -5,7 +5,7 @@
 import { Kafka, ISocketFactory, logLevel } from 'kafkajs';
 import { connect } from 'node:net';
 import { Client } from 'pg';
-import { Leaderboards, METRICS, POSTGRES_SCHEMA } from '../flink-sql/src/metrics';
+import { Leaderboards, METRICS, POSTGRES_SCHEMA } from '../common/contract';
 
 type Row = Record<string, string | number>;
 

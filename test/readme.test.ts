@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { METRICS } from '../flink-sql/src/metrics';
+import { METRICS } from '../common/contract';
 import { screenshot, chromiumCheck } from '../test-support/browser';
 import { Check, commandExists, describeWith } from '../test-support/prerequisites';
 

@@ -25,7 +25,6 @@ const seconds = (s: number): string => `${s}s`;
 const RESTART_POLICY: Record<Lifecycle, string> = { service: 'unless-stopped', task: 'no', batch: 'on-failure' };
 
 export class DockerPlatform extends Construct implements IPlatform {
-  readonly target = 'docker' as const;
   readonly stackName: string;
   readonly network: Network;
   private readonly waitTimeoutSec: number;

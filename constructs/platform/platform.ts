@@ -91,7 +91,6 @@ export interface IService {
 }
 
 export interface IPlatform {
-  readonly target: 'docker' | 'k8s';
   /** Stack name, carried by every resource as `leaderboard.stack`. */
   readonly stackName: string;
   addService(scope: Construct, spec: ServiceSpec): IService;

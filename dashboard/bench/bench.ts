@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { BrowserContext, Page } from 'playwright-core';
-import { METRICS, postgresTablesDdl } from '../../flink-sql/src/metrics';
+import { METRICS, postgresTablesDdl } from '../../common/contract';
 import { launchChromium } from '../../test-support/browser';
 import { KafkaBroker, freePorts, startKafka } from '../../test-support/kafka';
 import { PgServer, startPostgres } from '../../test-support/postgres';

@@ -4,7 +4,7 @@
  * consistent, holding an inconsistent state back for at most `holdBackMs`, after which the state is
  * published flagged as inconsistent so a sink that stays broken is still visible rather than frozen.
  */
-import { METRICS, MetricDefinition, MetricId } from '../../flink-sql/src/metrics';
+import { METRICS, MetricDefinition, MetricId } from '../../common/contract';
 import { inconsistency } from './consistency';
 import { Logger } from './log';
 import { AnyRow, parseRow } from './rows';

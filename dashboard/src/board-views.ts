@@ -1,10 +1,10 @@
 /**
  * How each leaderboard is shown and when it counts as consistent. The columns themselves come from the
- * data contract (flink-sql/src/metrics.ts); this adds only what the contract does not say: which column
+ * data contract (common/contract/metrics.ts); this adds only what the contract does not say: which column
  * a chart plots and labels, which columns identify an entity that may appear once per board, and the
  * column a board is ordered by.
  */
-import { MetricId } from '../../flink-sql/src/metrics';
+import { MetricId } from '../../common/contract';
 
 export type ValueFormat = 'integer' | 'ratio-percent' | 'ratio-times' | 'decimal' | 'text';
 

@@ -1,7 +1,7 @@
 /**
  * esbuild bundles: the browser page (script with chart.js, stylesheet, HTML shell) and the server as one
- * file for Node 18 (the oldest Node a container base may carry). Used by build-context.sh and, when the
- * service runs from source, to build the page in memory at start.
+ * file for Node 18 (the oldest Node a container base may carry). Used by the image build step
+ * (scripts/build-images.ts) and, when the service runs from source, to build the page in memory at start.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

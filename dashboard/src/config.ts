@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ClientConfig } from 'pg';
-import { POSTGRES_DATABASE } from '../../flink-sql/src/metrics';
+import { POSTGRES_DATABASE } from '../../common/contract';
 import { LOG_LEVELS, LogLevel } from './log';
 import { DASHBOARD_DB_ROLE } from './postgres-setup';
 import { SourceKind } from './sources/source';

@@ -3,7 +3,7 @@
  * missing, an order that is not yet sorted). A board is consistent when its ranks are exactly 1..N, each
  * identity appears at most once and the ranking value never increases down the board.
  */
-import { MetricId } from '../../flink-sql/src/metrics';
+import { MetricId } from '../../common/contract';
 import { BOARD_VIEWS } from './board-views';
 import { AnyRow } from './rows';
 

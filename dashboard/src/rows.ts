@@ -3,7 +3,7 @@
  * contract's columns. A row that does not fit is reported, never thrown, so one bad row cannot stop the
  * service.
  */
-import { LEADERBOARD_SIZE, Leaderboards, MetricDefinition, MetricId } from '../../flink-sql/src/metrics';
+import { LEADERBOARD_SIZE, Leaderboards, MetricDefinition, MetricId } from '../../common/contract';
 
 export type RowOf<K extends MetricId> = Leaderboards[K][number];
 export type AnyRow = RowOf<MetricId>;

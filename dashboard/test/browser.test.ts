@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { BrowserContext, Page } from 'playwright-core';
-import { METRICS, postgresTablesDdl } from '../../flink-sql/src/metrics';
+import { METRICS, postgresTablesDdl } from '../../common/contract';
 import { chromiumCheck, launchChromium } from '../../test-support/browser';
 import { PgServer, postgresCheck, startPostgres } from '../../test-support/postgres';
 import { describeWith } from '../../test-support/prerequisites';

@@ -1,11 +1,12 @@
 /**
- * The image's build context: build-context.sh writes it idempotently, and the server bundle runs on its
+ * The image's build context: the image build step writes it idempotently, and the server bundle runs on its
  * own, copied away from the repository's node_modules, serving the prebuilt page.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildImageContext } from '../../scripts/build-images';
 import { freePorts } from '../../test-support/kafka';
 import { eventually } from './helpers';
 
@@ -15,21 +16,20 @@ const context = join(root, 'build', 'images', 'dashboard');
 describe('dashboard build context', () => {
   let copy: string;
 
-  beforeAll(() => {
-    execFileSync(join(root, 'dashboard', 'build-context.sh'), { stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
+  beforeAll(async () => {
+    await buildImageContext('dashboard');
     copy = mkdtempSync(join(tmpdir(), 'dashboard-image-'));
     cpSync(context, copy, { recursive: true });
   }, 180_000);
 
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
-  it('holds the Dockerfile, the server bundle and the page, and is unchanged by a second run', () => {
+  it('holds the Dockerfile, the server bundle and the page, and is unchanged by a second run', async () => {
     for (const file of ['Dockerfile', '.dockerignore', 'server.js', 'public/index.html', 'public/app.js', 'public/style.css']) {
       expect(existsSync(join(context, file))).toBe(true);
     }
     expect(readFileSync(join(context, 'Dockerfile'), 'utf8')).toMatch(/^USER node$/m);
-    const again = execFileSync(join(root, 'dashboard', 'build-context.sh'), { encoding: 'utf8', timeout: 120_000 });
-    expect(again.trim()).toMatch(/\(unchanged\)$/);
+    expect(await buildImageContext('dashboard')).toEqual({ dir: context, changed: false });
   }, 180_000);
 
   it('runs without the repository and serves the prebuilt page', async () => {

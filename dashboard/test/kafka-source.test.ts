@@ -4,7 +4,7 @@
  * records are skipped, and a broker restart is survived.
  */
 import { Kafka, Producer, logLevel } from 'kafkajs';
-import { METRICS } from '../../flink-sql/src/metrics';
+import { METRICS } from '../../common/contract';
 import { KafkaBroker, kafkaCheck, startKafka } from '../../test-support/kafka';
 import { describeWith } from '../../test-support/prerequisites';
 import { RunningDashboard } from '../src/dashboard';

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { postgresTablesDdl } from '../../flink-sql/src/metrics';
+import { postgresTablesDdl } from '../../common/contract';
 import { PgServer, postgresBinDir, postgresCheck, startPostgres } from '../../test-support/postgres';
 import { describeWith } from '../../test-support/prerequisites';
 import { RunningDashboard } from '../src/dashboard';

@@ -1,4 +1,4 @@
-import { METRICS } from '../../flink-sql/src/metrics';
+import { METRICS } from '../../common/contract';
 import { parseRankKey, parseRow } from '../src/rows';
 
 const hot = METRICS.find((m) => m.id === 'hot_streaks')!;

@@ -20,8 +20,8 @@ import { flinkArtifacts, runRunner, startFlinkCluster, SUBMITTER_MAIN } from '..
 import { startKafka } from '../../test-support/kafka';
 import { readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { startPostgres } from '../../test-support/postgres';
-import { METRICS, POSTGRES_DATABASE, POSTGRES_SCHEMA, postgresTablesDdl } from '../src/metrics';
-import { JDBC_PASSWORD_ENV, JOB_LAYOUTS, JobLayout, renderJobs } from '../src/render';
+import { JDBC_PASSWORD_ENV, JOB_LAYOUTS, JobLayout, METRICS, POSTGRES_DATABASE, POSTGRES_SCHEMA, postgresTablesDdl } from '../../common/contract';
+import { renderJobs } from '../src/render';
 
 const QUIET_MS = 20_000;
 const POLL_MS = 500;
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'leaderboard-bench-'));
     for (const layout of layouts) {
       for (const m of METRICS) await pg.query(`TRUNCATE ${POSTGRES_SCHEMA}.${m.table}`);
-      const jobs = renderJobs({ sink: 'jdbc', layout, kafkaBootstrapServers: kafka.bootstrapServers, inputTopic: 'user-score', startupMode: 'earliest', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.user });
+      const jobs = renderJobs({ sink: { variant: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.user }, layout, kafkaBootstrapServers: kafka.bootstrapServers, inputTopic: 'user-score', startupMode: 'earliest' });
       const jobArgs = jobs.flatMap((job) => {
         const file = path.join(dir, `${job.name}.sql`);
         writeFileSync(file, job.sql);

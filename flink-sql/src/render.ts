@@ -1,29 +1,40 @@
 /**
  * Renders complete, runnable Flink SQL scripts (for flink-sql/runner) from the SQL files in
- * flink-sql/sql and the one sink table definition per metric in metrics.ts, for either sink variant.
+ * flink-sql/sql and the one sink table definition per metric of the data contract (common/contract),
+ * for either sink variant.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Column, LEADERBOARD_SIZE, METRICS, MetricDefinition, MetricId, POSTGRES_SCHEMA } from './metrics';
+import {
+  Column,
+  JDBC_PASSWORD_ENV,
+  JOB_LAYOUTS,
+  JobLayout,
+  LEADERBOARD_SIZE,
+  METRICS,
+  MetricDefinition,
+  MetricId,
+  POSTGRES_SCHEMA,
+  SINK_VARIANTS,
+  STARTUP_MODES,
+  STATEMENT_SET_JOB_NAME,
+  StartupMode,
+  jobNameOf,
+} from '../../common/contract';
 
-export type SinkVariant = 'kafka' | 'jdbc';
-export type StartupMode = 'earliest' | 'latest';
-/** One Flink job per metric, or one job running the four INSERTs as a statement set (one source scan). */
-export type JobLayout = 'per-metric' | 'statement-set';
-
-/**
- * The statement set: one source scan and JSON validation for all four boards. Measured with
- * flink-sql/bench/throughput.ts (100,553 records, same run, both equal to the oracle): 38.6 s to quiet
- * against 83.2 s for four jobs. The cost: one TTL for all boards and one failure restarts all four.
- */
-export const DEFAULT_JOB_LAYOUT: JobLayout = 'statement-set';
-
-export const SINK_VARIANTS: readonly SinkVariant[] = ['kafka', 'jdbc'];
-export const STARTUP_MODES: readonly StartupMode[] = ['earliest', 'latest'];
-export const JOB_LAYOUTS: readonly JobLayout[] = ['per-metric', 'statement-set'];
+/** Where the jobs write the boards: what the renderer needs of each sink variant. */
+export type SinkOptions =
+  | { readonly variant: 'kafka' }
+  | {
+      readonly variant: 'jdbc';
+      /** `jdbc:postgresql://host:port/leaderboard`. */
+      readonly jdbcUrl: string;
+      /** The writer role. Its password is never rendered, see JDBC_PASSWORD_ENV. */
+      readonly jdbcUsername: string;
+    };
 
 export interface RenderOptions {
-  readonly sink: SinkVariant;
+  readonly sink: SinkOptions;
   /** Kafka bootstrap servers as seen from the Flink cluster, e.g. `kafka:9092`. */
   readonly kafkaBootstrapServers: string;
   /** The input topic (`user-score`). */
@@ -31,10 +42,6 @@ export interface RenderOptions {
   /** Where a fresh job starts reading the input: `earliest` rebuilds the boards from the retained log. */
   readonly startupMode: StartupMode;
   readonly layout: JobLayout;
-  /** JDBC variant only: `jdbc:postgresql://host:port/leaderboard`. */
-  readonly jdbcUrl?: string;
-  /** JDBC variant only: the writer role. Its password is never rendered, see JDBC_PASSWORD_ENV. */
-  readonly jdbcUsername?: string;
 }
 
 export interface FlinkJob {
@@ -45,19 +52,6 @@ export interface FlinkJob {
   readonly sql: string;
 }
 
-export interface SinkTopic {
-  readonly name: string;
-  readonly partitions: number;
-  /** Topic configs: compacted, so the latest row per rank survives and a reader can rebuild a board. */
-  readonly config: Readonly<Record<string, string>>;
-}
-
-/**
- * The JDBC password as a placeholder the runner fills in from its environment at run time (it fails
- * naming the variable when unset), so no rendered script, config map or custom resource holds it.
- */
-export const JDBC_PASSWORD_ENV = 'LEADERBOARD_JDBC_PASSWORD';
-
 /** State TTL per metric (ARCHITECTURE.md section 4): idle keys are dropped after this long. */
 export const STATE_TTL_MINUTES: Readonly<Record<MetricId, number>> = {
   top_teams: 60,
@@ -66,11 +60,7 @@ export const STATE_TTL_MINUTES: Readonly<Record<MetricId, number>> = {
   team_mvps: 60,
 };
 
-export const STATEMENT_SET_JOB_NAME = 'leaderboard-all-metrics';
-
 const SQL_DIR = join(__dirname, '..', 'sql');
-
-export const jobNameOf = (metric: MetricId): string => `leaderboard-${metric.replace(/_/g, '-')}`;
 
 export function renderJobs(options: RenderOptions): FlinkJob[] {
   validate(options);
@@ -86,22 +76,6 @@ export function renderJobs(options: RenderOptions): FlinkJob[] {
   return METRICS.map((m) => ({ name: jobNameOf(m.id), metrics: [m.id], sql: script(options, jobNameOf(m.id), [m]) }));
 }
 
-/** The compacted topics the Kafka variant writes; the stack creates them before the jobs start. */
-export function kafkaSinkTopics(): SinkTopic[] {
-  return METRICS.map((m) => ({
-    name: m.topic,
-    // One partition: a board has ten keys, and a single partition keeps a reader's view of it in write order.
-    partitions: 1,
-    config: {
-      'cleanup.policy': 'compact',
-      // Small segments and a low dirty ratio let compaction keep the topics near ten records per board,
-      // so a dashboard reading from the beginning has little to replay.
-      'segment.ms': '60000',
-      'min.cleanable.dirty.ratio': '0.1',
-    },
-  }));
-}
-
 function script(options: RenderOptions, jobName: string, metrics: readonly MetricDefinition[]): string {
   // Per metric the job gets its own TTL. A statement set is one job with one TTL: the longest, since a
   // shorter one would drop the 60-minute boards' state; Hot Streaks' state there is then kept 60 minutes
@@ -109,7 +83,7 @@ function script(options: RenderOptions, jobName: string, metrics: readonly Metri
   const ttlMinutes = Math.max(...metrics.map((m) => STATE_TTL_MINUTES[m.id]));
   const inserts = metrics.map((m) => fill(readSql(`${m.id}.sql`), { size: String(LEADERBOARD_SIZE) }).trim());
   const parts = [
-    `-- ${jobName}: rendered by flink-sql/src/render.ts (sink: ${options.sink}, layout: ${options.layout}); do not edit.`,
+    `-- ${jobName}: rendered by flink-sql/src/render.ts (sink: ${options.sink.variant}, layout: ${options.layout}); do not edit.`,
     settings(jobName, ttlMinutes),
     fill(readSql('source.sql'), {
       input_topic: options.inputTopic,
@@ -145,8 +119,9 @@ function settings(jobName: string, ttlMinutes: number): string {
 
 function sinkTable(metric: MetricDefinition, options: RenderOptions): string {
   const columns = metric.columns.map((c: Column) => `  ${c.name} ${c.type}`).join(',\n');
+  const { sink } = options;
   const connector: [string, string][] =
-    options.sink === 'kafka'
+    sink.variant === 'kafka'
       ? [
           ['connector', 'upsert-kafka'],
           ['topic', metric.topic],
@@ -160,9 +135,9 @@ function sinkTable(metric: MetricDefinition, options: RenderOptions): string {
         ]
       : [
           ['connector', 'jdbc'],
-          ['url', options.jdbcUrl as string],
+          ['url', sink.jdbcUrl],
           ['table-name', `${POSTGRES_SCHEMA}.${metric.table}`],
-          ['username', options.jdbcUsername as string],
+          ['username', sink.jdbcUsername],
           ['password', `\${${JDBC_PASSWORD_ENV}}`],
           ['sink.buffer-flush.max-rows', '1000'],
           ['sink.buffer-flush.interval', '200 ms'],
@@ -193,17 +168,17 @@ function validate(o: RenderOptions): void {
   const oneOf = <T extends string>(field: string, value: T, allowed: readonly T[]): void => {
     if (!allowed.includes(value)) throw new Error(`${field} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got '${value}'`);
   };
-  oneOf('sink', o.sink, SINK_VARIANTS);
+  oneOf('sink', o.sink.variant, SINK_VARIANTS);
   oneOf('startupMode', o.startupMode, STARTUP_MODES);
   oneOf('layout', o.layout, JOB_LAYOUTS);
   if (!/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/.test(o.kafkaBootstrapServers)) {
     throw new Error(`kafkaBootstrapServers must be host:port[,host:port...]; got '${o.kafkaBootstrapServers}'`);
   }
   if (!TOPIC.test(o.inputTopic)) throw new Error(`inputTopic must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars); got '${o.inputTopic}'`);
-  if (o.sink === 'jdbc') {
-    if (o.jdbcUrl === undefined || !o.jdbcUrl.startsWith('jdbc:postgresql://')) {
-      throw new Error(`jdbcUrl is required for sink 'jdbc' and must start with 'jdbc:postgresql://'; got '${o.jdbcUrl ?? ''}'`);
+  if (o.sink.variant === 'jdbc') {
+    if (!o.sink.jdbcUrl.startsWith('jdbc:postgresql://')) {
+      throw new Error(`jdbcUrl is required for sink 'jdbc' and must start with 'jdbc:postgresql://'; got '${o.sink.jdbcUrl}'`);
     }
-    if (o.jdbcUsername === undefined || o.jdbcUsername === '') throw new Error(`jdbcUsername is required for sink 'jdbc'`);
+    if (o.sink.jdbcUsername === '') throw new Error(`jdbcUsername is required for sink 'jdbc'`);
   }
 }

@@ -9,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import versions from '../../versions.json';
 import { JAVA17_FLINK_OPTS, RUNNER_MAIN } from '../../test-support/flink';
+import { buildImageContext } from '../../scripts/build-images';
 import { Check, describeWith } from '../../test-support/prerequisites';
-import { JOB_LAYOUTS, renderJobs, SINK_VARIANTS } from '../src/render';
+import { JOB_LAYOUTS, SINK_VARIANTS } from '../../common/contract';
+import { renderJobs } from '../src/render';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
 const RUNNER_JAR = '/opt/flink/usrlib/leaderboard-sql-runner.jar';
 const TAG = 'leaderboard-flink:image-test';
 
@@ -30,8 +31,8 @@ const baseImageCheck: Check = () =>
   dockerCheck() !== undefined || baseImage() !== undefined ? undefined : 'no Flink base image loaded (set LEADERBOARD_FLINK_BASE_IMAGE or build the stand-in)';
 
 describeWith([dockerCheck, baseImageCheck])('the project Flink image', () => {
-  beforeAll(() => {
-    const context = execFileSync(path.join(repoRoot, 'flink-sql', 'build-context.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 20 * 60_000 }).trim();
+  beforeAll(async () => {
+    const { dir: context } = await buildImageContext('flink');
     execFileSync('docker', ['build', '-q', '--build-arg', `BASE_IMAGE=${baseImage()}`, '-t', TAG, context], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 10 * 60_000 });
   }, 30 * 60_000);
 
@@ -46,7 +47,13 @@ describeWith([dockerCheck, baseImageCheck])('the project Flink image', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'leaderboard-image-test-'));
     const scripts = SINK_VARIANTS.flatMap((sink) =>
       JOB_LAYOUTS.flatMap((layout) =>
-        renderJobs({ sink, layout, kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score', startupMode: 'earliest', jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'writer' }).map((job) => {
+        renderJobs({
+          sink: sink === 'kafka' ? { variant: sink } : { variant: sink, jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'writer' },
+          layout,
+          kafkaBootstrapServers: 'kafka:9092',
+          inputTopic: 'user-score',
+          startupMode: 'earliest',
+        }).map((job) => {
           const file = `${sink}-${job.name}.sql`;
           writeFileSync(path.join(dir, file), job.sql, { mode: 0o644 });
           return file;

@@ -16,8 +16,8 @@ import { kafkaCheck, KafkaBroker, startKafka } from '../../test-support/kafka';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { PgServer, postgresCheck, startPostgres } from '../../test-support/postgres';
 import { describeWith } from '../../test-support/prerequisites';
-import { Leaderboards, POSTGRES_DATABASE, postgresTablesDdl } from '../src/metrics';
-import { JDBC_PASSWORD_ENV, kafkaSinkTopics, renderJobs, RenderOptions } from '../src/render';
+import { JDBC_PASSWORD_ENV, Leaderboards, POSTGRES_DATABASE, kafkaSinkTopics, postgresTablesDdl } from '../../common/contract';
+import { renderJobs, RenderOptions } from '../src/render';
 
 const INPUT_TOPIC = 'user-score';
 const PARTITIONS = 3;
@@ -144,7 +144,7 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard pipeline on r
   });
 
   it('Kafka variant, one job per metric: the four compacted topics equal the oracle', async () => {
-    const names = submit({ ...base(), sink: 'kafka', layout: 'per-metric' });
+    const names = submit({ ...base(), sink: { variant: 'kafka' }, layout: 'per-metric' });
     await waitForRunning(names);
     const difference = await settle(() => readKafkaBoards(kafka.bootstrapServers));
     await flink.cancelAllJobs();
@@ -152,7 +152,7 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard pipeline on r
   }, 15 * 60_000);
 
   it('JDBC variant, one statement set: the four PostgreSQL tables equal the oracle', async () => {
-    const names = submit({ ...base(), sink: 'jdbc', layout: 'statement-set', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.user });
+    const names = submit({ ...base(), sink: { variant: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.user }, layout: 'statement-set' });
     await waitForRunning(names);
     const difference = await settle(() => readPostgresBoards(pg.url));
     await flink.cancelAllJobs();

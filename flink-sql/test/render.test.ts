@@ -1,8 +1,9 @@
-import { LEADERBOARD_SIZE, METRICS } from '../src/metrics';
-import { JDBC_PASSWORD_ENV, jobNameOf, kafkaSinkTopics, renderJobs, RenderOptions, STATEMENT_SET_JOB_NAME } from '../src/render';
+import { JDBC_PASSWORD_ENV, LEADERBOARD_SIZE, METRICS, STATEMENT_SET_JOB_NAME, jobNameOf, kafkaSinkTopics } from '../../common/contract';
+import { renderJobs, RenderOptions } from '../src/render';
 
-const kafka: RenderOptions = { sink: 'kafka', kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score', startupMode: 'earliest', layout: 'per-metric' };
-const jdbc: RenderOptions = { ...kafka, sink: 'jdbc', jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'leaderboard_writer' };
+const kafka: RenderOptions = { sink: { variant: 'kafka' }, kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score', startupMode: 'earliest', layout: 'per-metric' };
+const jdbcSink = { variant: 'jdbc', jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'leaderboard_writer' } as const;
+const jdbc: RenderOptions = { ...kafka, sink: jdbcSink };
 
 describe('renderJobs', () => {
   it('renders one job per metric, named for pipeline.name, each with one INSERT', () => {
@@ -67,20 +68,20 @@ describe('renderJobs', () => {
   });
 
   it('escapes quotes in values it places in SQL literals', () => {
-    expect(renderJobs({ ...jdbc, jdbcUsername: "o'brien" })[0].sql).toContain("'username' = 'o''brien'");
+    expect(renderJobs({ ...jdbc, sink: { ...jdbcSink, jdbcUsername: "o'brien" } })[0].sql).toContain("'username' = 'o''brien'");
   });
 
   it.each([
-    [{ ...kafka, sink: 'mysql' }, "sink must be one of 'kafka', 'jdbc'; got 'mysql'"],
+    [{ ...kafka, sink: { variant: 'mysql' } }, "sink must be one of 'kafka', 'jdbc'; got 'mysql'"],
     [{ ...kafka, layout: 'one' }, "layout must be one of 'per-metric', 'statement-set'; got 'one'"],
     [{ ...kafka, startupMode: 'now' }, "startupMode must be one of 'earliest', 'latest'; got 'now'"],
     [{ ...kafka, kafkaBootstrapServers: 'kafka' }, 'kafkaBootstrapServers must be host:port'],
     [{ ...kafka, inputTopic: 'user score' }, 'inputTopic must be a Kafka topic name'],
-    [{ ...jdbc, jdbcUrl: undefined }, "jdbcUrl is required for sink 'jdbc'"],
-    [{ ...jdbc, jdbcUrl: 'jdbc:mysql://x/y' }, "must start with 'jdbc:postgresql://'"],
-    [{ ...jdbc, jdbcUsername: '' }, "jdbcUsername is required for sink 'jdbc'"],
+    [{ ...jdbc, sink: { ...jdbcSink, jdbcUrl: '' } }, "jdbcUrl is required for sink 'jdbc'"],
+    [{ ...jdbc, sink: { ...jdbcSink, jdbcUrl: 'jdbc:mysql://x/y' } }, "must start with 'jdbc:postgresql://'"],
+    [{ ...jdbc, sink: { ...jdbcSink, jdbcUsername: '' } }, "jdbcUsername is required for sink 'jdbc'"],
   ])('rejects bad options naming the field (%#)', (options, message) => {
-    expect(() => renderJobs(options as RenderOptions)).toThrow(message);
+    expect(() => renderJobs(options as unknown as RenderOptions)).toThrow(message);
   });
 });
 

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { flinkArtifacts, flinkCheck, runRunner, SUBMITTER_MAIN } from '../../test-support/flink';
 import { freePorts } from '../../test-support/kafka';
 import { describeWith } from '../../test-support/prerequisites';
-import { JOB_LAYOUTS, renderJobs, SINK_VARIANTS } from '../src/render';
+import { JOB_LAYOUTS, SINK_VARIANTS } from '../../common/contract';
+import { renderJobs } from '../src/render';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'leaderboard-runner-test-'));
 let scriptCount = 0;
@@ -83,13 +84,11 @@ describeWith([flinkCheck])('SQL runner', () => {
     const rendered = SINK_VARIANTS.flatMap((sink) =>
       JOB_LAYOUTS.flatMap((layout) =>
         renderJobs({
-          sink,
+          sink: sink === 'kafka' ? { variant: sink } : { variant: sink, jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'leaderboard_writer' },
           layout,
           kafkaBootstrapServers: 'kafka:9092',
           inputTopic: 'user-score',
           startupMode: 'earliest',
-          jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard',
-          jdbcUsername: 'leaderboard_writer',
         }).map((job) => ({ label: `${sink}/${layout}/${job.name}`, sql: job.sql })),
       ),
     );

@@ -4,6 +4,7 @@
  * Everything is validated here, before any connection is made.
  */
 import { randomInt } from 'node:crypto';
+import { DEFAULT_INPUT_TOPIC, INPUT_PARTITIONS } from '../../common/contract/pipeline';
 import { LOG_LEVELS, LogLevel } from './log';
 import { TEAM_NAME_COUNT } from './names';
 
@@ -76,8 +77,8 @@ export const DEFAULT_SYNTHETIC_START = '2026-01-01T00:00:00Z';
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'output', type: { kind: 'enum', values: OUTPUTS }, default: 'kafka', help: 'where events go: the Kafka topic, or JSON lines on stdout' },
   { name: 'bootstrap-servers', type: { kind: 'string' }, default: 'localhost:9092', help: 'comma-separated host:port list of Kafka brokers' },
-  { name: 'topic', type: { kind: 'string' }, default: 'user-score', help: 'topic to write to; created if missing' },
-  { name: 'partitions', type: { kind: 'int', min: 1, max: 10000 }, default: '3', help: 'partitions of the topic when the injector creates it' },
+  { name: 'topic', type: { kind: 'string' }, default: DEFAULT_INPUT_TOPIC, help: 'topic to write to; created if missing' },
+  { name: 'partitions', type: { kind: 'int', min: 1, max: 10000 }, default: String(INPUT_PARTITIONS), help: 'partitions of the topic when the injector creates it' },
   { name: 'replication-factor', type: { kind: 'int', min: 1, max: 100 }, default: '1', help: 'replication factor of the topic when the injector creates it' },
   { name: 'avg-qps', type: { kind: 'number', min: 0, exclusiveMin: true, max: 1e7 }, default: '20', help: 'mean event rate (events per second) of the Poisson arrival process' },
   { name: 'num-live-teams', type: { kind: 'int', min: 1, max: Math.floor(TEAM_NAME_COUNT / 4) }, default: '10', help: 'number of teams playing at any time' },

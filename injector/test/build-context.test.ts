@@ -2,16 +2,15 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildImageContext } from '../../scripts/build-images';
 
 const root = path.resolve(__dirname, '..', '..');
 const context = path.join(root, 'build', 'images', 'injector');
-const script = path.join(root, 'injector', 'build-context.sh');
 
-describe('injector/build-context.sh', () => {
-  it('writes the Dockerfile and one bundle, unchanged on a second run', () => {
-    execFileSync('sh', [script], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 120000 });
-    const again = execFileSync('sh', [script], { encoding: 'utf8', timeout: 120000 });
-    expect(again).toContain('(unchanged)');
+describe('the injector image build context', () => {
+  it('writes the Dockerfile and one bundle, unchanged on a second run', async () => {
+    expect((await buildImageContext('injector')).dir).toBe(context);
+    expect(await buildImageContext('injector')).toEqual({ dir: context, changed: false });
     const dockerfile = readFileSync(path.join(context, 'Dockerfile'), 'utf8');
     const versions = JSON.parse(readFileSync(path.join(root, 'versions.json'), 'utf8')) as { images: { node: string } };
     expect(dockerfile).toContain(`ARG BASE_IMAGE=${versions.images.node}\n`);

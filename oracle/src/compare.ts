@@ -3,7 +3,7 @@
  * for a test failure message. DOUBLE columns match within a relative tolerance (Flink may sum in
  * another order); every other column must be equal.
  */
-import { Leaderboards, METRICS, MetricDefinition, MetricId } from '../../flink-sql/src/metrics';
+import { Leaderboards, METRICS, MetricDefinition, MetricId } from '../../common/contract';
 
 export interface CompareOptions {
   /**

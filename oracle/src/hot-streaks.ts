@@ -6,7 +6,7 @@
  * The result does not depend on arrival order: which events Flink may drop as late is the caller's
  * business (test-support/event-set.ts builds sets where it cannot matter).
  */
-import type { HotStreakRow } from '../../flink-sql/src/metrics';
+import type { HotStreakRow } from '../../common/contract';
 import type { GameEvent } from './game-event';
 import { compareUtf8 } from './utf8-order';
 

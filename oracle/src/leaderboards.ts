@@ -1,5 +1,5 @@
 /** The oracle: the four leaderboards of ARCHITECTURE.md section 4 over a list of valid events. */
-import { LEADERBOARD_SIZE, Leaderboards } from '../../flink-sql/src/metrics';
+import { LEADERBOARD_SIZE, Leaderboards } from '../../common/contract';
 import type { GameEvent } from './game-event';
 import { hotStreaks } from './hot-streaks';
 import { teamMvps, topPlayers, topTeams, totalsOf } from './totals';

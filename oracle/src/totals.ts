@@ -2,7 +2,7 @@
  * Top Teams, Top Players and Team MVPs: sums over all valid events, whatever their event time or
  * arrival order (the queries are plain GROUP BY aggregations, so late events count).
  */
-import type { TeamMvpRow, TopPlayerRow, TopTeamRow } from '../../flink-sql/src/metrics';
+import type { TeamMvpRow, TopPlayerRow, TopTeamRow } from '../../common/contract';
 import type { GameEvent } from './game-event';
 import { compareUtf8, maxUtf8 } from './utf8-order';
 

@@ -1,4 +1,4 @@
-import { METRICS } from '../../flink-sql/src/metrics';
+import { METRICS } from '../../common/contract';
 import { compareBoard, compareLeaderboards } from '../src/compare';
 import { computeLeaderboards } from '../src/leaderboards';
 

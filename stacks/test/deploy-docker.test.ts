@@ -7,15 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { renderJobs } from '../../flink-sql/src/render';
+import { RenderOptions, renderJobs } from '../../flink-sql/src/render';
 import { DEFAULT_CONFIG } from '../config';
-import { INPUT_PARTITIONS } from '../../constructs/pipeline';
 import { cdktf } from '../../test-support/cdktf-cli';
 import { expectDashboardShows, expectSinksEqualOracle, getJson, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { Check, commandExists, describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
-import { Leaderboards } from '../../flink-sql/src/metrics';
+import { INPUT_PARTITIONS, Leaderboards, SinkVariant } from '../../common/contract';
 
 const root = resolve(__dirname, '..', '..');
 const outputDir = join(root, 'test-output');
@@ -60,13 +59,11 @@ function failedContainerLogs(stack: string): string {
 interface JobOverview { jobs: { jid: string; name: string; state: string }[] }
 
 /** Only the job names matter here, which depend on the layout, not on addresses. */
-const renderOptionsOf = (sink: 'jdbc' | 'kafka') => ({
-  sink,
+const renderOptionsOf = (sink: SinkVariant): Omit<RenderOptions, 'layout'> => ({
+  sink: sink === 'kafka' ? { variant: sink } : { variant: sink, jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'leaderboard_writer' },
   kafkaBootstrapServers: 'kafka:9092',
   inputTopic: DEFAULT_CONFIG.inputTopic,
   startupMode: DEFAULT_CONFIG.flink.startupMode,
-  jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard',
-  jdbcUsername: 'leaderboard_writer',
 });
 
 describeWith([dockerEngine, tofuCheck, imageContexts])('cdktf deploy to the local Docker engine', () => {

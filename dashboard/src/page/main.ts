@@ -2,7 +2,7 @@
  * The dashboard page: builds one panel per leaderboard, takes the snapshot and the pushed changes from
  * the server's event stream, and shows the connection state and the time of the last change.
  */
-import { METRICS, MetricId } from '../../../flink-sql/src/metrics';
+import { METRICS, MetricId } from '../../../common/contract/metrics';
 import type { PublishedBoard } from '../board-state';
 import type { SourceStatus } from '../sources/source';
 import { Panel } from './panel';

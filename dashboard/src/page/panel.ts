@@ -3,7 +3,7 @@
  * chart's canvas, never as HTML, so a team called `<script>…` is shown as those characters.
  */
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
-import { MetricDefinition } from '../../../flink-sql/src/metrics';
+import { MetricDefinition } from '../../../common/contract/metrics';
 import { BOARD_VIEWS, COLUMN_FORMATS, COLUMN_HEADINGS, formatCell, formatValue } from '../board-views';
 import type { PublishedBoard } from '../board-state';
 

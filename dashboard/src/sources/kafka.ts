@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Consumer, EachBatchPayload, Kafka, LogEntry, logLevel } from 'kafkajs';
-import { METRICS, MetricDefinition } from '../../../flink-sql/src/metrics';
+import { METRICS, MetricDefinition } from '../../../common/contract';
 import { LeaderboardStore } from '../board-state';
 import { Logger, errorMessage } from '../log';
 import { parseRankKey } from '../rows';

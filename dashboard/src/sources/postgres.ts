@@ -6,7 +6,7 @@
  * starts with a full read so nothing missed while down stays missing.
  */
 import { Client, ClientConfig, Notification } from 'pg';
-import { METRICS, MetricId, POSTGRES_SCHEMA } from '../../../flink-sql/src/metrics';
+import { METRICS, MetricId, POSTGRES_SCHEMA } from '../../../common/contract';
 import { LeaderboardStore } from '../board-state';
 import { Logger, errorMessage } from '../log';
 import { CHANGE_CHANNEL, CHANGE_TRIGGER } from '../postgres-setup';

@@ -1,7 +1,7 @@
 /**
- * The data contract of the four leaderboards (ARCHITECTURE.md section 3): one definition per metric,
- * from which the Flink sink DDL of both variants, the PostgreSQL tables, the oracle's row shapes and the
- * dashboard's boards are all derived.
+ * The four leaderboards (ARCHITECTURE.md section 3): one definition per metric, from which the Flink
+ * sink DDL of both variants, the PostgreSQL tables, the oracle's row shapes and the dashboard's boards
+ * are all derived.
  */
 
 export type ColumnType = 'BIGINT' | 'STRING' | 'DOUBLE';
@@ -26,8 +26,6 @@ export interface MetricDefinition {
 }
 
 export const LEADERBOARD_SIZE = 10;
-export const POSTGRES_DATABASE = 'leaderboard';
-export const POSTGRES_SCHEMA = 'leaderboard';
 
 const rnk: Column = { name: 'rnk', type: 'BIGINT' };
 
@@ -85,15 +83,4 @@ export interface Leaderboards {
   top_players: TopPlayerRow[];
   hot_streaks: HotStreakRow[];
   team_mvps: TeamMvpRow[];
-}
-
-const POSTGRES_TYPES: Record<ColumnType, string> = { BIGINT: 'BIGINT', STRING: 'TEXT', DOUBLE: 'DOUBLE PRECISION' };
-
-/** DDL for the PostgreSQL side of the JDBC variant: schema, the four tables (primary key `rnk`). */
-export function postgresTablesDdl(): string {
-  const tables = METRICS.map((m) => {
-    const cols = m.columns.map((c) => `  ${c.name} ${POSTGRES_TYPES[c.type]}${c.name === 'rnk' ? ' PRIMARY KEY' : ' NOT NULL'}`);
-    return `CREATE TABLE IF NOT EXISTS ${POSTGRES_SCHEMA}.${m.table} (\n${cols.join(',\n')}\n);`;
-  });
-  return [`CREATE SCHEMA IF NOT EXISTS ${POSTGRES_SCHEMA};`, ...tables].join('\n');
 }

@@ -1,0 +1,51 @@
+/**
+ * The PostgreSQL side of the JDBC variant: where the four tables live, their DDL, and the read-only
+ * role a reader of the boards logs in with. Flink writes these tables; the dashboard and the tests read them.
+ */
+import { ColumnType, METRICS } from './metrics';
+
+export const POSTGRES_DATABASE = 'leaderboard';
+export const POSTGRES_SCHEMA = 'leaderboard';
+
+const POSTGRES_TYPES: Record<ColumnType, string> = { BIGINT: 'BIGINT', STRING: 'TEXT', DOUBLE: 'DOUBLE PRECISION' };
+
+/** DDL for the PostgreSQL side of the JDBC variant: schema, the four tables (primary key `rnk`). */
+export function postgresTablesDdl(): string {
+  const tables = METRICS.map((m) => {
+    const cols = m.columns.map((c) => `  ${c.name} ${POSTGRES_TYPES[c.type]}${c.name === 'rnk' ? ' PRIMARY KEY' : ' NOT NULL'}`);
+    return `CREATE TABLE IF NOT EXISTS ${POSTGRES_SCHEMA}.${m.table} (\n${cols.join(',\n')}\n);`;
+  });
+  return [`CREATE SCHEMA IF NOT EXISTS ${POSTGRES_SCHEMA};`, ...tables].join('\n');
+}
+
+export const sqlIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const sqlLiteral = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+export interface ReadOnlyRoleOptions {
+  readonly role: string;
+  /**
+   * The role's password: a value (quoted here), or the name of a psql variable (`psql -v name=...`),
+   * so an init script can take it from the environment without writing it into the SQL text.
+   */
+  readonly password: { readonly value: string } | { readonly psqlVariable: string };
+}
+
+/**
+ * A login role that can read the four tables and nothing else, with read-only transactions by default.
+ * Idempotent, so running it again on an existing database is harmless.
+ */
+export function readOnlyRoleSql(options: ReadOnlyRoleOptions): string {
+  const { role } = options;
+  const password = 'value' in options.password ? sqlLiteral(options.password.value) : `:'${options.password.psqlVariable}'`;
+  const tables = METRICS.map((m) => `${sqlIdent(POSTGRES_SCHEMA)}.${sqlIdent(m.table)}`).join(', ');
+  return [
+    'DO $role$ BEGIN',
+    `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${sqlLiteral(role)}) THEN CREATE ROLE ${sqlIdent(role)} LOGIN; END IF;`,
+    'END $role$;',
+    `ALTER ROLE ${sqlIdent(role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD ${password};`,
+    `ALTER ROLE ${sqlIdent(role)} SET default_transaction_read_only = on;`,
+    `GRANT CONNECT ON DATABASE ${sqlIdent(POSTGRES_DATABASE)} TO ${sqlIdent(role)};`,
+    `GRANT USAGE ON SCHEMA ${sqlIdent(POSTGRES_SCHEMA)} TO ${sqlIdent(role)};`,
+    `GRANT SELECT ON ${tables} TO ${sqlIdent(role)};`,
+  ].join('\n');
+}

@@ -1,0 +1,80 @@
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { DockerFlinkSession } from '../docker/flink-session';
+import { FLINK_IMAGE, SqlJob, flinkProperties, jobScriptPath, renderFlinkProperties } from '../flink-session';
+import { TEST_STACK, containerOf, envOf, fakeSecret, synthOnDocker } from '../../test-support/constructs';
+
+const jobs: SqlJob[] = [
+  { name: 'job-a', sql: "SET 'a' = '${X}';" },
+  { name: 'job-b', sql: 'SELECT 1;' },
+];
+
+describe('DockerFlinkSession', () => {
+  let session: DockerFlinkSession | undefined;
+  const synthesized = synthOnDocker((scope, platform) => {
+    const topics = platform.addService(scope, { name: 'topics', component: 'kafka', image: 'kafka:test', user: '1000', lifecycle: 'task', resources: { cpuMillis: 1, memoryMiB: 1 } });
+    session = new DockerFlinkSession(scope, 'flink', {
+      platform,
+      image: 'flink:test',
+      jobs,
+      jobSecretEnv: { LEADERBOARD_JDBC_PASSWORD: fakeSecret('writer') },
+      jobDependencies: [topics],
+    });
+  });
+
+  it('runs a JobManager with the UI on 127.0.0.1:8081 by default, the job scripts and the jobs\' secrets', () => {
+    expect(session!.restUrl).toBe('http://jobmanager:8081');
+    expect(synthesized).toHaveResourceWithProperties(Container, {
+      name: `${TEST_STACK}-jobmanager`,
+      user: FLINK_IMAGE.uid,
+      command: ['jobmanager'],
+      ports: [{ internal: 8081, external: 8081, ip: '127.0.0.1' }],
+      // Escaped for Terraform, which hands the runner the literal placeholder.
+      upload: [
+        { file: jobScriptPath(jobs[0]), content: "SET 'a' = '$${X}';", executable: false },
+        { file: jobScriptPath(jobs[1]), content: 'SELECT 1;', executable: false },
+      ],
+      volumes: [expect.objectContaining({ container_path: FLINK_IMAGE.checkpointsDir })],
+    });
+    expect(envOf(containerOf(synthesized, 'jobmanager'))).toEqual({
+      FLINK_PROPERTIES: renderFlinkProperties({ 'jobmanager.rpc.address': 'jobmanager', ...flinkProperties(4) }),
+      LEADERBOARD_JDBC_PASSWORD: 'secret:writer',
+    });
+  });
+
+  it('runs a TaskManager after the JobManager, sharing the checkpoints, without the secrets', () => {
+    expect(synthesized).toHaveResourceWithProperties(Container, {
+      name: `${TEST_STACK}-taskmanager`,
+      command: ['taskmanager'],
+      depends_on: [expect.stringMatching(/^docker_container\.flink_jobmanager_\w+$/)],
+      volumes: [expect.objectContaining({ container_path: FLINK_IMAGE.checkpointsDir })],
+    });
+    expect(Object.keys(envOf(containerOf(synthesized, 'taskmanager')))).toEqual(['FLINK_PROPERTIES']);
+  });
+
+  it('submits every job through the REST API once the cluster and the job dependencies are up', () => {
+    expect(synthesized).toHaveResourceWithProperties(Container, {
+      name: `${TEST_STACK}-submitter`,
+      restart: 'no',
+      entrypoint: ['java', '-cp', FLINK_IMAGE.runnerJar, FLINK_IMAGE.submitterMainClass],
+      command: [
+        '--rest-url', 'http://jobmanager:8081',
+        '--jar', FLINK_IMAGE.runnerJar,
+        '--job', `job-a=${FLINK_IMAGE.jobsDir}/job-a.sql`,
+        '--job', `job-b=${FLINK_IMAGE.jobsDir}/job-b.sql`,
+      ],
+    });
+    expect(containerOf(synthesized, 'submitter').depends_on).toEqual([
+      expect.stringMatching(/^docker_container\.flink_jobmanager_\w+$/),
+      expect.stringMatching(/^docker_container\.flink_taskmanager_\w+$/),
+      'docker_container.topics',
+    ]);
+  });
+
+  it('takes the UI port, its address and the task slots', () => {
+    const custom = synthOnDocker((scope, platform) => {
+      new DockerFlinkSession(scope, 'flink', { platform, image: 'flink:test', jobs, jobSecretEnv: {}, jobDependencies: [], uiPort: 18081, bindAddress: '127.0.0.2', taskSlots: 2 });
+    });
+    expect(custom).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-jobmanager`, ports: [{ internal: 8081, external: 18081, ip: '127.0.0.2' }] });
+    expect(envOf(containerOf(custom, 'taskmanager')).FLINK_PROPERTIES).toContain('taskmanager.numberOfTaskSlots: 2');
+  });
+});
