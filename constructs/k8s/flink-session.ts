@@ -273,8 +273,8 @@ const tcpProbes = (port: number, startSeconds: number) => ({
 
 /**
  * The session cluster. JobManager and TaskManager get complete pod templates of their own (no shared
- * top-level one): operator 1.10 merges template arrays by position unless told otherwise, which would
- * mix up volumes of the two levels.
+ * top-level one): the operator merges template arrays by position unless told otherwise (1.15 still
+ * does), which would mix up volumes of the two levels.
  */
 export function sessionDeployment(o: SessionDeploymentOptions): CustomResource {
   const checkpoints = { name: CHECKPOINTS_VOLUME, persistentVolumeClaim: { claimName: o.checkpointsClaim } };
