@@ -9,7 +9,7 @@ source "$REPO_ROOT/scripts/lib/setup.sh"
 cd "$REPO_ROOT"
 mkdir -p "$CACHE_ROOT"
 
-STEPS=6
+STEPS=7
 step "system packages (PostgreSQL server, Chromium, JDK, Maven)"
 if can_apt; then
   bash scripts/ci/system-packages.sh
@@ -24,6 +24,8 @@ step "Docker engine, offline base images, stand-in images"
 ensure_docker_engine
 # The deploy tests read the stand-ins' names from here.
 "$REPO_ROOT/scripts/offline/standin-images.sh" >"$CACHE_ROOT/standin-images.txt" || fail "building the stand-in images failed"
+step "Flink Kubernetes Operator (Maven build, stand-in image, chart) from the vendored source release"
+"$REPO_ROOT/scripts/offline/flink-operator.sh" >"$CACHE_ROOT/flink-operator.txt" || fail "building the Flink Kubernetes Operator failed"
 step "project image contexts"
 npm run --silent build:images >/dev/null || fail "preparing the project image contexts failed (npm run build:images)"
 step "jest"

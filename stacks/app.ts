@@ -32,7 +32,7 @@ export function buildApp(options: BuildAppOptions = {}): App {
     new LeaderboardStack(app, name, {
       config,
       sink,
-      createTarget: (scope) => new K8sTarget(scope, 'k8s', { stackName: name, kubernetes: config.kubernetes }),
+      createTarget: (scope) => new K8sTarget(scope, 'k8s', { stackName: name, kubernetes: config.kubernetes, operatorImage: config.images.flinkOperator }),
     });
   }
   return app;

@@ -52,6 +52,8 @@ export interface ImagesConfig {
   readonly flinkBase: string;
   /** Base of the injector and dashboard images (official node contract). */
   readonly node: string;
+  /** Flink Kubernetes Operator image (the Kubernetes stacks; official operator image contract). */
+  readonly flinkOperator: string;
 }
 
 export interface KubernetesConfig {
@@ -63,6 +65,11 @@ export interface KubernetesConfig {
   readonly context: string | null;
   /** Registry prefix for the project images (e.g. `localhost:5001/`); empty for `kind load`. */
   readonly imageRegistry: string;
+  /**
+   * The operator's Helm chart: the URL of a chart repository holding `flink-kubernetes-operator` at
+   * versions.json's version, or the absolute path of an unpacked chart directory.
+   */
+  readonly operatorChart: string;
 }
 
 export interface LeaderboardConfig {
@@ -83,7 +90,13 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 4 },
   expose: { kafkaPort: null, postgresPort: null, bindAddress: '127.0.0.1' },
   images: { ...versions.images },
-  kubernetes: { namespace: 'leaderboard', kubeconfigPath: '~/.kube/config', context: null, imageRegistry: '' },
+  kubernetes: {
+    namespace: 'leaderboard',
+    kubeconfigPath: '~/.kube/config',
+    context: null,
+    imageRegistry: '',
+    operatorChart: `https://archive.apache.org/dist/flink/flink-kubernetes-operator-${versions.flinkKubernetesOperator}/`,
+  },
 };
 
 export class ConfigError extends Error {
@@ -139,6 +152,8 @@ const topicName = matching(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name (lette
 const ipv4 = matching(/^(\d{1,3})(\.\d{1,3}){3}$/, 'an IPv4 address such as "127.0.0.1"');
 const nonEmpty = matching(/^.+$/, 'a non-empty string');
 const anyString = matching(/^.*$/, 'a string');
+// Terraform runs Helm from the synthesized stack's directory, where a relative path means nothing.
+const chartLocation = matching(/^(https?:\/\/\S+|\/\S*)$/, 'a chart repository URL (http(s)://...) or an absolute chart directory path');
 
 type Schema<T> = { readonly [K in keyof T]: Validator<T[K]> };
 
@@ -188,9 +203,12 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
       d.flink,
     ),
     expose: section<ExposeConfig>({ kafkaPort: nullable(port), postgresPort: nullable(port), bindAddress: ipv4 }, d.expose),
-    images: section<ImagesConfig>({ kafka: imageName, postgres: imageName, flinkBase: imageName, node: imageName }, d.images),
+    images: section<ImagesConfig>(
+      { kafka: imageName, postgres: imageName, flinkBase: imageName, node: imageName, flinkOperator: imageName },
+      d.images,
+    ),
     kubernetes: section<KubernetesConfig>(
-      { namespace: kubernetesName, kubeconfigPath: nonEmpty, context: nullable(nonEmpty), imageRegistry: anyString },
+      { namespace: kubernetesName, kubeconfigPath: nonEmpty, context: nullable(nonEmpty), imageRegistry: anyString, operatorChart: chartLocation },
       d.kubernetes,
     ),
   },

@@ -1,9 +1,10 @@
 /**
  * Serves the SQL runner jar over HTTP inside the cluster, so that the Flink Kubernetes Operator can
- * fetch it for the FlinkSessionJobs (operator 1.10 fetches `http(s)` jar URIs itself and uploads the
- * jar to the session cluster). The official Flink image has no HTTP server (no python3, and JDK 17's
- * runtime has no `jwebserver`), so an init container copies the jar out of the project's Flink image
- * into a shared empty volume and a Node image (the dashboard's) serves that one file.
+ * fetch it for the FlinkSessionJobs (the operator fetches the jar URI itself, here over http, which its
+ * configuration allows, and uploads the jar to the session cluster). The official Flink image has no
+ * HTTP server (no python3, and JDK 17's runtime has no `jwebserver`), so an init container copies the
+ * jar out of the project's Flink image into a shared empty volume and a Node image (the dashboard's)
+ * serves that one file.
  */
 import { Construct } from 'constructs';
 import { FLINK_IMAGE } from '../flink-session';

@@ -1,5 +1,5 @@
 /**
- * The Flink session on Kubernetes: the Flink Kubernetes Operator from its official Helm chart, a
+ * The Flink session on Kubernetes: the Flink Kubernetes Operator from its Helm chart, a
  * session-mode FlinkDeployment running the project's Flink image, and one FlinkSessionJob per SQL job
  * that runs the SQL runner jar with the job's script.
  *
@@ -30,10 +30,9 @@ export const SESSION_DEPLOYMENT_NAME = 'leaderboard-flink';
 /** The job service account the operator's chart creates, with the rights native Kubernetes mode needs. */
 export const FLINK_SERVICE_ACCOUNT = 'flink';
 export const FLINK_API_VERSION = 'flink.apache.org/v1beta1';
-/** The CRDs of operator 1.10 accept Flink versions up to v1_20. */
+/** The project's Flink 1.20; operator 1.15 accepts v1_13 to v2_4. */
 export const FLINK_VERSION = 'v1_20';
-export const operatorChartRepository = (version: string): string =>
-  `https://archive.apache.org/dist/flink/flink-kubernetes-operator-${version}/`;
+export const OPERATOR_CHART_NAME = 'flink-kubernetes-operator';
 /** Labels of the operator's pod, set by its chart. */
 export const OPERATOR_SELECTOR: Labels = { 'app.kubernetes.io/name': 'flink-kubernetes-operator' };
 
@@ -48,8 +47,7 @@ const TASKMANAGER_CPU = 1;
 
 export interface K8sFlinkSessionProps extends FlinkSessionProps {
   readonly platform: K8sPlatform;
-  /** Version of the Flink Kubernetes Operator Helm chart. */
-  readonly operatorVersion: string;
+  readonly operator: OperatorProps;
   /** An image with `node`, which serves the runner jar to the operator. */
   readonly nodeImage: string;
   /**
@@ -57,6 +55,15 @@ export interface K8sFlinkSessionProps extends FlinkSessionProps {
    * @default 2
    */
   readonly checkpointStorageGiB?: number;
+}
+
+export interface OperatorProps {
+  /** Version of the operator's Helm chart, when it comes from a chart repository. */
+  readonly version: string;
+  /** A chart repository URL, or the absolute path of a chart directory. */
+  readonly chart: string;
+  /** The operator image, `repository[:tag][@digest]`. */
+  readonly image: string;
 }
 
 /** A Kubernetes custom resource, as plain JSON. */
@@ -89,13 +96,15 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
     }
     this.restUrl = `http://${SESSION_DEPLOYMENT_NAME}-rest:${FLINK_IMAGE.restPort}`;
 
+    const fromRepository = /^https?:\/\//.test(props.operator.chart);
     this.operator = new Release(this, 'operator', {
-      name: 'flink-kubernetes-operator',
-      repository: operatorChartRepository(props.operatorVersion),
-      chart: 'flink-kubernetes-operator',
-      version: props.operatorVersion,
+      name: OPERATOR_CHART_NAME,
+      // A chart directory carries its own version; Helm ignores `version` for a path.
+      ...(fromRepository
+        ? { repository: props.operator.chart, chart: OPERATOR_CHART_NAME, version: props.operator.version }
+        : { chart: props.operator.chart }),
       namespace: platform.namespaceResource.metadata.name,
-      values: [terraformLiteral(JSON.stringify(operatorValues(platform)))],
+      values: [terraformLiteral(JSON.stringify(operatorValues(platform, props.operator.image)))],
       wait: true,
       timeout: 600,
     });
@@ -164,11 +173,46 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
   }
 }
 
-function operatorValues(platform: K8sPlatform): Record<string, unknown> {
+/** The chart's image values for `repository[:tag][@digest]`; the chart prefers a digest over a tag. */
+export function operatorImageValues(ref: string): Record<string, string> {
+  const [name, digest = ''] = ref.split('@', 2);
+  const colon = name.lastIndexOf(':');
+  const hasTag = colon > name.lastIndexOf('/');
+  return {
+    repository: hasTag ? name.slice(0, colon) : name,
+    // The chart falls back to its appVersion for an empty tag.
+    tag: hasTag ? name.slice(colon + 1) : '',
+    digest,
+    pullPolicy: 'IfNotPresent',
+  };
+}
+
+/**
+ * Operator options, as the chart's flink-conf.yaml overrides (the file the chart mounts while its
+ * values carry that key). They replace the chart's default overrides, whose faster reconcile and
+ * progress-check intervals are kept.
+ *
+ * The runner jar comes over http from the in-cluster artifact server, whose Service address is
+ * private; operator 1.15 fetches session-job jars only over https from public addresses unless told
+ * otherwise. The operator watches only the stack namespace, and the artifact server admits only the
+ * operator's pods (docs/kubernetes.md). The legacy flink-conf.yaml format separates list items by ';'.
+ */
+export const OPERATOR_FLINK_CONF: Record<string, string> = {
+  'kubernetes.operator.reconcile.interval': '15 s',
+  'kubernetes.operator.observer.progress-check.interval': '5 s',
+  'kubernetes.operator.user.artifacts.allowed-schemes': 'https;http',
+  'kubernetes.operator.user.artifacts.disallow-restricted-hosts': 'false',
+};
+
+function operatorValues(platform: K8sPlatform, image: string): Record<string, unknown> {
   const uid = 9999;
   return {
+    image: operatorImageValues(image),
     watchNamespaces: [platform.namespace],
     webhook: { create: false },
+    defaultConfiguration: {
+      'flink-conf.yaml': Object.entries(OPERATOR_FLINK_CONF).map(([key, value]) => `${key}: ${value}\n`).join(''),
+    },
     operatorPod: {
       labels: { [STACK_LABEL]: platform.stackName },
       resources: { requests: { cpu: '200m', memory: '768Mi' }, limits: { cpu: '1000m', memory: '768Mi' } },
@@ -229,8 +273,8 @@ const tcpProbes = (port: number, startSeconds: number) => ({
 
 /**
  * The session cluster. JobManager and TaskManager get complete pod templates of their own (no shared
- * top-level one): operator 1.10 merges template arrays by position unless told otherwise, which would
- * mix up volumes of the two levels.
+ * top-level one): the operator merges template arrays by position unless told otherwise (1.15 still
+ * does), which would mix up volumes of the two levels.
  */
 export function sessionDeployment(o: SessionDeploymentOptions): CustomResource {
   const checkpoints = { name: CHECKPOINTS_VOLUME, persistentVolumeClaim: { claimName: o.checkpointsClaim } };

@@ -15,6 +15,6 @@ const base = { flink: config.images.flinkBase, injector: config.images.node, das
 const lines = [
   `namespace ${config.kubernetes.namespace}`,
   ...PROJECT_IMAGE_NAMES.map((name) => `image ${projectImageRef(name, config.kubernetes.imageRegistry)} ${buildContextDir(name)} ${base[name]}`),
-  ...[config.images.kafka, config.images.postgres].map((ref) => `thirdparty ${ref}`),
+  ...[config.images.kafka, config.images.postgres, config.images.flinkOperator].map((ref) => `thirdparty ${ref}`),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -15,12 +15,16 @@ import { K8sFlinkSession } from './flink-session';
 export interface K8sTargetProps {
   readonly stackName: string;
   readonly kubernetes: KubernetesConfig;
+  /** The Flink Kubernetes Operator image, given to its chart. */
+  readonly operatorImage: string;
 }
 
 export class K8sTarget extends Construct implements IDeploymentTarget {
   readonly platform: K8sPlatform;
   /** Built and loaded into the cluster (or pushed to `imageRegistry`) before deploy, e.g. by scripts/kind-up.sh. */
   readonly images: ProjectImageRefs;
+  private readonly operatorChart: string;
+  private readonly operatorImage: string;
 
   constructor(scope: Construct, id: string, props: K8sTargetProps) {
     super(scope, id);
@@ -30,6 +34,8 @@ export class K8sTarget extends Construct implements IDeploymentTarget {
     new HelmProvider(this, 'helm', { kubernetes: cluster });
     new RandomProvider(this, 'random');
     constrainProviderVersions(this);
+    this.operatorChart = props.kubernetes.operatorChart;
+    this.operatorImage = props.operatorImage;
     this.platform = new K8sPlatform(this, 'platform', { stackName: props.stackName, namespace });
     this.images = Object.fromEntries(
       PROJECT_IMAGE_NAMES.map((name) => [name, projectImageRef(name, imageRegistry)]),
@@ -40,7 +46,7 @@ export class K8sTarget extends Construct implements IDeploymentTarget {
     return new K8sFlinkSession(scope, id, {
       ...props,
       platform: this.platform,
-      operatorVersion: versions.flinkKubernetesOperator,
+      operator: { version: versions.flinkKubernetesOperator, chart: this.operatorChart, image: this.operatorImage },
       nodeImage: this.images.dashboard,
     });
   }

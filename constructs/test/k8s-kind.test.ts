@@ -7,6 +7,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { STACK_NAMES } from '../../stacks/app';
+import versions from '../../versions.json';
 
 const root = join(__dirname, '..', '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
@@ -45,7 +46,7 @@ describe('kind tooling', () => {
     expect(upStacks).toEqual(STACK_NAMES.filter((s) => s.startsWith('k8s-')));
   });
 
-  it('prints the namespace and every project image for kind-up.sh', () => {
+  it('prints the namespace, every project image and the third-party images for kind-up.sh', () => {
     const plan = execFileSync('npx', ['ts-node', '--transpile-only', 'constructs/k8s/kind-plan.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, LEADERBOARD_CONFIG: '' } });
     const lines = plan.trim().split('\n').map((l) => l.split(' '));
     expect(lines.filter((l) => l[0] === 'namespace')).toEqual([['namespace', 'leaderboard']]);
@@ -53,6 +54,12 @@ describe('kind tooling', () => {
       'leaderboard-stack/flink:0.1.0',
       'leaderboard-stack/injector:0.1.0',
       'leaderboard-stack/dashboard:0.1.0',
+    ]);
+    // Loaded into the node when present locally: the offline stand-ins, the operator's among them.
+    expect(lines.filter((l) => l[0] === 'thirdparty').map((l) => l[1])).toEqual([
+      versions.images.kafka,
+      versions.images.postgres,
+      versions.images.flinkOperator,
     ]);
   });
 });

@@ -3,16 +3,17 @@
  * Flink custom resources checked against the pinned operator's CRD schemas and validation rules.
  */
 import { TerraformStack, Testing } from 'cdktf';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../stacks/app';
 import { DEFAULT_CONFIG, LeaderboardConfig } from '../../stacks/config';
-import { commandExists, describeWith } from '../../test-support/prerequisites';
+import { CrdValidator, loadCrdValidator, operatorRuleErrors } from '../../test-support/crd-validation';
+import { operatorCrdDirs, operatorSource } from '../../test-support/flink-operator';
+import { describeWith } from '../../test-support/prerequisites';
+import versions from '../../versions.json';
 import { FLINK_IMAGE } from '../flink-session';
-import { CrdValidator, loadCrdValidator, operatorRuleErrors } from '../k8s/crd-validation';
-import { CustomResource, SESSION_DEPLOYMENT_NAME } from '../k8s/flink-session';
+import { CustomResource, OPERATOR_FLINK_CONF, SESSION_DEPLOYMENT_NAME, operatorImageValues } from '../k8s/flink-session';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -207,15 +208,31 @@ describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
   it('installs the operator from its pinned chart, webhook off, before the Flink resources', () => {
     const releases = resources(s, 'helm_release');
     const operator = releases.find((r) => r.chart === 'flink-kubernetes-operator')!;
-    expect(operator.version).toBe('1.10.0');
-    expect(operator.repository).toBe('https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.10.0/');
+    expect(operator.version).toBe(versions.flinkKubernetesOperator);
+    expect(operator.repository).toBe(`https://archive.apache.org/dist/flink/flink-kubernetes-operator-${versions.flinkKubernetesOperator}/`);
     const values = JSON.parse(operator.values[0]);
     expect(values.webhook).toEqual({ create: false });
     expect(values.watchNamespaces).toEqual([namespace]);
+    expect(values.image).toEqual({ repository: 'ghcr.io/apache/flink-kubernetes-operator', tag: '79d730b', digest: '', pullPolicy: 'IfNotPresent' });
     const flink = releases.find((r) => r.name === SESSION_DEPLOYMENT_NAME)!;
     expect(flink.chart).toMatch(/^assets\//);
     const operatorId = Object.entries(s.resource.helm_release).find(([, r]) => r === operator)![0];
     expect(flink.depends_on).toContain(`helm_release.${operatorId}`);
+  });
+
+  it('lets the operator fetch the runner jar over http from the in-cluster artifact server', () => {
+    const operator = resources(s, 'helm_release').find((r) => r.chart === 'flink-kubernetes-operator')!;
+    const conf = JSON.parse(operator.values[0]).defaultConfiguration['flink-conf.yaml'];
+    expect(conf).toContain('kubernetes.operator.user.artifacts.allowed-schemes: https;http\n');
+    expect(conf).toContain('kubernetes.operator.user.artifacts.disallow-restricted-hosts: false\n');
+    expect(operatorRuleErrors(flinkResources(s), OPERATOR_FLINK_CONF)).toEqual([]);
+    // Operator 1.15's defaults refuse exactly this jar URI.
+    const job = sessionJobs(s)[0];
+    expect(operatorRuleErrors(flinkResources(s))).toContainEqual(`FlinkSessionJob ${job.metadata.name}: jarURI scheme 'http' is not in the allowlist [https]`);
+    const httpOnly = { 'kubernetes.operator.user.artifacts.allowed-schemes': 'https;http' };
+    expect(operatorRuleErrors(flinkResources(s), httpOnly)).toContainEqual(
+      `FlinkSessionJob ${job.metadata.name}: jarURI host 'flink-artifacts.${namespace}.svc' resolves to a restricted address`,
+    );
   });
 
   it('gives every container requests, limits and a locked-down non-root security context', () => {
@@ -318,6 +335,22 @@ describe('k8s stack configuration', () => {
     expect(sessionJobs(s)[0].spec.job.jarURI).toMatch(/^http:\/\/flink-artifacts\.lb-test\.svc:8080\//);
   });
 
+  it('takes the operator chart from a local directory and the operator image from the configuration', () => {
+    const chart = '/opt/charts/flink-kubernetes-operator';
+    const image = 'leaderboard-standin/flink-kubernetes-operator:1.15.0';
+    const s = synth('k8s-jdbc', { ...DEFAULT_CONFIG, images: { ...DEFAULT_CONFIG.images, flinkOperator: image }, kubernetes: { ...DEFAULT_CONFIG.kubernetes, operatorChart: chart } });
+    const operator = resources(s, 'helm_release').find((r) => r.name === 'flink-kubernetes-operator')!;
+    expect(operator.chart).toBe(chart);
+    expect(operator.repository).toBeUndefined();
+    expect(operator.version).toBeUndefined();
+    expect(JSON.parse(operator.values[0]).image).toEqual({ repository: 'leaderboard-standin/flink-kubernetes-operator', tag: '1.15.0', digest: '', pullPolicy: 'IfNotPresent' });
+  });
+
+  it('splits image references into the chart image values', () => {
+    expect(operatorImageValues('localhost:5001/flink-kubernetes-operator')).toEqual({ repository: 'localhost:5001/flink-kubernetes-operator', tag: '', digest: '', pullPolicy: 'IfNotPresent' });
+    expect(operatorImageValues('apache/flink-kubernetes-operator:1.15.0@sha256:abc')).toEqual({ repository: 'apache/flink-kubernetes-operator', tag: '1.15.0', digest: 'sha256:abc', pullPolicy: 'IfNotPresent' });
+  });
+
   it('configures the providers from the kubeconfig settings', () => {
     const s = synth('k8s-kafka', { ...DEFAULT_CONFIG, kubernetes: { ...DEFAULT_CONFIG.kubernetes, kubeconfigPath: '/tmp/kc', context: 'kind-leaderboard' } });
     expect(s.provider.kubernetes[0]).toEqual(expect.objectContaining({ config_path: '/tmp/kc', config_context: 'kind-leaderboard' }));
@@ -325,14 +358,14 @@ describe('k8s stack configuration', () => {
   });
 });
 
-const operatorCrdsScript = join(__dirname, '..', 'k8s', 'operator-crds.sh');
-
-describeWith([commandExists('mvn')])('Flink custom resources against the operator 1.10 CRDs', () => {
+describeWith([operatorSource])(`Flink custom resources against the operator ${versions.flinkKubernetesOperator} CRDs`, () => {
   let validator: CrdValidator;
+  let chartValidator: CrdValidator;
   beforeAll(() => {
-    const dir = execFileSync(operatorCrdsScript, { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-    validator = loadCrdValidator(dir);
-  }, 320_000);
+    const dirs = operatorCrdDirs();
+    validator = loadCrdValidator(dirs.generated);
+    chartValidator = loadCrdValidator(dirs.chart);
+  }, 1_250_000);
 
   const stacks = Object.fromEntries(['k8s-jdbc', 'k8s-kafka'].map((name) => [name, flinkResources(synth(name))]));
   const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
@@ -345,14 +378,19 @@ describeWith([commandExists('mvn')])('Flink custom resources against the operato
   });
 
   it.each(['k8s-jdbc', 'k8s-kafka'])('%s: every resource validates and passes the operator rules', (name) => {
-    for (const r of stacks[name]) expect({ resource: `${r.kind}/${r.metadata.name}`, errors: validator.validate(r) }).toEqual({ resource: `${r.kind}/${r.metadata.name}`, errors: [] });
-    expect(operatorRuleErrors(stacks[name])).toEqual([]);
+    for (const r of stacks[name]) {
+      const resource = `${r.kind}/${r.metadata.name}`;
+      expect({ resource, errors: validator.validate(r) }).toEqual({ resource, errors: [] });
+      // The API server checks against the chart's copies, which need not match the generated ones.
+      expect({ resource, chartErrors: chartValidator.validate(r) }).toEqual({ resource, chartErrors: [] });
+    }
+    expect(operatorRuleErrors(stacks[name], OPERATOR_FLINK_CONF)).toEqual([]);
   });
 
   it('rejects a Flink version the operator does not know', () => {
     const rs = jdbc();
     deploymentOf(rs).spec.flinkVersion = 'v1_21';
-    expect(validator.validate(deploymentOf(rs))).toEqual([expect.stringMatching(/^\/spec\/flinkVersion: must be equal to one of the allowed values \(.*v1_20\)$/)]);
+    expect(validator.validate(deploymentOf(rs))).toEqual([expect.stringMatching(/^\/spec\/flinkVersion: must be equal to one of the allowed values \(v1_13, .*v1_20, .*v2_4\)$/)]);
   });
 
   it('rejects fields the API server would silently drop', () => {
@@ -368,12 +406,10 @@ describeWith([commandExists('mvn')])('Flink custom resources against the operato
   it('rejects wrongly typed values', () => {
     const rs = jdbc();
     deploymentOf(rs).spec.taskManager.podTemplate.spec.securityContext.runAsUser = '9999';
+    // Since operator 1.11 flinkConfiguration takes any YAML (nested or typed), so no type is checked there.
     deploymentOf(rs).spec.flinkConfiguration['parallelism.default'] = 1;
     jobOf(rs).spec.job.args = '--script x.sql';
-    expect(validator.validate(deploymentOf(rs)).sort()).toEqual([
-      "/spec/flinkConfiguration/parallelism.default: must be string",
-      '/spec/taskManager/podTemplate/spec/securityContext/runAsUser: must be integer',
-    ]);
+    expect(validator.validate(deploymentOf(rs))).toEqual(['/spec/taskManager/podTemplate/spec/securityContext/runAsUser: must be integer']);
     expect(validator.validate(jobOf(rs))).toEqual(['/spec/job/args: must be array']);
   });
 
@@ -382,21 +418,21 @@ describeWith([commandExists('mvn')])('Flink custom resources against the operato
     delete jobOf(rs).spec.deploymentName;
     // The schema has no required fields; the operator refuses such a job when it reconciles it.
     expect(validator.validate(jobOf(rs))).toEqual([]);
-    expect(operatorRuleErrors(rs)).toEqual([`FlinkSessionJob ${jobOf(rs).metadata.name}: spec.deploymentName must name the session FlinkDeployment`]);
+    expect(operatorRuleErrors(rs, OPERATOR_FLINK_CONF)).toEqual([`FlinkSessionJob ${jobOf(rs).metadata.name}: spec.deploymentName must name the session FlinkDeployment`]);
     jobOf(rs).spec.deploymentName = 'other-session';
-    expect(operatorRuleErrors(rs)).toEqual([`FlinkSessionJob ${jobOf(rs).metadata.name}: no FlinkDeployment named 'other-session' among the resources`]);
+    expect(operatorRuleErrors(rs, OPERATOR_FLINK_CONF)).toEqual([`FlinkSessionJob ${jobOf(rs).metadata.name}: no FlinkDeployment named 'other-session' among the resources`]);
   });
 
   it('rejects what the operator sets itself, a missing service account, and an overlong deployment name', () => {
     const rs = jdbc();
     deploymentOf(rs).spec.flinkConfiguration['kubernetes.cluster-id'] = 'x';
     delete deploymentOf(rs).spec.serviceAccount;
-    expect(operatorRuleErrors(rs)).toEqual([
+    expect(operatorRuleErrors(rs, OPERATOR_FLINK_CONF)).toEqual([
       `FlinkDeployment ${SESSION_DEPLOYMENT_NAME}: forbidden Flink config key kubernetes.cluster-id`,
       `FlinkDeployment ${SESSION_DEPLOYMENT_NAME}: spec.serviceAccount must be defined`,
     ]);
     const long = jdbc();
     deploymentOf(long).metadata.name = 'a'.repeat(46);
-    expect(operatorRuleErrors(long)).toContainEqual(expect.stringMatching(/name must match .* \(at most 45 characters\)$/));
+    expect(operatorRuleErrors(long, OPERATOR_FLINK_CONF)).toContainEqual(expect.stringMatching(/name must match .* \(at most 45 characters\)$/));
   });
 });

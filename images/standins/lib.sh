@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Shared by the offline image scripts (scripts/offline/*.sh): cache location, progress lines,
-# versions.json look-ups and Debian package installs. Sourced, never run.
+# versions.json look-ups, Debian package installs and fingerprinted image builds. Sourced, never run.
 
 STANDINS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$STANDINS_DIR/../.." && pwd)"
@@ -55,4 +55,53 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null \
     || fail "apt-get install ${missing[*]} failed"
   progress "installed ${missing[*]}"
+}
+
+FINGERPRINT_LABEL=leaderboard.standin.fingerprint
+CONTEXTS="$CACHE_ROOT/standin-contexts"
+
+# stage_context NAME: a fresh build context holding the recipe images/standins/NAME.
+stage_context() {
+  local dir="$CONTEXTS/$1"
+  rm -rf "$dir"
+  mkdir -p "$CONTEXTS"
+  cp -a "$STANDINS_DIR/$1" "$dir"
+  echo "$dir"
+}
+
+# add_jars DIR CONTEXT/SUBDIR: resolved jars into a build context, as hard links where possible.
+add_jars() {
+  cp -al "$1" "$2" 2>/dev/null || { rm -rf "$2"; cp -a "$1" "$2"; }
+}
+
+# build_image KEY IMAGE CONTEXT BASE_IMAGE [docker build args...]: builds unless IMAGE already
+# carries the fingerprint of these inputs, then prints images.KEY=IMAGE.
+build_image() {
+  local key=$1 image=$2 context=$3 base=$4
+  shift 4
+  local fingerprint current
+  # Jars from Maven Central never change under a name, so their names and sizes stand for them.
+  fingerprint=$( {
+    docker image inspect -f '{{.Id}}' "$base"
+    printf '%s\n' "$@"
+    (cd "$context" && find . -type f -name '*.jar' -printf '%p %s\n' | sort)
+    (cd "$context" && find . -type f ! -name '*.jar' -print0 | sort -z | xargs -0 sha256sum)
+  } | sha256sum | cut -d' ' -f1)
+  current=$(docker image inspect -f "{{index .Config.Labels \"$FINGERPRINT_LABEL\"}}" "$image" 2>/dev/null || true)
+  if [ "$current" != "$fingerprint" ]; then
+    local started=$SECONDS log="$CONTEXTS/$key-build.log" previous
+    previous=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
+    progress "building $image"
+    if ! nice docker build --force-rm --label "$FINGERPRINT_LABEL=$fingerprint" --build-arg "BASE_IMAGE=$base" \
+        -t "$image" "$@" "$context" >"$log" 2>&1; then
+      tail -n 40 "$log" >&2
+      fail "docker build of $image failed; full log in $log"
+    fi
+    progress "built $image in $((SECONDS - started))s ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
+    # The replaced build would stay behind untagged; a container still using it keeps it.
+    if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect -f '{{.Id}}' "$image")" ]; then
+      docker image rm "$previous" >/dev/null 2>&1 || progress "kept the previous $image build: a container or a derived image uses it"
+    fi
+  fi
+  echo "images.$key=$image"
 }

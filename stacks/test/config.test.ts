@@ -20,6 +20,11 @@ describe('parseConfig', () => {
     expect(DEFAULT_CONFIG.injector.maxEvents).toBe(0);
   });
 
+  it('takes the operator chart from a repository URL or a local chart directory', () => {
+    expect(DEFAULT_CONFIG.kubernetes.operatorChart).toBe('https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/');
+    expect(parseConfig({ kubernetes: { operatorChart: '/srv/charts/flink-kubernetes-operator' } }).kubernetes.operatorChart).toBe('/srv/charts/flink-kubernetes-operator');
+  });
+
   it('merges a partial section with its defaults', () => {
     const config = parseConfig({ injector: { maxEvents: 5000, seed: 7 }, expose: { postgresPort: 15432 } });
     expect(config.injector).toEqual({ ...DEFAULT_CONFIG.injector, maxEvents: 5000, seed: 7 });
@@ -38,6 +43,8 @@ describe('parseConfig', () => {
     [{ expose: { bindAddress: 'everywhere' } }, `config field 'expose.bindAddress': expected an IPv4 address`],
     [{ images: { kafka: 'Not An Image' } }, `config field 'images.kafka': expected an image reference`],
     [{ kubernetes: { namespace: 'Leader_Board' } }, `config field 'kubernetes.namespace': expected a DNS label`],
+    [{ kubernetes: { operatorChart: 'helm/flink-kubernetes-operator' } }, `config field 'kubernetes.operatorChart': expected a chart repository URL (http(s)://...) or an absolute chart directory path`],
+    [{ images: { flinkOperator: 'Operator' } }, `config field 'images.flinkOperator': expected an image reference`],
     [{ inputTopic: 'user score' }, `config field 'inputTopic': expected a Kafka topic name`],
     [{ injector: [] }, `config field 'injector': expected an object, got []`],
     [{ injectr: {} }, `config field 'injectr': unknown field; allowed: inputTopic, injector, dashboard, flink, expose, images, kubernetes`],
