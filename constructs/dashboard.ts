@@ -1,6 +1,6 @@
 /** The web dashboard: the four leaderboards live, from either sink variant. */
 import { Construct } from 'constructs';
-import { IPlatform, IService, SecretRef } from './platform/platform';
+import { IPlatform, IService, SecretRef, ServiceAddress } from './platform/platform';
 import { BoardStore, ILeaderboardSinks } from './sinks';
 
 export interface DashboardProps {
@@ -24,17 +24,16 @@ export const DASHBOARD_PORT = 8080;
 
 export class Dashboard extends Construct {
   readonly service: IService;
-  /** URL on the host. */
-  readonly url: string;
+  /** Where the dashboard listens inside the deployment. */
+  readonly address: ServiceAddress = { name: 'dashboard', port: DASHBOARD_PORT };
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
     const hostPort = props.hostPort ?? DASHBOARD_PORT;
     const bindAddress = props.bindAddress ?? '127.0.0.1';
-    this.url = `http://${bindAddress}:${hostPort}/`;
     const source = sourceEnv(props.sinks.boards);
     this.service = props.platform.addService(this, {
-      name: 'dashboard',
+      name: this.address.name,
       component: 'dashboard',
       image: props.image,
       user: '1000',

@@ -3,7 +3,7 @@
  * whose shape differs by target: on Docker a JobManager, a TaskManager and a one-shot submitter; on
  * Kubernetes the Flink Kubernetes Operator, a session FlinkDeployment and FlinkSessionJobs.
  */
-import { IService, SecretRef } from './platform/platform';
+import { IService, SecretRef, ServiceAddress } from './platform/platform';
 
 /** One Flink job: a SQL script run by the project's SQL runner. */
 export interface SqlJob {
@@ -54,6 +54,8 @@ export interface FlinkSessionProps {
 export interface IFlinkSession {
   /** REST endpoint inside the deployment. */
   readonly restUrl: string;
+  /** The service serving the web UI and REST API, for reaching it from the user's machine. */
+  readonly uiService: ServiceAddress;
 }
 
 /** Cluster configuration shared by both targets (Flink's `key: value` syntax). */

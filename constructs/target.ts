@@ -2,11 +2,16 @@
 import { Construct } from 'constructs';
 import { FlinkSessionProps, IFlinkSession } from './flink-session';
 import { ProjectImageRefs } from './images';
-import { IPlatform } from './platform/platform';
+import { IPlatform, ServiceAddress } from './platform/platform';
 
 export interface IDeploymentTarget {
   readonly platform: IPlatform;
   /** The project's images as this target names them. */
   readonly images: ProjectImageRefs;
   createFlinkSession(scope: Construct, id: string, props: FlinkSessionProps): IFlinkSession;
+  /**
+   * How a user on their machine opens a service published as `hostPort` on `bindAddress`: a URL, or
+   * on a target without published ports the command that forwards one first.
+   */
+  browseUrl(service: ServiceAddress, hostPort: number, bindAddress: string): string;
 }

@@ -14,7 +14,7 @@ fail() { log error "$1"; exit 1; }
 command -v kubectl >/dev/null 2>&1 || fail "missing prerequisite: kubectl"
 command -v curl >/dev/null 2>&1 || fail "missing prerequisite: curl"
 
-namespace="$(npx ts-node --transpile-only constructs/k8s/kind-plan.ts | awk '$1 == "namespace" { print $2 }')"
+namespace="$(npx ts-node --transpile-only scripts/kind-plan.ts | awk '$1 == "namespace" { print $2 }')"
 boards="$(npx ts-node --transpile-only -e 'import { METRICS } from "./common/contract"; console.log(METRICS.map((m) => m.id).join(","))')"
 
 kubectl -n "$namespace" rollout status deployment/dashboard --timeout=300s >&2

@@ -43,7 +43,7 @@ fi
 # The stacks use the kubeconfig's current context unless kubernetes.context says otherwise.
 kind export kubeconfig --name "$cluster" >&2
 
-plan="$(npx ts-node --transpile-only constructs/k8s/kind-plan.ts)" || fail "cannot read the stack configuration"
+plan="$(npx ts-node --transpile-only scripts/kind-plan.ts)" || fail "cannot read the stack configuration"
 namespace="$(awk '$1 == "namespace" { print $2 }' <<<"$plan")"
 
 log info "building the project image contexts"

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { METRICS, STATEMENT_SET_JOB_NAME, jobNameOf } from '../common/contract';
+import { jobsOf } from '../common/contract';
 import { LeaderboardConfig, loadConfig } from '../stacks/config';
 
 const STACKS = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'];
@@ -38,7 +38,7 @@ const run = (command: string, args: string[]): string =>
   execFileSync(command, args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 function expectedJobNames(config: LeaderboardConfig): string[] {
-  return config.flink.jobLayout === 'statement-set' ? [STATEMENT_SET_JOB_NAME] : METRICS.map((m) => jobNameOf(m.id));
+  return jobsOf(config.flink.jobLayout).map((j) => j.name);
 }
 
 async function getJson<T>(url: string): Promise<T> {

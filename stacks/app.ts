@@ -32,7 +32,18 @@ export function buildApp(options: BuildAppOptions = {}): App {
     new LeaderboardStack(app, name, {
       config,
       sink,
-      createTarget: (scope) => new K8sTarget(scope, 'k8s', { stackName: name, kubernetes: config.kubernetes, operatorImage: config.images.flinkOperator }),
+      createTarget: (scope) => {
+        const { namespace, kubeconfigPath, context, imageRegistry, operatorChart } = config.kubernetes;
+        return new K8sTarget(scope, 'k8s', {
+          stackName: name,
+          namespace,
+          kubeconfigPath,
+          context: context ?? undefined,
+          imageRegistry,
+          operatorChart,
+          operatorImage: config.images.flinkOperator,
+        });
+      },
     });
   }
   return app;

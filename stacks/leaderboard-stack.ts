@@ -47,10 +47,14 @@ export class LeaderboardStack extends TerraformStack {
     // Tests and parallel checkouts keep their state apart from a user's deployment.
     const stateDir = process.env.LEADERBOARD_STATE_DIR;
     if (stateDir) new LocalBackend(this, { path: join(stateDir, `terraform.${name}.tfstate`) });
-    this.pipeline = new LeaderboardPipeline(this, 'pipeline', pipelineProps(props.config, props.createTarget(this), props.sink));
-    new TerraformOutput(this, 'dashboard_url', { value: this.pipeline.dashboard.url });
+    const target = props.createTarget(this);
+    this.pipeline = new LeaderboardPipeline(this, 'pipeline', pipelineProps(props.config, target, props.sink));
+    const { bindAddress } = props.config.expose;
+    new TerraformOutput(this, 'dashboard_url', {
+      value: target.browseUrl(this.pipeline.dashboard.address, props.config.dashboard.port, bindAddress),
+    });
     new TerraformOutput(this, 'flink_ui_url', {
-      value: `http://${props.config.expose.bindAddress}:${props.config.flink.uiPort}/`,
+      value: target.browseUrl(this.pipeline.flink.uiService, props.config.flink.uiPort, bindAddress),
     });
   }
 }

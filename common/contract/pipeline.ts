@@ -32,6 +32,13 @@ export const STATEMENT_SET_JOB_NAME = 'leaderboard-all-metrics';
 /** The job's name in the per-metric layout, also its `pipeline.name`, so submitters can find it. */
 export const jobNameOf = (metric: MetricId): string => `leaderboard-${metric.replace(/_/g, '-')}`;
 
+/** The metrics each job of a layout computes, by job name. */
+export function jobsOf(layout: JobLayout): { readonly name: string; readonly metrics: MetricId[] }[] {
+  return layout === 'statement-set'
+    ? [{ name: STATEMENT_SET_JOB_NAME, metrics: METRICS.map((m) => m.id) }]
+    : METRICS.map((m) => ({ name: jobNameOf(m.id), metrics: [m.id] }));
+}
+
 /**
  * The JDBC password as a placeholder the runner fills in from its environment at run time (it fails
  * naming the variable when unset), so no rendered script, config map or custom resource holds it.

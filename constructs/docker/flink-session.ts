@@ -9,6 +9,7 @@ export interface DockerFlinkSessionProps extends FlinkSessionProps {
 
 export class DockerFlinkSession extends Construct implements IFlinkSession {
   readonly restUrl: string;
+  readonly uiService = { name: 'jobmanager', port: FLINK_IMAGE.restPort };
   readonly jobManager: IService;
   readonly taskManager: IService;
   readonly submitter: IService;

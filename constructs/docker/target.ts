@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { FlinkSessionProps, IFlinkSession } from '../flink-session';
 import { DockerProjectImages, ProjectImageRefs } from '../images';
 import { DockerPlatform } from '../platform/docker';
+import { ServiceAddress } from '../platform/platform';
 import { constrainProviderVersions } from '../provider-versions';
 import { IDeploymentTarget } from '../target';
 import { DockerFlinkSession } from './flink-session';
@@ -40,5 +41,9 @@ export class DockerTarget extends Construct implements IDeploymentTarget {
 
   createFlinkSession(scope: Construct, id: string, props: FlinkSessionProps): IFlinkSession {
     return new DockerFlinkSession(scope, id, { ...props, platform: this.platform });
+  }
+
+  browseUrl(_service: ServiceAddress, hostPort: number, bindAddress: string): string {
+    return `http://${bindAddress}:${hostPort}/`;
   }
 }

@@ -78,6 +78,7 @@ const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export class K8sFlinkSession extends Construct implements IFlinkSession {
   readonly restUrl: string;
+  readonly uiService = { name: `${SESSION_DEPLOYMENT_NAME}-rest`, port: FLINK_IMAGE.restPort };
   readonly operator: Release;
   readonly resourcesRelease: Release;
   readonly deployment: CustomResource;

@@ -84,6 +84,12 @@ export interface ServiceSpec {
   readonly dependsOn?: IService[];
 }
 
+/** A service's name and port inside the deployment. */
+export interface ServiceAddress {
+  readonly name: string;
+  readonly port: number;
+}
+
 export interface IService {
   readonly name: string;
   /** The resource others order themselves after. */

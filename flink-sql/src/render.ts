@@ -17,9 +17,8 @@ import {
   POSTGRES_SCHEMA,
   SINK_VARIANTS,
   STARTUP_MODES,
-  STATEMENT_SET_JOB_NAME,
   StartupMode,
-  jobNameOf,
+  jobsOf,
 } from '../../common/contract';
 
 /** Where the jobs write the boards: what the renderer needs of each sink variant. */
@@ -64,16 +63,11 @@ const SQL_DIR = join(__dirname, '..', 'sql');
 
 export function renderJobs(options: RenderOptions): FlinkJob[] {
   validate(options);
-  if (options.layout === 'statement-set') {
-    return [
-      {
-        name: STATEMENT_SET_JOB_NAME,
-        metrics: METRICS.map((m) => m.id),
-        sql: script(options, STATEMENT_SET_JOB_NAME, METRICS),
-      },
-    ];
-  }
-  return METRICS.map((m) => ({ name: jobNameOf(m.id), metrics: [m.id], sql: script(options, jobNameOf(m.id), [m]) }));
+  return jobsOf(options.layout).map(({ name, metrics }) => ({
+    name,
+    metrics,
+    sql: script(options, name, metrics.map((id) => METRICS.find((m) => m.id === id)!)),
+  }));
 }
 
 function script(options: RenderOptions, jobName: string, metrics: readonly MetricDefinition[]): string {

@@ -7,14 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { RenderOptions, renderJobs } from '../../flink-sql/src/render';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
 import { expectDashboardShows, expectSinksEqualOracle, getJson, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { Check, commandExists, describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
-import { INPUT_PARTITIONS, Leaderboards, SinkVariant } from '../../common/contract';
+import { INPUT_PARTITIONS, Leaderboards, jobsOf } from '../../common/contract';
 
 const root = resolve(__dirname, '..', '..');
 const outputDir = join(root, 'test-output');
@@ -59,13 +58,6 @@ function failedContainerLogs(stack: string): string {
 interface JobOverview { jobs: { jid: string; name: string; state: string }[] }
 
 /** Only the job names matter here, which depend on the layout, not on addresses. */
-const renderOptionsOf = (sink: SinkVariant): Omit<RenderOptions, 'layout'> => ({
-  sink: sink === 'kafka' ? { variant: sink } : { variant: sink, jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'leaderboard_writer' },
-  kafkaBootstrapServers: 'kafka:9092',
-  inputTopic: DEFAULT_CONFIG.inputTopic,
-  startupMode: DEFAULT_CONFIG.flink.startupMode,
-});
-
 describeWith([dockerEngine, tofuCheck, imageContexts])('cdktf deploy to the local Docker engine', () => {
   const work = mkdtempSync(join(tmpdir(), 'leaderboard-deploy-'));
   mkdirSync(outputDir, { recursive: true });
@@ -155,7 +147,7 @@ describeWith([dockerEngine, tofuCheck, imageContexts])('cdktf deploy to the loca
       requireDeploy();
       const overview = await getJson<JobOverview>(`http://127.0.0.1:${ports.flinkUi}/jobs/overview`);
       const names = overview.jobs.map((j) => j.name).sort();
-      const expectedNames = renderJobs({ ...renderOptionsOf(sink), layout: DEFAULT_CONFIG.flink.jobLayout }).map((j) => j.name).sort();
+      const expectedNames = jobsOf(DEFAULT_CONFIG.flink.jobLayout).map((j) => j.name).sort();
       expect(names).toEqual(expectedNames);
       expect(overview.jobs.every((j) => j.state === 'RUNNING')).toBe(true);
     });

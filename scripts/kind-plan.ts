@@ -6,8 +6,8 @@
  *   image <reference> <build context directory> <base image>
  *   thirdparty <reference>      (loaded into the cluster when present locally, else pulled by the nodes)
  */
-import { loadConfig } from '../../stacks/config';
-import { PROJECT_IMAGE_NAMES, buildContextDir, projectImageRef } from '../images';
+import { loadConfig } from '../stacks/config';
+import { PROJECT_IMAGE_NAMES, buildContextDir, projectImageRef } from '../constructs/images';
 
 const config = loadConfig();
 // The same base images the Docker target builds the project images from.

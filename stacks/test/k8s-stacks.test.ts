@@ -12,8 +12,8 @@ import { CrdValidator, loadCrdValidator, operatorRuleErrors } from '../../test-s
 import { operatorCrdDirs, operatorSource } from '../../test-support/flink-operator';
 import { describeWith } from '../../test-support/prerequisites';
 import versions from '../../versions.json';
-import { FLINK_IMAGE } from '../flink-session';
-import { CustomResource, OPERATOR_FLINK_CONF, SESSION_DEPLOYMENT_NAME, operatorImageValues } from '../k8s/flink-session';
+import { FLINK_IMAGE } from '../../constructs/flink-session';
+import { CustomResource, OPERATOR_FLINK_CONF, SESSION_DEPLOYMENT_NAME, operatorImageValues } from '../../constructs/k8s/flink-session';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -97,6 +97,12 @@ describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
   const s = synth(stackName);
   const sink = stackName.endsWith('jdbc') ? 'jdbc' : 'kafka';
   const namespace = DEFAULT_CONFIG.kubernetes.namespace;
+
+  it('outputs how to reach the ClusterIP dashboard and Flink UI: a port-forward, then a local URL', () => {
+    const { output } = synth(stackName);
+    expect(output.dashboard_url.value).toBe('http://127.0.0.1:8080/ after: kubectl -n leaderboard port-forward svc/dashboard 8080:8080');
+    expect(output.flink_ui_url.value).toBe(`http://127.0.0.1:8081/ after: kubectl -n leaderboard port-forward svc/${SESSION_DEPLOYMENT_NAME}-rest 8081:8081`);
+  });
 
   it('puts every component into the stack namespace, labelled', () => {
     expect(resources(s, 'kubernetes_namespace_v1').map((n) => n.metadata.name)).toEqual([namespace]);

@@ -47,7 +47,7 @@ describe('kind tooling', () => {
   });
 
   it('prints the namespace, every project image and the third-party images for kind-up.sh', () => {
-    const plan = execFileSync('npx', ['ts-node', '--transpile-only', 'constructs/k8s/kind-plan.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, LEADERBOARD_CONFIG: '' } });
+    const plan = execFileSync('npx', ['ts-node', '--transpile-only', 'scripts/kind-plan.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, LEADERBOARD_CONFIG: '' } });
     const lines = plan.trim().split('\n').map((l) => l.split(' '));
     expect(lines.filter((l) => l[0] === 'namespace')).toEqual([['namespace', 'leaderboard']]);
     expect(lines.filter((l) => l[0] === 'image').map((l) => l[1])).toEqual([
