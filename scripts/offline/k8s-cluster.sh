@@ -475,7 +475,6 @@ data:
            fallthrough in-addr.arpa ip6.arpa
         }
         cache 30
-        loop
         reload
     }
 ---
