@@ -18,9 +18,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../images/standins/lib.sh"
 
-K8S_VERSION=$(version kubernetes)
-COREDNS_VERSION=$(version coredns)
-LPP_VERSION=$(version localPathProvisioner)
+versions=$(version kubernetes coredns localPathProvisioner debianSuite)
+{ read -r K8S_VERSION; read -r COREDNS_VERSION; read -r LPP_VERSION; read -r DEBIAN_SUITE; } <<<"$versions"
 BUILD_ROOT="$CACHE_ROOT/k8s-build"
 K8S_BIN="$BUILD_ROOT/kubernetes/v$K8S_VERSION"
 K8S_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
@@ -46,6 +45,9 @@ ETCD_PEER_PORT=2380
 APISERVER_PORT=6443
 COREDNS_IMAGE="leaderboard-k8s/coredns:$COREDNS_VERSION"
 LPP_IMAGE="leaderboard-k8s/local-path-provisioner:$LPP_VERSION"
+# The provisioner's helper pods create and delete volume directories: they need sh, mkdir and rm,
+# which the project's offline Debian base image has.
+HELPER_IMAGE="leaderboard-standin/debian:$DEBIAN_SUITE"
 DAEMONS=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy)
 
 # Runs a command with its output in a log file shown only when it fails, and a progress line every
@@ -179,15 +181,12 @@ docker_image_from_binary() {
   progress "built image $image"
 }
 
-helper_image() { echo "leaderboard-standin/debian:$(version debianSuite)"; }
-
 build_images() {
   docker info >/dev/null 2>&1 || fail "the Docker engine does not answer; run scripts/offline/docker-engine.sh first"
   docker_image_from_binary "registry.k8s.io/pause:$(pause_tag)" "$BUILD_ROOT/pause/v$K8S_VERSION/pause"
   docker_image_from_binary "$COREDNS_IMAGE" "$BUILD_ROOT/coredns/v$COREDNS_VERSION/coredns"
   docker_image_from_binary "$LPP_IMAGE" "$BUILD_ROOT/local-path-provisioner/v$LPP_VERSION/local-path-provisioner"
-  # The provisioner's helper pods create and delete volume directories: they need sh, mkdir and rm.
-  bash "$REPO_ROOT/scripts/offline/base-image.sh"
+  bash "$REPO_ROOT/scripts/offline/base-image.sh" "$DEBIAN_SUITE"
 }
 
 build_all() {
@@ -614,7 +613,7 @@ data:
       - {key: node.kubernetes.io/disk-pressure, operator: Exists, effect: NoSchedule}
       containers:
       - name: helper-pod
-        image: $(helper_image)
+        image: $HELPER_IMAGE
         imagePullPolicy: Never
 YAML
 }
@@ -707,7 +706,7 @@ start_control_plane() {
 start_node() {
   start containerd /usr/bin/containerd --config "$STATE/containerd/config.toml"
   wait_for "the cluster's containerd" 60 ctr --address "$SOCKET" version
-  import_images "registry.k8s.io/pause:$(pause_tag)" "$COREDNS_IMAGE" "$LPP_IMAGE" "$(helper_image)"
+  import_images "registry.k8s.io/pause:$(pause_tag)" "$COREDNS_IMAGE" "$LPP_IMAGE" "$HELPER_IMAGE"
   # The kubelet links container logs into /var/log/containers whatever podLogsDir says; down
   # removes the directory again only when this cluster made it.
   [ -e /var/log/containers ] || { mkdir -p /var/log/containers && touch "$STATE/made-var-log-containers"; }
