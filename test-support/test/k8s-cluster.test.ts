@@ -28,6 +28,8 @@ const webAndService = `apiVersion: v1
 kind: Pod
 metadata: {name: web, namespace: ${namespace}, labels: {app: web}}
 spec:
+  # perl as PID 1 ignores SIGTERM; the namespace goes away at the end without the 30 s wait.
+  terminationGracePeriodSeconds: 1
   containers:
   - name: web
     image: ${image}
