@@ -242,13 +242,14 @@ start() {
   progress "started $name (pid $!, log $LOGS/$name.log)"
 }
 
-# stop NAME: SIGTERM, then SIGKILL after 15 s.
+# stop NAME: SIGTERM, then SIGKILL after 5 s: the apiserver can take minutes to shut down
+# gracefully, and down throws its state away anyway.
 stop() {
   local name=$1 pid i
   if running "$name"; then
     pid=$(cat "$RUN/$name.pid")
     kill "$pid" 2>/dev/null || true
-    for ((i = 0; i < 150; i++)); do
+    for ((i = 0; i < 50; i++)); do
       running "$name" || break
       sleep 0.1
     done
