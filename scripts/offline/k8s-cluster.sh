@@ -10,6 +10,7 @@
 #   scripts/offline/k8s-cluster.sh status        node and system pods; non-zero unless all are ready
 #   scripts/offline/k8s-cluster.sh import IMAGE...   copy Docker images into the cluster's containerd
 #   scripts/offline/k8s-cluster.sh kubeconfig    print the admin kubeconfig's path
+#   scripts/offline/k8s-cluster.sh build         only build the binaries into the cache
 #
 # The cluster runs its own containerd (own socket, root and state): Docker's engine attaches to
 # /run/containerd/containerd.sock when something answers there, so that socket is never used.
@@ -237,7 +238,8 @@ start() {
   running "$name" && return 0
   mkdir -p "$RUN" "$LOGS"
   printf '%s' "$1" >"$RUN/$name.cmd"
-  setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  # Without the lock's descriptor: a daemon holding it would block every later call.
+  setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null 7>&- &
   echo $! >"$RUN/$name.pid"
   progress "started $name (pid $!, log $LOGS/$name.log)"
 }
@@ -726,7 +728,7 @@ cmd_up() {
     print_env
     return 0
   fi
-  apt_install etcd-server containerd runc containernetworking-plugins iptables conntrack socat openssl curl
+  apt_install etcd-server containerd runc containernetworking-plugins iptables conntrack openssl curl
   build_all
   build_images
   mkdir -p "$STATE"
@@ -847,6 +849,10 @@ cmd_status() {
 main() {
   local command=${1:-}
   [ $# -gt 0 ] && shift
+  # Concurrent callers (CI and a test run) wait for each other instead of starting twice.
+  mkdir -p "$(dirname "$STATE")"
+  exec 7>"$STATE.lock"
+  flock 7
   case $command in
     up) cmd_up ;;
     down) cmd_down ;;
