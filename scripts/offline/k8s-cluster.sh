@@ -98,7 +98,7 @@ go_wrapper() {
 go_build() {
   local what=$1 out=$2 module=$3 module_version=$4 staging=$5 ldflags=$6
   shift 6
-  local started=$SECONDS work pkg
+  local started=$SECONDS work
   mkdir -p "$BUILD_ROOT"
   work=$(mktemp -d "$BUILD_ROOT/work.XXXXXX")
   progress "building $what (cold builds take minutes)"
@@ -146,7 +146,6 @@ build_local_path_provisioner() {
     github.com/rancher/local-path-provisioner
 }
 
-
 pause_tag() {
   local makefile
   makefile="$(go env GOMODCACHE)/k8s.io/kubernetes@v$K8S_VERSION/build/pause/Makefile"
@@ -193,7 +192,7 @@ build_images() {
 build_all() {
   command -v go >/dev/null || fail "go not found on PATH (builds Kubernetes, CoreDNS and the storage provisioner)"
   mkdir -p "$BUILD_ROOT"
-  # Concurrent callers (CI and a test run) wait for each other instead of building twice.
+  # Clusters with other state dirs share these builds: their callers wait for each other too.
   exec 8>"$BUILD_ROOT/.lock"
   flock 8
   rm -rf "$BUILD_ROOT"/work.* "$BUILD_ROOT"/image.*
@@ -206,11 +205,17 @@ build_all() {
 
 kubectl() { "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
 
-# wait_for WHAT TIMEOUT_S COMMAND...: polls COMMAND every second, with a progress line every 15 s.
+# wait_for WHAT TIMEOUT_S DAEMON COMMAND...: polls COMMAND every second, with a progress line every
+# 15 s. Fails at once, with the end of its log, when DAEMON (unless -) has exited (a busy port, say)
+# rather than waiting out the timeout or taking an answer from someone else's server on that port.
 wait_for() {
-  local what=$1 timeout=$2 started=$SECONDS next=15
-  shift 2
+  local what=$1 timeout=$2 daemon=$3 started=$SECONDS next=15
+  shift 3
   until "$@" >/dev/null 2>&1; do
+    if [ "$daemon" != - ] && ! running "$daemon"; then
+      tail -n 20 "$LOGS/$daemon.log" >&2
+      fail "$daemon exited (log: $LOGS/$daemon.log)"
+    fi
     if ((SECONDS - started >= timeout)); then
       fail "$what: not ready after ${timeout} s (logs: $LOGS)"
     fi
@@ -241,6 +246,12 @@ start() {
   # Without the lock's descriptor: a daemon holding it would block every later call.
   setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null 7>&- &
   echo $! >"$RUN/$name.pid"
+  # Until setsid has exec'd the program, the pid shows another command line.
+  local i
+  for ((i = 0; i < 20; i++)); do
+    running "$name" && break
+    sleep 0.1
+  done
   progress "started $name (pid $!, log $LOGS/$name.log)"
 }
 
@@ -673,12 +684,25 @@ print_env() {
   echo "LEADERBOARD_KUBECTL=$K8S_BIN/kubectl"
 }
 
+# port_free ADDRESS PORT: fails the script when another program listens there: etcd would exit and
+# the checks that follow could take that program's answers for its.
+port_free() {
+  if ss -Hltn "sport = :$2" | awk '{print $4}' | grep -qE "^(\*|0\.0\.0\.0|\[::\]|$1):$2\$"; then
+    fail "port $2 on $1 is in use by another program: $(ss -Hltnp "sport = :$2" | awk '{print $6}' | head -n 1)"
+  fi
+}
+
 start_control_plane() {
+  if ! running etcd; then
+    port_free 127.0.0.1 "$ETCD_CLIENT_PORT"
+    port_free 127.0.0.1 "$ETCD_PEER_PORT"
+  fi
+  running kube-apiserver || port_free "$NODE_IP" "$APISERVER_PORT"
   start etcd /usr/bin/etcd --name "$NODE_NAME" --data-dir "$STATE/etcd" \
     --listen-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "$NODE_NAME=http://127.0.0.1:$ETCD_PEER_PORT" --log-level warn
-  wait_for etcd 60 curl -fsS "http://127.0.0.1:$ETCD_CLIENT_PORT/health"
+  wait_for etcd 60 etcd curl -fsS "http://127.0.0.1:$ETCD_CLIENT_PORT/health"
   start kube-apiserver "$K8S_BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_CLIENT_PORT" \
     --bind-address="$NODE_IP" --advertise-address="$NODE_IP" --secure-port="$APISERVER_PORT" \
@@ -690,7 +714,7 @@ start_control_plane() {
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction --allow-privileged=true \
     --profiling=false
-  wait_for "the apiserver" 120 kubectl get --raw /readyz
+  wait_for "the apiserver" 120 kube-apiserver kubectl get --raw /readyz
   start kube-controller-manager "$K8S_BIN/kube-controller-manager" \
     --kubeconfig="$STATE/kube-controller-manager.kubeconfig" \
     --authentication-kubeconfig="$STATE/kube-controller-manager.kubeconfig" \
@@ -708,7 +732,7 @@ start_control_plane() {
 
 start_node() {
   start containerd /usr/bin/containerd --config "$STATE/containerd/config.toml"
-  wait_for "the cluster's containerd" 60 ctr --address "$SOCKET" version
+  wait_for "the cluster's containerd" 60 containerd ctr --address "$SOCKET" version
   import_images "registry.k8s.io/pause:$(pause_tag)" "$COREDNS_IMAGE" "$LPP_IMAGE" "$HELPER_IMAGE"
   # The kubelet links container logs into /var/log/containers whatever podLogsDir says; down
   # removes the directory again only when this cluster made it.
@@ -737,11 +761,11 @@ cmd_up() {
   setup_network
   start_control_plane
   start_node
-  wait_for "node $NODE_NAME Ready" 180 node_ready
+  wait_for "node $NODE_NAME Ready" 180 kubelet node_ready
   { coredns_manifest; echo ---; local_path_manifest; } | kubectl apply -f - >"$LOGS/addons.log" 2>&1 \
     || { cat "$LOGS/addons.log" >&2; fail "applying CoreDNS and the storage provisioner failed"; }
-  wait_for "CoreDNS" 180 deployment_ready kube-system coredns
-  wait_for "the storage provisioner" 180 deployment_ready local-path-storage local-path-provisioner
+  wait_for "CoreDNS" 180 - deployment_ready kube-system coredns
+  wait_for "the storage provisioner" 180 - deployment_ready local-path-storage local-path-provisioner
   progress "cluster up: kubeconfig $KUBECONFIG_PATH"
   print_env
 }
