@@ -734,9 +734,12 @@ start_node() {
   start containerd /usr/bin/containerd --config "$STATE/containerd/config.toml"
   wait_for "the cluster's containerd" 60 containerd ctr --address "$SOCKET" version
   import_images "registry.k8s.io/pause:$(pause_tag)" "$COREDNS_IMAGE" "$LPP_IMAGE" "$HELPER_IMAGE"
-  # The kubelet links container logs into /var/log/containers whatever podLogsDir says; down
-  # removes the directory again only when this cluster made it.
-  [ -e /var/log/containers ] || { mkdir -p /var/log/containers && touch "$STATE/made-var-log-containers"; }
+  # Host directories that the kubelet (container log links) and CNI (its result cache) use whatever
+  # the configuration says: down removes them again only when this cluster made them.
+  local dir
+  for dir in /var/log/containers /var/lib/cni; do
+    [ -e "$dir" ] || echo "$dir" >>"$STATE/made-host-dirs"
+  done
   start kubelet "$K8S_BIN/kubelet" --config="$STATE/kubelet.yaml" --kubeconfig="$STATE/kubelet.kubeconfig" \
     --root-dir="$STATE/kubelet" --cert-dir="$STATE/kubelet/pki" \
     --hostname-override="$NODE_NAME" --node-ip="$NODE_IP"
@@ -775,7 +778,11 @@ cmd_up() {
 # Pods' containers first, through the cluster's containerd, so their shims exit cleanly.
 remove_containers() {
   running containerd || return 0
-  local task
+  local task id
+  # CNI caches each sandbox's result outside the state dir; the sandboxes are containers here too.
+  for id in $(ctr_k8s containers ls -q 2>/dev/null); do
+    rm -f /var/lib/cni/results/*-"$id"-*
+  done
   for task in $(ctr_k8s tasks ls -q 2>/dev/null); do
     ctr_k8s tasks kill -a -s SIGKILL "$task" >/dev/null 2>&1 || true
   done
@@ -835,7 +842,7 @@ remove_iptables() {
 }
 
 cmd_down() {
-  local started=$SECONDS name link
+  local started=$SECONDS name link dir
   progress "taking the cluster down"
   for name in kube-proxy kubelet kube-scheduler kube-controller-manager kube-apiserver etcd; do stop "$name"; done
   remove_containers
@@ -849,7 +856,11 @@ cmd_down() {
   ip link delete "$BRIDGE" 2>/dev/null || true
   remove_iptables
   find /var/log/containers -maxdepth 1 -type l -lname "$STATE/*" -delete 2>/dev/null || true
-  if [ -e "$STATE/made-var-log-containers" ]; then rmdir /var/log/containers 2>/dev/null || true; fi
+  if [ -e "$STATE/made-host-dirs" ]; then
+    while read -r dir; do
+      find "$dir" -depth -type d -empty -delete 2>/dev/null || true
+    done <"$STATE/made-host-dirs"
+  fi
   rm -rf "$STATE"
   progress "cluster down in $((SECONDS - started)) s"
 }
