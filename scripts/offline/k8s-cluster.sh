@@ -15,7 +15,8 @@
 # The cluster runs its own containerd (own socket, root and state): Docker's engine attaches to
 # /run/containerd/containerd.sock when something answers there, so that socket is never used.
 # State lives in $LEADERBOARD_K8S_STATE (default $LEADERBOARD_CACHE/k8s-cluster), builds in
-# $LEADERBOARD_CACHE/k8s-build, so `down` keeps them. Progress goes to stderr as JSON lines.
+# $LEADERBOARD_CACHE/k8s-build, so `down` keeps them. Progress goes to stderr as JSON lines; `up`
+# prints LEADERBOARD_KUBECONFIG=<admin kubeconfig> and LEADERBOARD_KUBECTL=<kubectl> on stdout.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../images/standins/lib.sh"
 
@@ -703,6 +704,8 @@ start_control_plane() {
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "$NODE_NAME=http://127.0.0.1:$ETCD_PEER_PORT" --log-level warn
   wait_for etcd 60 etcd curl -fsS "http://127.0.0.1:$ETCD_CLIENT_PORT/health"
+  # The node's name resolves nowhere, so the apiserver reaches the kubelet (logs, exec, port-forward)
+  # by its IP.
   start kube-apiserver "$K8S_BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_CLIENT_PORT" \
     --bind-address="$NODE_IP" --advertise-address="$NODE_IP" --secure-port="$APISERVER_PORT" \
