@@ -9,7 +9,7 @@ source "$REPO_ROOT/scripts/lib/setup.sh"
 cd "$REPO_ROOT"
 mkdir -p "$CACHE_ROOT"
 
-STEPS=7
+STEPS=8
 step "system packages (PostgreSQL server, Chromium, JDK, Maven)"
 if can_apt; then
   bash scripts/ci/system-packages.sh
@@ -26,6 +26,15 @@ ensure_docker_engine
 "$REPO_ROOT/scripts/offline/standin-images.sh" >"$CACHE_ROOT/standin-images.txt" || fail "building the stand-in images failed"
 step "Flink Kubernetes Operator (Maven build, stand-in image, chart) from the vendored source release"
 "$REPO_ROOT/scripts/offline/flink-operator.sh" >"$CACHE_ROOT/flink-operator.txt" || fail "building the Flink Kubernetes Operator failed"
+step "Kubernetes cluster (built offline, its own containerd)"
+# Taken down when the run ends, unless it was already running (then it is someone else's to keep).
+if ! "$REPO_ROOT/scripts/offline/k8s-cluster.sh" status >/dev/null 2>&1; then
+  trap '"$REPO_ROOT/scripts/offline/k8s-cluster.sh" down' EXIT
+fi
+k8s_env=$("$REPO_ROOT/scripts/offline/k8s-cluster.sh" up) || fail "bringing up the Kubernetes cluster failed"
+eval "$(sed 's/^/export /' <<<"$k8s_env")"
+# The kubectl built with the cluster, not whatever version the machine may have.
+export PATH="$(dirname "$LEADERBOARD_KUBECTL"):$PATH"
 step "project image contexts"
 npm run --silent build:images >/dev/null || fail "preparing the project image contexts failed (npm run build:images)"
 step "jest"

@@ -1,0 +1,219 @@
+/**
+ * The Kubernetes stacks for real: `cdktf deploy` of k8s-jdbc then k8s-kafka to a real single-node
+ * cluster (scripts/offline/k8s-cluster.sh: etcd, the control plane, kubelet, its own containerd),
+ * Flink run by the Flink Kubernetes Operator built from its release source, a finite deterministic
+ * injector run, and the leaderboards checked against the oracle on the events actually in `user-score`.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { INPUT_PARTITIONS, Leaderboards, jobsOf } from '../../common/contract';
+import { PROJECT_IMAGE_NAMES, buildContextDir, projectImageRef } from '../../constructs/images';
+import { DEFAULT_CONFIG } from '../config';
+import { cdktf } from '../../test-support/cdktf-cli';
+import { cacheRoot, expectDashboardShows, expectSinksEqualOracle, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
+import { K8sCluster, ensureCluster, importImages, k8sClusterCheck } from '../../test-support/k8s-cluster';
+import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
+import { Check, describeWith } from '../../test-support/prerequisites';
+import { tofuCheck } from '../../test-support/tofu';
+
+const root = resolve(__dirname, '..', '..');
+const outputDir = join(root, 'test-output');
+const EVENTS = 20_000;
+const DASHBOARD_FORWARD_PORT = 18180;
+
+/** What scripts/offline/flink-operator.sh built: the operator image and its chart directory. */
+function operatorBuild(): Record<string, string> {
+  const file = join(cacheRoot(), 'flink-operator.txt');
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => /^([\w.]+)=(\S+)$/.exec(l.trim()))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1], m[2]]),
+  );
+}
+
+const operatorCheck: Check = () =>
+  operatorBuild()['kubernetes.operatorChart'] ? undefined : 'the offline Flink operator build is missing (run scripts/offline/flink-operator.sh)';
+
+const imageContexts: Check = () =>
+  PROJECT_IMAGE_NAMES.every((n) => existsSync(join(buildContextDir(n), 'Dockerfile'))) ? undefined : 'project image contexts missing (run npm run build:images)';
+
+describeWith([k8sClusterCheck, tofuCheck, imageContexts, operatorCheck])('cdktf deploy to a real Kubernetes cluster', () => {
+  const work = mkdtempSync(join(tmpdir(), 'leaderboard-k8s-deploy-'));
+  mkdirSync(outputDir, { recursive: true });
+  const timings: Record<string, number> = {};
+  let cluster: K8sCluster;
+
+  beforeAll(async () => {
+    const started = Date.now();
+    cluster = await ensureCluster();
+    timings['cluster up'] = (Date.now() - started) / 1000;
+    const standins = standinImagesConfig();
+    const node = standins.node ?? DEFAULT_CONFIG.images.node;
+    const base = { flink: standins.flinkBase ?? DEFAULT_CONFIG.images.flinkBase, injector: node, dashboard: node };
+    const built = Date.now();
+    for (const name of PROJECT_IMAGE_NAMES) {
+      execFileSync('docker', ['build', '-q', '--build-arg', `BASE_IMAGE=${base[name]}`, '-t', projectImageRef(name), buildContextDir(name)], { stdio: 'ignore' });
+    }
+    const operator = operatorBuild()['images.flinkOperator'];
+    await importImages([...PROJECT_IMAGE_NAMES.map((n) => projectImageRef(n)), standins.kafka ?? DEFAULT_CONFIG.images.kafka, standins.postgres ?? DEFAULT_CONFIG.images.postgres, operator]);
+    timings['images built and imported'] = (Date.now() - built) / 1000;
+  }, 30 * 60_000);
+
+  afterAll(() => process.stderr.write(`  [smoke] timings (s): ${JSON.stringify(timings)}\n`));
+
+  describe.each(['k8s-jdbc', 'k8s-kafka'] as const)('%s', (stack) => {
+    const sink = stack === 'k8s-jdbc' ? 'jdbc' : 'kafka';
+    const namespace = `lb-${stack}`;
+    const configFile = join(work, `${stack}.json`);
+    const env = { LEADERBOARD_CONFIG: configFile, LEADERBOARD_STATE_DIR: work };
+    const cli = (...args: string[]) => cdktf([...args, stack, '--output', join(work, `${stack}.out`)], env, 25 * 60_000);
+    const kubectlAll = (...args: string[]): string =>
+      execFileSync(cluster.kubectlPath, ['--kubeconfig', cluster.kubeconfigPath, ...args], { encoding: 'utf8', timeout: 60_000 }).trim();
+    const kubectl = (...args: string[]): string => kubectlAll('-n', namespace, ...args);
+    let deployed = false;
+    let deployOk = false;
+    let expected: Leaderboards;
+    const requireDeploy = (): void => {
+      if (!deployOk) throw new Error(`${stack} did not deploy`);
+    };
+
+    /** Pods that are not running or ready, with their events and last log lines, so a red run says why. */
+    const diagnostics = (): string => {
+      try {
+        const summary = kubectl('get', 'pods,flinkdeployments,flinksessionjobs,pvc', '-o', 'wide');
+        const pods = JSON.parse(kubectl('get', 'pods', '-o', 'json')) as {
+          items: { metadata: { name: string }; status: { phase: string; containerStatuses?: { ready: boolean }[] } }[];
+        };
+        const bad = pods.items.filter((p) => p.status.phase !== 'Succeeded' && !(p.status.containerStatuses ?? []).every((c) => c.ready));
+        const details = bad.map((p) => {
+          let logs = '';
+          try {
+            logs = kubectl('logs', '--all-containers', '--tail', '60', p.metadata.name);
+          } catch (err) {
+            logs = (err as Error).message;
+          }
+          return `--- ${p.metadata.name}\n${kubectl('describe', 'pod', p.metadata.name).split('\n').slice(-25).join('\n')}\n${logs}`;
+        });
+        return [summary, ...details].join('\n');
+      } catch (err) {
+        return `diagnostics failed: ${(err as Error).message}`;
+      }
+    };
+
+    const clusterIp = (service: string): string => kubectl('get', 'svc', service, '-o', 'jsonpath={.spec.clusterIP}');
+
+    beforeAll(() => {
+      const operator = operatorBuild();
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          injector: { enabled: true, maxEvents: EVENTS, seed: 20261126, eventsPerSecond: 2000 },
+          images: { ...standinImagesConfig(), flinkOperator: operator['images.flinkOperator'] },
+          kubernetes: { namespace, kubeconfigPath: cluster.kubeconfigPath, operatorChart: operator['kubernetes.operatorChart'] },
+        }),
+      );
+    });
+
+    afterAll(async () => {
+      if (!deployed) return;
+      const left = kubectlAll('get', 'namespace', namespace, '--ignore-not-found', '-o', 'name');
+      if (left !== '') {
+        process.stderr.write(diagnostics());
+        await cli('destroy', '--auto-approve').catch((err) => process.stderr.write(`destroy after failure: ${err}\n`));
+      }
+    }, 20 * 60_000);
+
+    it('deploys', async () => {
+      deployed = true;
+      try {
+        timings[`${stack} deploy`] = (await cli('deploy', '--auto-approve')).seconds;
+        deployOk = true;
+      } catch (err) {
+        throw new Error(`${(err as Error).message}\n${diagnostics()}`);
+      }
+    }, 30 * 60_000);
+
+    it('runs the session FlinkDeployment and every FlinkSessionJob through the operator', async () => {
+      requireDeploy();
+      const started = Date.now();
+      const names = jobsOf(DEFAULT_CONFIG.flink.jobLayout).map((j) => j.name).sort();
+      try {
+        await waitFor('the FlinkDeployment to be READY and every FlinkSessionJob RUNNING', 10 * 60_000, async () => {
+          const deployment = kubectl('get', 'flinkdeployments', '-o', 'jsonpath={.items[*].status.jobManagerDeploymentStatus}');
+          const jobs = JSON.parse(kubectl('get', 'flinksessionjobs', '-o', 'json')) as {
+            items: { metadata: { name: string }; status?: { jobStatus?: { state?: string } } }[];
+          };
+          const running = jobs.items.filter((j) => j.status?.jobStatus?.state === 'RUNNING').map((j) => j.metadata.name).sort();
+          return deployment === 'READY' && JSON.stringify(running) === JSON.stringify(names) ? true : undefined;
+        });
+      } catch (err) {
+        throw new Error(`${(err as Error).message}\n${diagnostics()}`);
+      }
+      timings[`${stack} jobs running`] = (Date.now() - started) / 1000;
+    }, 12 * 60_000);
+
+    it('computes the four boards equal to the oracle on the events in user-score', async () => {
+      requireDeploy();
+      const started = Date.now();
+      await waitFor('the injector Job to finish its finite run', 8 * 60_000, async () => {
+        const status = kubectl('get', 'job', 'injector', '-o', 'jsonpath={.status.succeeded}/{.status.failed}');
+        if (status.startsWith('1/')) return true;
+        if (/\/[1-9]/.test(status)) throw new Error(`injector job failed: ${status}`);
+        return undefined;
+      });
+      // The broker advertises its Service name, which only the cluster resolves; the host dials the ClusterIP.
+      const kafkaIp = clusterIp('kafka');
+      const kafka = { bootstrapServers: `${kafkaIp}:9092`, dial: { kafka: kafkaIp } };
+      const readBoards = sink === 'jdbc'
+        ? () => readPostgresBoards(`postgres://leaderboard_admin:${secret('postgres-passwords', 'admin')}@${clusterIp('postgres')}:5432/leaderboard`)
+        : () => readKafkaBoards(kafka);
+      expected = await expectSinksEqualOracle({
+        kafka,
+        inputTopic: DEFAULT_CONFIG.inputTopic,
+        inputPartitions: INPUT_PARTITIONS,
+        injectedEvents: EVENTS,
+        readBoards,
+        diagnostics,
+        timings,
+        label: stack,
+        started,
+      });
+    }, 15 * 60_000);
+
+    it('serves the same boards on the dashboard, through kubectl port-forward, and renders them in a browser', async () => {
+      requireDeploy();
+      const forward: ChildProcess = spawn(cluster.kubectlPath, ['--kubeconfig', cluster.kubeconfigPath, '-n', namespace, 'port-forward', 'svc/dashboard', `${DASHBOARD_FORWARD_PORT}:8080`], { stdio: 'ignore' });
+      try {
+        await expectDashboardShows(`http://127.0.0.1:${DASHBOARD_FORWARD_PORT}`, expected, join(outputDir, `${stack}-dashboard.png`));
+      } finally {
+        forward.kill();
+      }
+    }, 5 * 60_000);
+
+    it('changes nothing on a second deploy', async () => {
+      requireDeploy();
+      const diff = await cli('diff');
+      expect(diff.output).toMatch(/No changes/);
+    }, 10 * 60_000);
+
+    it('destroys the namespace with every custom resource, claim and Helm release in it', async () => {
+      timings[`${stack} destroy`] = (await cli('destroy', '--auto-approve')).seconds;
+      const all = (kind: string): string => kubectlAll('get', kind, '-A', '-o', 'name', '--ignore-not-found');
+      await waitFor(`namespace ${namespace} to be gone`, 5 * 60_000, async () => (all('namespaces').split('\n').includes(`namespace/${namespace}`) ? undefined : true));
+      expect(all('flinkdeployments')).toBe('');
+      expect(all('flinksessionjobs')).toBe('');
+      expect(all('pvc')).toBe('');
+      expect(all('secrets').split('\n').filter((s) => s.includes('sh.helm.release'))).toEqual([]);
+    }, 15 * 60_000);
+
+    function secret(name: string, key: string): string {
+      const value = Buffer.from(kubectl('get', 'secret', name, '-o', `jsonpath={.data.${key}}`), 'base64').toString('utf8');
+      return encodeURIComponent(value);
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import versions from '../../versions.json';
+import { ensureCluster, importImages, K8sCluster, k8sClusterCheck, kubectl } from '../k8s-cluster';
+import { describeWith } from '../prerequisites';
+
+// The offline Debian base image: bash, getent and perl are enough for a server and a client.
+const image = `leaderboard-standin/debian:${versions.debianSuite}`;
+const namespace = `k8s-fixture-${randomBytes(3).toString('hex')}`;
+
+// A one-line HTTP server in perl-base (part of Debian's minimal base).
+const server = `use IO::Socket::INET;
+my $s = IO::Socket::INET->new(LocalPort => 8080, Listen => 16, ReuseAddr => 1) or die $!;
+while (my $c = $s->accept) { <$c>; print $c "HTTP/1.0 200 OK\\r\\n\\r\\nhello from $ENV{HOSTNAME}\\n"; close $c }`;
+
+// The client: DNS, the Service through kube-proxy, and the claimed volume, as a non-root user.
+const client = `set -eu
+id
+getent hosts kubernetes.default.svc.cluster.local
+fetch() { exec 3<>/dev/tcp/web.${namespace}.svc.cluster.local/80 && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3; }
+# kube-proxy programs a new Service within a second or two.
+for i in $(seq 1 30); do if reply=$(fetch 2>/dev/null); then break; fi; sleep 1; done
+echo "$reply"
+echo written-by-$(id -u) > /data/probe
+ls -ln /data/probe
+cat /data/probe`;
+
+const webAndService = `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: ${namespace}, labels: {app: web}}
+spec:
+  # perl as PID 1 ignores SIGTERM; the namespace goes away at the end without the 30 s wait.
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: web
+    image: ${image}
+    imagePullPolicy: Never
+    command: [perl, -e, ${JSON.stringify(server)}]
+    ports: [{containerPort: 8080}]
+    readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: ${namespace}}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+
+const claimAndClient = `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: ${namespace}}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: ${namespace}}
+spec:
+  restartPolicy: Never
+  securityContext: {runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true}
+  containers:
+  - name: client
+    image: ${image}
+    imagePullPolicy: Never
+    command: [bash, -c, ${JSON.stringify(client)}]
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]
+`;
+
+describeWith([k8sClusterCheck])('the offline Kubernetes cluster (k8s-cluster.sh)', () => {
+  let cluster: K8sCluster;
+  let clientLog: string;
+
+  beforeAll(async () => {
+    cluster = await ensureCluster();
+    await importImages([image]);
+    await kubectl(cluster, ['create', 'namespace', namespace]);
+    // Pods are refused until the namespace's default ServiceAccount exists.
+    await kubectl(cluster, ['-n', namespace, 'wait', '--for=create', 'serviceaccount/default', '--timeout=60s']);
+    await kubectl(cluster, ['apply', '-f', '-'], webAndService);
+    await kubectl(cluster, ['-n', namespace, 'wait', '--for=condition=Ready', 'pod/web', '--timeout=120s']);
+    await kubectl(cluster, ['apply', '-f', '-'], claimAndClient);
+    await kubectl(cluster, ['-n', namespace, 'wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/client', '--timeout=120s']).catch(
+      async (error: Error) => {
+        const describe = await kubectl(cluster, ['-n', namespace, 'describe', 'pod/client']).catch(() => '');
+        const log = await kubectl(cluster, ['-n', namespace, 'logs', 'pod/client']).catch(() => '');
+        throw new Error(`${error.message}\n${describe}\n${log}`);
+      },
+    );
+    clientLog = await kubectl(cluster, ['-n', namespace, 'logs', 'pod/client']);
+  }, 60 * 60_000);
+
+  afterAll(async () => {
+    if (cluster) await kubectl(cluster, ['delete', 'namespace', namespace, '--wait=false']).catch(() => undefined);
+  }, 60_000);
+
+  it('has a Ready node running the pinned Kubernetes version', async () => {
+    const nodes = JSON.parse(await kubectl(cluster, ['get', 'nodes', '-o', 'json'])) as {
+      items: { status: { nodeInfo: { kubeletVersion: string }; conditions: { type: string; status: string }[] } }[];
+    };
+    expect(nodes.items).toHaveLength(1);
+    expect(nodes.items[0].status.nodeInfo.kubeletVersion).toBe(`v${versions.kubernetes}`);
+    expect(nodes.items[0].status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+  });
+
+  it('resolves cluster names through CoreDNS', () => {
+    expect(clientLog).toMatch(/^10\.96\.0\.1\s+kubernetes\.default\.svc\.cluster\.local$/m);
+  });
+
+  it('routes a ClusterIP Service to a pod running an imported image', () => {
+    expect(clientLog).toMatch(/^hello from web$/m);
+  });
+
+  it('binds a claim on the default StorageClass that a non-root pod with fsGroup can write', async () => {
+    expect(clientLog).toMatch(/^uid=1000 gid=1000 groups=1000/m);
+    expect(clientLog).toMatch(/^-\S+ 1 1000 1000 .* \/data\/probe$/m);
+    expect(clientLog).toMatch(/^written-by-1000$/m);
+    const phase = await kubectl(cluster, ['-n', namespace, 'get', 'pvc', 'data', '-o', 'jsonpath={.status.phase}']);
+    expect(phase).toBe('Bound');
+    const classes = JSON.parse(await kubectl(cluster, ['get', 'storageclass', '-o', 'json'])) as {
+      items: { metadata: { annotations?: Record<string, string> }; volumeBindingMode: string; reclaimPolicy: string }[];
+    };
+    const defaults = classes.items.filter((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    expect(defaults).toHaveLength(1);
+    expect(defaults[0]).toMatchObject({ volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' });
+  });
+});
