@@ -16,6 +16,7 @@ while (my $c = $s->accept) { <$c>; print $c "HTTP/1.0 200 OK\\r\\n\\r\\nhello fr
 const client = `set -eu
 id
 getent hosts kubernetes.default.svc.cluster.local
+(exec 3<>/dev/tcp/kubernetes.default.svc.cluster.local/443) && echo apiserver-reachable
 fetch() { exec 3<>/dev/tcp/web.${namespace}.svc.cluster.local/80 && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3; }
 # kube-proxy programs a new Service within a second or two.
 for i in $(seq 1 30); do if reply=$(fetch 2>/dev/null); then break; fi; sleep 1; done
@@ -106,6 +107,10 @@ describeWith([k8sClusterCheck])('the offline Kubernetes cluster (k8s-cluster.sh)
 
   it('resolves cluster names through CoreDNS', () => {
     expect(clientLog).toMatch(/^10\.96\.0\.1\s+kubernetes\.default\.svc\.cluster\.local$/m);
+  });
+
+  it('lets pods reach the apiserver through the kubernetes Service (operators need it)', () => {
+    expect(clientLog).toMatch(/^apiserver-reachable$/m);
   });
 
   it('routes a ClusterIP Service to a pod running an imported image', () => {
