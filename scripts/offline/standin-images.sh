@@ -12,8 +12,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/../../images/standins/lib.sh"
 
-{ read -r JAVA; read -r SUITE; read -r PG_MAJOR; read -r PG_SUITE; read -r FLINK; read -r KAFKA; } \
-  < <(version java debianSuite postgres postgresStandinDebianSuite flink kafka)
+{ read -r JAVA; read -r SUITE; read -r PG_MAJOR; read -r PG_SUITE; read -r FLINK; read -r KAFKA; read -r FLINK_KUBERNETES; } \
+  < <(version java debianSuite postgres postgresStandinDebianSuite flink kafka flinkKubernetesStandin)
 [ -n "$KAFKA" ] || fail "could not read the versions from versions.json"
 declare -A IMAGES=(
   [kafka]="leaderboard-standin/kafka:$KAFKA"
@@ -42,7 +42,7 @@ flink_lib() {
     progress "resolving Flink $FLINK module jars from Maven Central"
     staging=$(mktemp -d "$dir.tmp.XXXXXX")
     cp "$STANDINS_DIR/flink/pom.xml" "$staging/pom.xml"
-    if ! nice mvn -B -q -f "$staging/pom.xml" package -Dflink.version="$FLINK" -Dflink.lib="$staging/lib" \
+    if ! nice mvn -B -q -f "$staging/pom.xml" package -Dflink.version="$FLINK" -Dflink.kubernetes.version="$FLINK_KUBERNETES" -Dflink.lib="$staging/lib" \
         >"$staging/maven.log" 2>&1; then
       tail -n 40 "$staging/maven.log" >&2
       fail "Maven could not resolve the Flink $FLINK jars of images/standins/flink/pom.xml; log in $staging/maven.log"

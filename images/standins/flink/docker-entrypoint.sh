@@ -2,7 +2,8 @@
 # Entrypoint with the official Flink 1.20 image's contract:
 #   jobmanager [ARGS]   a session cluster's JobManager (StandaloneSessionClusterEntrypoint), REST on 8081
 #   taskmanager [ARGS]  a TaskManager (TaskManagerRunner)
-#   help                usage; anything else runs as a command
+#   help                usage; anything else runs as a command (e.g. bin/kubernetes-jobmanager.sh in
+#                       native Kubernetes mode)
 # Before starting, conf/config.yaml is rewritten with jobmanager.rpc.address (JOB_MANAGER_RPC_ADDRESS,
 # default: this host's name), blob.server.port 6124, query.server.port 6125,
 # TASK_MANAGER_NUMBER_OF_TASK_SLOTS, and FLINK_PROPERTIES: newline-separated `key: value` lines whose
@@ -50,50 +51,23 @@ prepare_configuration() {
   echo "$config" >"$FLINK_CONF_DIR/config.yaml"
 }
 
-enable_jemalloc() {
-  local jemalloc
-  jemalloc="/usr/lib/$(uname -m)-linux-gnu/libjemalloc.so.2"
-  if [ "${DISABLE_JEMALLOC:-false}" = false ] && [ -f "$jemalloc" ]; then
-    export LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD:}$jemalloc"
-  fi
-}
-
-# run_process ROLE MEMORY_COMMAND CLASS LOG_NAME [ARGS...]: the JVM of a JobManager or TaskManager,
-# sized by BashJavaUtils (first result line: JVM options, second: the derived memory settings as
-# -D options). PROCESS_ARGS go to the process only.
-run_process() {
-  local role=$1 memory_command=$2 class=$3 log_name=$4
-  shift 4
-  local params jvm_params dynamic_params
-  params=$(bash_java_utils "$memory_command" "$@")
-  jvm_params=$(sed -n 1p <<<"$params")
-  dynamic_params=$(sed -n 2p <<<"$params")
-  enable_jemalloc
-  echo "Starting $role"
-  # The option strings hold several words each, as in Flink's launcher scripts.
-  # shellcheck disable=SC2086,SC2046
-  exec java $jvm_params ${JVM_ARGS:-} $(java_opts "$role") \
-    -Dlog.file="$FLINK_HOME/log/flink-$(id -un)-$log_name-0-$(hostname).log" \
-    -Dlog4j.configuration="file:$FLINK_CONF_DIR/log4j-console.properties" \
-    -Dlog4j.configurationFile="file:$FLINK_CONF_DIR/log4j-console.properties" \
-    -classpath "$FLINK_HOME/lib/*" "$class" --configDir "$FLINK_CONF_DIR" "${PROCESS_ARGS[@]}" $dynamic_params "$@"
-}
-
 case "$1" in
   jobmanager)
     prepare_configuration
-    PROCESS_ARGS=(--executionMode cluster)
+    PROCESS_ARGS=(--configDir "$FLINK_CONF_DIR" --executionMode cluster)
     run_process jobmanager GET_JM_RESOURCE_PARAMS org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
       standalonesession "${@:2}"
     ;;
   taskmanager)
     prepare_configuration
-    PROCESS_ARGS=()
+    PROCESS_ARGS=(--configDir "$FLINK_CONF_DIR")
     run_process taskmanager GET_TM_RESOURCE_PARAMS org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
       taskexecutor "${@:2}"
     ;;
   *)
-    prepare_configuration
+    # In native Kubernetes mode Flink mounts its whole configuration read-only and starts
+    # bin/kubernetes-*.sh through here: nothing to write then.
+    if [ -w "$FLINK_CONF_DIR/config.yaml" ]; then prepare_configuration; fi
     exec "$@"
     ;;
 esac

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Sourced by /docker-entrypoint.sh and bin/flink: configuration look-ups and the JVM options Flink's
-# own launcher scripts derive from conf/config.yaml.
+# Sourced by /docker-entrypoint.sh, bin/flink and bin/kubernetes-*.sh: configuration look-ups, the JVM
+# options Flink's own launcher scripts derive from conf/config.yaml, and the JVM start of a Flink process.
 FLINK_CONF_DIR=${FLINK_CONF_DIR:-$FLINK_HOME/conf}
 export FLINK_CONF_DIR
 
@@ -41,4 +41,33 @@ bash_java_utils() {
     return 1
   fi
   sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' <<<"$output"
+}
+
+enable_jemalloc() {
+  local jemalloc
+  jemalloc="/usr/lib/$(uname -m)-linux-gnu/libjemalloc.so.2"
+  if [ "${DISABLE_JEMALLOC:-false}" = false ] && [ -f "$jemalloc" ]; then
+    export LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD:}$jemalloc"
+  fi
+}
+
+# run_process ROLE MEMORY_COMMAND CLASS LOG_NAME [ARGS...]: the JVM of a JobManager or TaskManager,
+# sized by BashJavaUtils (first result line: JVM options, second: the derived memory settings as
+# -D options). PROCESS_ARGS (e.g. --configDir) go to the process only, before the -D options.
+run_process() {
+  local role=$1 memory_command=$2 class=$3 log_name=$4
+  shift 4
+  local params jvm_params dynamic_params
+  params=$(bash_java_utils "$memory_command" "$@")
+  jvm_params=$(sed -n 1p <<<"$params")
+  dynamic_params=$(sed -n 2p <<<"$params")
+  enable_jemalloc
+  echo "Starting $role"
+  # The option strings hold several words each, as in Flink's launcher scripts.
+  # shellcheck disable=SC2086,SC2046
+  exec java $jvm_params ${JVM_ARGS:-} $(java_opts "$role") \
+    -Dlog.file="$FLINK_HOME/log/flink-$(id -un)-$log_name-0-$(hostname).log" \
+    -Dlog4j.configuration="file:$FLINK_CONF_DIR/log4j-console.properties" \
+    -Dlog4j.configurationFile="file:$FLINK_CONF_DIR/log4j-console.properties" \
+    -classpath "$FLINK_HOME/lib/*" "$class" "${PROCESS_ARGS[@]}" $dynamic_params "$@"
 }
