@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A single-node Kubernetes cluster for the Kubernetes stack and its tests, built without internet:
 # the control plane, kubelet, kube-proxy and kubectl from the Go module proxy (Kubernetes' own
-# commands, built from a wrapper module), CoreDNS and rancher's local-path-provisioner likewise,
-# etcd, containerd, runc and the CNI plugins from Debian. Images reach the cluster by
+# commands, built from a wrapper module), etcd 3.5, CoreDNS and rancher's local-path-provisioner likewise,
+# containerd, runc and the CNI plugins from Debian. Images reach the cluster by
 # `docker save | ctr import`, as there is no registry.
 #
 #   scripts/offline/k8s-cluster.sh up            build what is missing, start, wait until Ready
@@ -20,10 +20,11 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../images/standins/lib.sh"
 
-versions=$(version kubernetes coredns localPathProvisioner debianSuite)
-{ read -r K8S_VERSION; read -r COREDNS_VERSION; read -r LPP_VERSION; read -r DEBIAN_SUITE; } <<<"$versions"
+versions=$(version kubernetes coredns localPathProvisioner debianSuite etcd)
+{ read -r K8S_VERSION; read -r COREDNS_VERSION; read -r LPP_VERSION; read -r DEBIAN_SUITE; read -r ETCD_VERSION; } <<<"$versions"
 BUILD_ROOT="$CACHE_ROOT/k8s-build"
 K8S_BIN="$BUILD_ROOT/kubernetes/v$K8S_VERSION"
+ETCD_BIN="$BUILD_ROOT/etcd/v$ETCD_VERSION/etcd"
 K8S_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 STATE="${LEADERBOARD_K8S_STATE:-$CACHE_ROOT/k8s-cluster}"
 PKI="$STATE/pki"
@@ -133,6 +134,17 @@ build_kubernetes() {
     "${K8S_COMMANDS[@]/#/k8s.io/kubernetes/cmd/}"
 }
 
+# etcd from the Go module proxy: Debian's 3.4.23 lacks the watch progress requests the apiserver
+# needs for watch streams (clients such as Flink's get "RequestWatchProgress is not enabled").
+build_etcd() {
+  [ -x "$ETCD_BIN" ] && return 0
+  local out
+  out=$(dirname "$ETCD_BIN")
+  go_build "etcd v$ETCD_VERSION" "$out" go.etcd.io/etcd/server/v3 "v$ETCD_VERSION" "" "" go.etcd.io/etcd/server/v3
+  # The module's main package lies at its root, so go names the binary after its last path element.
+  mv "$out/server" "$ETCD_BIN"
+}
+
 build_coredns() {
   [ -x "$BUILD_ROOT/coredns/v$COREDNS_VERSION/coredns" ] && return 0
   go_build "CoreDNS v$COREDNS_VERSION" "$BUILD_ROOT/coredns/v$COREDNS_VERSION" \
@@ -198,6 +210,7 @@ build_all() {
   flock 8
   rm -rf "$BUILD_ROOT"/work.* "$BUILD_ROOT"/image.*
   build_kubernetes
+  build_etcd
   build_coredns
   build_local_path_provisioner
   build_pause
@@ -699,7 +712,7 @@ start_control_plane() {
     port_free 127.0.0.1 "$ETCD_PEER_PORT"
   fi
   running kube-apiserver || port_free "$NODE_IP" "$APISERVER_PORT"
-  start etcd /usr/bin/etcd --name "$NODE_NAME" --data-dir "$STATE/etcd" \
+  start etcd "$ETCD_BIN" --name "$NODE_NAME" --data-dir "$STATE/etcd" \
     --listen-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "$NODE_NAME=http://127.0.0.1:$ETCD_PEER_PORT" --log-level warn
@@ -758,7 +771,7 @@ cmd_up() {
     print_env
     return 0
   fi
-  apt_install etcd-server containerd runc containernetworking-plugins iptables conntrack openssl curl
+  apt_install containerd runc containernetworking-plugins iptables conntrack openssl curl
   build_all
   build_images
   mkdir -p "$STATE"

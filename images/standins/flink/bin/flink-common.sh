@@ -25,9 +25,12 @@ config_value() {
     END { if (found != "") print found }' "$FLINK_CONF_DIR/config.yaml"
 }
 
-# java_opts ROLE: env.java.opts.all followed by env.java.opts.ROLE (jobmanager, taskmanager, client).
+# java_opts ROLE: as Flink's config.sh puts them together: env.java.default-opts.all (where Flink 1.19+
+# and the Kubernetes operator keep the Java 17 module opens), env.java.opts.all, then the ROLE's
+# (jobmanager, taskmanager, client) default and own options.
 java_opts() {
-  echo "$(config_value env.java.opts.all) $(config_value "env.java.opts.$1")"
+  echo "$(config_value env.java.default-opts.all) $(config_value env.java.opts.all)" \
+    "$(config_value "env.java.default-opts.$1") $(config_value "env.java.opts.$1")"
 }
 
 # bash_java_utils COMMAND [ARGS...]: the result lines of Flink's BashJavaUtils, the class Flink's
