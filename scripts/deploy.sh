@@ -28,6 +28,13 @@ if [ "$target" = docker ]; then
   npm run --silent build:images >/dev/null || fail "preparing the project image contexts failed (npm run build:images)"
 fi
 write_effective_config "$stack"
+if [ "$target" = k8s ]; then
+  kubeconfig=$(npx ts-node --transpile-only -e '
+    import { homedir } from "node:os";
+    import { loadConfig } from "./stacks/config";
+    console.log(loadConfig().kubernetes.kubeconfigPath.replace(/^~(?=\/)/, homedir()));')
+  [ -f "$kubeconfig" ] || fail "no kubeconfig at $kubeconfig: create a cluster first (npm run kind:up, or bash scripts/offline/k8s-cluster.sh up and set kubernetes.kubeconfigPath), see docs/kubernetes.md"
+fi
 
 step "cdktf deploy $stack (builds the project images the first time; a few minutes)"
 mkdir -p "$LOCAL_DIR"

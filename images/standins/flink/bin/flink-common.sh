@@ -4,7 +4,13 @@
 FLINK_CONF_DIR=${FLINK_CONF_DIR:-$FLINK_HOME/conf}
 export FLINK_CONF_DIR
 
-# config_value KEY: the value of a dotted key in config.yaml, written nested or flattened.
+# config_file: conf/config.yaml, or as Flink 1.20 still reads it when that is absent (native
+# Kubernetes mode mounts one), the legacy conf/flink-conf.yaml.
+config_file() {
+  if [ -f "$FLINK_CONF_DIR/config.yaml" ]; then echo "$FLINK_CONF_DIR/config.yaml"; else echo "$FLINK_CONF_DIR/flink-conf.yaml"; fi
+}
+
+# config_value KEY: the value of a dotted key in the configuration file, written nested or flattened.
 config_value() {
   awk -v want="$1" '
     /^[[:space:]]*(#|$)/ { next }
@@ -22,7 +28,7 @@ config_value() {
         found = value
       }
     }
-    END { if (found != "") print found }' "$FLINK_CONF_DIR/config.yaml"
+    END { if (found != "") print found }' "$(config_file)"
 }
 
 # java_opts ROLE: as Flink's config.sh puts them together: env.java.default-opts.all (where Flink 1.19+
