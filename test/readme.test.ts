@@ -45,10 +45,13 @@ function runLine(cwd: string, line: string, env: NodeJS.ProcessEnv, timeoutMs: n
     const child = spawn('bash', ['-c', line], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let partial = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString();
-      process.stderr.write(c.toString().replace(/^/gm, `  [${line}] `));
+      const lines = (partial + c.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) process.stderr.write(`  [${line}] ${l}\n`);
     });
     const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.on('close', (code) => {
