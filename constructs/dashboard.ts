@@ -49,7 +49,7 @@ export class Dashboard extends Construct {
         intervalSec: 5,
         retries: 60,
       },
-      resources: { cpuMillis: 250, memoryMiB: 256 },
+      resources: { cpuMillis: 100, memoryMiB: 256 },
       dependsOn: props.sinks.ready,
     });
   }

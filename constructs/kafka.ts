@@ -118,7 +118,7 @@ export class Kafka extends Construct implements IKafka {
         retries: 40,
         startPeriodSec: 10,
       },
-      resources: { cpuMillis: 500, memoryMiB: heapMiB * 2 },
+      resources: { cpuMillis: 250, memoryMiB: heapMiB * 2 },
     });
 
     this.ready = platform.addService(this, {

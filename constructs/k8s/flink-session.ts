@@ -41,9 +41,14 @@ const TASKMANAGER_RPC_PORT = 6122;
 const MAIN_CONTAINER = 'flink-main-container';
 const JOBS_VOLUME = 'jobs';
 const CHECKPOINTS_VOLUME = 'flink-checkpoints';
-/** CPU in cores, as the FlinkDeployment's resources take it; memory comes from the shared properties. */
-const JOBMANAGER_CPU = 0.5;
-const TASKMANAGER_CPU = 1;
+/**
+ * CPU requests in cores, as the FlinkDeployment's resources take it; memory comes from the shared
+ * properties. Small requests with a limit CPU_LIMIT_FACTOR times higher: the whole pipeline then
+ * schedules on a 2-core node, and Flink still bursts when there is CPU to spare.
+ */
+const JOBMANAGER_CPU = 0.25;
+const TASKMANAGER_CPU = 0.5;
+const CPU_LIMIT_FACTOR = 4;
 
 export interface K8sFlinkSessionProps extends FlinkSessionProps {
   readonly platform: K8sPlatform;
@@ -216,7 +221,7 @@ function operatorValues(platform: K8sPlatform, image: string): Record<string, un
     },
     operatorPod: {
       labels: { [STACK_LABEL]: platform.stackName },
-      resources: { requests: { cpu: '200m', memory: '768Mi' }, limits: { cpu: '1000m', memory: '768Mi' } },
+      resources: { requests: { cpu: '100m', memory: '768Mi' }, limits: { cpu: '1000m', memory: '768Mi' } },
     },
     podSecurityContext: { runAsUser: uid, runAsGroup: uid, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
     operatorSecurityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
@@ -289,7 +294,11 @@ export function sessionDeployment(o: SessionDeploymentOptions): CustomResource {
       imagePullPolicy: 'IfNotPresent',
       flinkVersion: FLINK_VERSION,
       serviceAccount: FLINK_SERVICE_ACCOUNT,
-      flinkConfiguration: o.properties,
+      flinkConfiguration: {
+        ...o.properties,
+        'kubernetes.jobmanager.cpu.limit-factor': String(CPU_LIMIT_FACTOR),
+        'kubernetes.taskmanager.cpu.limit-factor': String(CPU_LIMIT_FACTOR),
+      },
       jobManager: {
         replicas: 1,
         resource: { cpu: JOBMANAGER_CPU, memory: o.properties['jobmanager.memory.process.size'] },
