@@ -112,7 +112,9 @@ async function k8sStatus(config: LeaderboardConfig): Promise<StackHealth> {
   };
   const components = pods.items.map((pod): ComponentHealth => {
     const ready = (pod.status.containerStatuses ?? []).every((c) => c.ready);
-    const component = pod.metadata.labels?.['leaderboard.component'] ?? pod.metadata.labels?.component ?? '';
+    const labels = pod.metadata.labels ?? {};
+    // The operator's and Flink's own pods carry their charts' labels, not the stack's.
+    const component = labels['leaderboard.component'] ?? labels.component ?? labels['app.kubernetes.io/name'] ?? '';
     if (pod.status.phase === 'Succeeded') return { name: pod.metadata.name, component, state: 'completed', healthy: true };
     return { name: pod.metadata.name, component, state: ready ? pod.status.phase : `${pod.status.phase} (not ready)`, healthy: pod.status.phase === 'Running' && ready };
   });
@@ -155,10 +157,10 @@ function print(stack: string, health: StackHealth): boolean {
   const mark = (healthy: boolean): string => (healthy ? 'ok  ' : 'FAIL');
   const lines = [`stack ${stack}`];
   if (health.components.length === 0) lines.push('  nothing deployed');
-  for (const c of health.components) lines.push(`  ${mark(c.healthy)} ${c.component.padEnd(12)} ${c.name.padEnd(28)} ${c.state}`);
+  for (const c of health.components) lines.push(`  ${mark(c.healthy)} ${c.component.padEnd(12)} ${c.name.padEnd(36)} ${c.state}`);
   for (const j of health.jobs) {
     const lag = j.lag === undefined ? '' : `  lag ${j.lag} records`;
-    lines.push(`  ${mark(j.healthy)} flink job    ${j.name.padEnd(28)} ${j.state}${lag}`);
+    lines.push(`  ${mark(j.healthy)} flink job    ${j.name.padEnd(36)} ${j.state}${lag}`);
   }
   for (const [what, url] of Object.entries(health.urls)) lines.push(`  ${what}: ${url}`);
   console.log(lines.join('\n'));
