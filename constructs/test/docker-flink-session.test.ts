@@ -51,17 +51,24 @@ describe('DockerFlinkSession', () => {
     expect(Object.keys(envOf(containerOf(synthesized, 'taskmanager')))).toEqual(['FLINK_PROPERTIES']);
   });
 
-  it('submits every job through the REST API once the cluster and the job dependencies are up', () => {
+  it('keeps every job running through the REST API once the cluster and the job dependencies are up', () => {
     expect(synthesized).toHaveResourceWithProperties(Container, {
       name: `${TEST_STACK}-submitter`,
-      restart: 'no',
+      restart: 'unless-stopped',
       entrypoint: ['java', '-cp', FLINK_IMAGE.runnerJar, FLINK_IMAGE.submitterMainClass],
       command: [
         '--rest-url', 'http://jobmanager:8081',
         '--jar', FLINK_IMAGE.runnerJar,
+        '--checkpoints-dir', FLINK_IMAGE.checkpointsDir,
+        '--watch', '5',
+        '--health-file', '/tmp/jobs-alive',
         '--job', `job-a=${FLINK_IMAGE.jobsDir}/job-a.sql`,
         '--job', `job-b=${FLINK_IMAGE.jobsDir}/job-b.sql`,
       ],
+      // It reads the retained checkpoints to resubmit a lost job from them.
+      volumes: [expect.objectContaining({ container_path: FLINK_IMAGE.checkpointsDir })],
+      healthcheck: expect.objectContaining({ test: ['CMD', 'bash', '-c', expect.stringContaining('/tmp/jobs-alive')] }),
+      wait: true,
     });
     expect(containerOf(synthesized, 'submitter').depends_on).toEqual([
       expect.stringMatching(/^docker_container\.flink_jobmanager_\w+$/),
