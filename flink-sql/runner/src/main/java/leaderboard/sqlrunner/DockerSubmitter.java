@@ -162,10 +162,11 @@ public final class DockerSubmitter {
         if (reconcile(() -> {
           if (number(overview(), "slots-available") < 1) throw new SubmitException("no free task slot");
         })) touchHealth();
-        if (failing != null) LOG.info("session reachable again", "restUrl", restUrl);
+        if (failing != null) LOG.info("jobs checked again", "restUrl", restUrl);
         failing = null;
       } catch (IOException | SubmitException e) {
-        String why = String.valueOf(e.getMessage());
+        // A refused connection has no message; its class says what happened.
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         if (failing == null) LOG.info("cannot check the jobs, retrying", "restUrl", restUrl, "last", why);
         failing = why;
       }
