@@ -22,6 +22,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
     const properties = renderFlinkProperties({
       'jobmanager.rpc.address': jobManagerHost,
       ...flinkProperties(props.taskSlots ?? 4),
+      ...DOCKER_HEARTBEATS,
     });
     const checkpoints = { name: 'flink-checkpoints', mountPath: FLINK_IMAGE.checkpointsDir };
 
@@ -93,6 +94,13 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
     });
   }
 }
+
+/**
+ * Without HA a TaskManager learns that the JobManager it served was replaced only when its heartbeat
+ * times out; until then it holds its slots for the lost jobs and nothing can be resubmitted. Flink's
+ * default (50 s) is most of a JobManager crash's recovery time here.
+ */
+export const DOCKER_HEARTBEATS = { 'heartbeat.interval': '5000', 'heartbeat.timeout': '20000' } as const;
 
 /** How often the keeper checks the session's jobs: bounds how long a lost job stays lost. */
 const KEEPER_POLL_SEC = 5;

@@ -1,5 +1,5 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
-import { DockerFlinkSession } from '../docker/flink-session';
+import { DOCKER_HEARTBEATS, DockerFlinkSession } from '../docker/flink-session';
 import { FLINK_IMAGE, SqlJob, flinkProperties, jobScriptPath, renderFlinkProperties } from '../flink-session';
 import { TEST_STACK, containerOf, envOf, fakeSecret, synthOnDocker } from '../../test-support/constructs';
 
@@ -36,7 +36,7 @@ describe('DockerFlinkSession', () => {
       volumes: [expect.objectContaining({ container_path: FLINK_IMAGE.checkpointsDir })],
     });
     expect(envOf(containerOf(synthesized, 'jobmanager'))).toEqual({
-      FLINK_PROPERTIES: renderFlinkProperties({ 'jobmanager.rpc.address': 'jobmanager', ...flinkProperties(4) }),
+      FLINK_PROPERTIES: renderFlinkProperties({ 'jobmanager.rpc.address': 'jobmanager', ...flinkProperties(4), ...DOCKER_HEARTBEATS }),
       LEADERBOARD_JDBC_PASSWORD: 'secret:writer',
     });
   });
