@@ -56,6 +56,8 @@ export interface IFlinkSession {
   readonly restUrl: string;
   /** The service serving the web UI and REST API, for reaching it from the user's machine. */
   readonly uiService: ServiceAddress;
+  /** Where the dashboard reads the jobs' states; absent where the target keeps the session's API from it. */
+  readonly jobStatusUrl?: string;
 }
 
 /** Cluster configuration shared by both targets (Flink's `key: value` syntax). */

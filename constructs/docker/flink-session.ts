@@ -9,6 +9,7 @@ export interface DockerFlinkSessionProps extends FlinkSessionProps {
 
 export class DockerFlinkSession extends Construct implements IFlinkSession {
   readonly restUrl: string;
+  readonly jobStatusUrl: string;
   readonly uiService = { name: 'jobmanager', port: FLINK_IMAGE.restPort };
   readonly jobManager: IService;
   readonly taskManager: IService;
@@ -19,6 +20,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
     const { platform } = props;
     const jobManagerHost = platform.serviceHost('jobmanager');
     this.restUrl = `http://${jobManagerHost}:${FLINK_IMAGE.restPort}`;
+    this.jobStatusUrl = this.restUrl;
     const properties = renderFlinkProperties({
       'jobmanager.rpc.address': jobManagerHost,
       ...flinkProperties(props.taskSlots ?? 4),
