@@ -72,6 +72,7 @@ interface CheckpointStats {
 }
 
 const flinkUrl = `http://127.0.0.1:${ports.flinkUi}`;
+const healthz = `http://127.0.0.1:${ports.dashboard}/healthz`;
 
 /** Every job of the session RUNNING with a checkpoint completed after `since`: the pipeline reads, writes and commits again. */
 async function jobsCheckpointedSince(since: number): Promise<CheckpointStats[] | undefined> {
@@ -163,11 +164,14 @@ describeWith([dockerEngine, tofuCheck, imageContexts])('faults on the deployed d
   };
 
   /** A fault once the pipeline is quiet: recovered when a probe made after it reaches the sinks and the dashboard. */
-  const quietFault = async (fault: string, inject: () => void | Promise<void>, componentsBack: string[]): Promise<void> => {
+  const quietFault = async (fault: string, inject: () => void | Promise<void>, componentsBack: string[], crashed?: string): Promise<void> => {
     requireDeploy();
+    // A crashed container still looks running for a moment; only its restart count says it came back.
+    const restarts = crashed === undefined ? 0 : restartCount(crashed);
     const started = Date.now();
     await inject();
-    await waitFor(`${componentsBack.join(', ')} to be up again after: ${fault}`, 5 * 60_000, async () => (componentsBack.every(isUp) ? true : undefined));
+    await waitFor(`${componentsBack.join(', ')} to be up again after: ${fault}`, 5 * 60_000, async () =>
+      componentsBack.every(isUp) && (crashed === undefined || restartCount(crashed) > restarts) ? true : undefined);
     await produceProbe();
     await boardsEqualOracle(fault, started);
     const recoverySeconds = (Date.now() - started) / 1000;
@@ -214,17 +218,30 @@ describeWith([dockerEngine, tofuCheck, imageContexts])('faults on the deployed d
     const liveFault = async (fault: string, component: string, how: 'crash' | 'restart'): Promise<void> => {
       requireDeploy();
       const restarts = restartCount(component);
+      // What the dashboard's health said meanwhile: the page must not look live while the jobs are gone.
+      const healthSeen = new Set<string>();
+      const sampler = setInterval(() => {
+        getJson<{ status: string }>(healthz).then((h) => healthSeen.add(h.status), (err: Error) => healthSeen.add(err.message));
+      }, 1000);
       const started = Date.now();
-      if (how === 'crash') crash(component);
-      else docker('restart', container(component));
-      await waitFor(`${component} to come back`, 3 * 60_000, async () =>
-        isUp(component) && (how === 'restart' || restartCount(component) > restarts) ? true : undefined);
-      const stats = await waitFor(`the jobs to run and checkpoint again after: ${fault}`, 5 * 60_000, () => jobsCheckpointedSince(started));
-      rows.push({ fault, recoverySeconds: (Date.now() - started) / 1000, lost: 'see end', duplicated: 'see end', equal: 'see end' });
-      if (fault.startsWith('JobManager')) {
-        // Resubmitted from the retained checkpoint, not from scratch.
-        expect(stats.every((s) => s.latest.restored?.external_path.includes('/chk-'))).toBe(true);
+      try {
+        if (how === 'crash') crash(component);
+        else docker('restart', container(component));
+        await waitFor(`${component} to come back`, 3 * 60_000, async () =>
+          isUp(component) && (how === 'restart' || restartCount(component) > restarts) ? true : undefined);
+        const stats = await waitFor(`the jobs to run and checkpoint again after: ${fault}`, 5 * 60_000, () => jobsCheckpointedSince(started));
+        rows.push({ fault, recoverySeconds: (Date.now() - started) / 1000, lost: 'see end', duplicated: 'see end', equal: 'see end' });
+        if (component === 'jobmanager') {
+          // Resubmitted from the retained checkpoint, not from scratch.
+          expect(stats.every((s) => s.latest.restored?.external_path.includes('/chk-'))).toBe(true);
+          expect(healthSeen).toContain('degraded');
+        }
+        await waitFor('the dashboard to report the pipeline healthy again', 60_000, async () =>
+          (await getJson<{ status: string }>(healthz)).status === 'ok' ? true : undefined);
+      } finally {
+        clearInterval(sampler);
       }
+      process.stderr.write(`  [faults] dashboard /healthz during '${fault}': ${[...healthSeen].join(', ')}\n`);
       if (docker('inspect', '-f', '{{.State.Status}}', container('injector')) !== 'running') {
         process.stderr.write(`  [faults] note: the injector had finished before '${fault}' recovered\n`);
       }
@@ -268,9 +285,9 @@ describeWith([dockerEngine, tofuCheck, imageContexts])('faults on the deployed d
       quietFault('PostgreSQL restart', () => void docker('restart', container('postgres')), ['postgres', 'dashboard']), 10 * 60_000);
 
     it('recovers from a dashboard SIGKILL and serves the full state at once', () =>
-      quietFault('dashboard SIGKILL', () => crash('dashboard'), ['dashboard']), 10 * 60_000);
+      quietFault('dashboard SIGKILL', () => crash('dashboard'), ['dashboard'], 'dashboard'), 10 * 60_000);
 
-    (ALL ? it : it.skip)('recovers from a Kafka broker SIGKILL', () => quietFault('Kafka broker SIGKILL', () => crash('kafka'), ['kafka']), 10 * 60_000);
+    (ALL ? it : it.skip)('recovers from a Kafka broker SIGKILL', () => quietFault('Kafka broker SIGKILL', () => crash('kafka'), ['kafka'], 'kafka'), 10 * 60_000);
 
     const running = (): string[] => docker('ps', '-q', '--filter', `label=leaderboard.stack=${STACK}`).split('\n').filter(Boolean);
     const services = ['kafka', 'postgres', 'jobmanager', 'taskmanager', 'submitter', 'dashboard'];
