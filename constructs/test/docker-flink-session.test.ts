@@ -67,7 +67,8 @@ describe('DockerFlinkSession', () => {
       ],
       // It reads the retained checkpoints to resubmit a lost job from them.
       volumes: [expect.objectContaining({ container_path: FLINK_IMAGE.checkpointsDir })],
-      healthcheck: expect.objectContaining({ test: ['CMD', 'bash', '-c', expect.stringContaining('/tmp/jobs-alive')] }),
+      // In Go's duration format, as the engine reports it, so a second plan shows no change.
+      healthcheck: expect.objectContaining({ test: ['CMD', 'bash', '-c', expect.stringContaining('/tmp/jobs-alive')], start_period: '5m0s' }),
       wait: true,
     });
     expect(containerOf(synthesized, 'submitter').depends_on).toEqual([
