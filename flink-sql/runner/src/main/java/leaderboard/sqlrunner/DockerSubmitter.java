@@ -143,7 +143,10 @@ public final class DockerSubmitter {
     long deadline = System.nanoTime() + args.timeout().toNanos();
     waitFor("the JobManager REST API and a TaskManager", deadline, () -> number(overview(), "slots-total") >= 1);
     try {
-      if (reconcile(() -> waitFor("a free task slot", deadline, () -> number(overview(), "slots-available") >= 1))) touchHealth();
+      if (reconcile(() -> waitFor("a free task slot", deadline, () -> number(overview(), "slots-available") >= 1))) {
+        LOG.info("nothing to submit");
+        touchHealth();
+      }
     } catch (IOException e) {
       throw new SubmitException("cannot submit the jobs at " + restUrl + ": " + e.getMessage());
     }
