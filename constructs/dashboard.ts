@@ -18,6 +18,8 @@ export interface DashboardProps {
    * @default '127.0.0.1'
    */
   readonly bindAddress?: string;
+  /** Flink's REST API, so the page can say when the jobs filling the boards do not run. */
+  readonly jobStatusUrl?: string;
 }
 
 export const DASHBOARD_PORT = 8080;
@@ -37,7 +39,12 @@ export class Dashboard extends Construct {
       component: 'dashboard',
       image: props.image,
       user: '1000',
-      env: { DASHBOARD_PORT: String(DASHBOARD_PORT), DASHBOARD_HOST: '0.0.0.0', ...source.env },
+      env: {
+        DASHBOARD_PORT: String(DASHBOARD_PORT),
+        DASHBOARD_HOST: '0.0.0.0',
+        ...source.env,
+        ...(props.jobStatusUrl !== undefined ? { DASHBOARD_FLINK_URL: props.jobStatusUrl } : {}),
+      },
       secretEnv: source.secretEnv,
       ports: [{ name: 'http', containerPort: DASHBOARD_PORT, publish: { hostPort, bindAddress } }],
       health: {

@@ -1,6 +1,6 @@
 /**
  * The Flink session cluster and the submission of the leaderboard SQL jobs. This is the one piece
- * whose shape differs by target: on Docker a JobManager, a TaskManager and a one-shot submitter; on
+ * whose shape differs by target: on Docker a JobManager, a TaskManager and a job keeper; on
  * Kubernetes the Flink Kubernetes Operator, a session FlinkDeployment and FlinkSessionJobs.
  */
 import { IService, SecretRef, ServiceAddress } from './platform/platform';
@@ -56,6 +56,8 @@ export interface IFlinkSession {
   readonly restUrl: string;
   /** The service serving the web UI and REST API, for reaching it from the user's machine. */
   readonly uiService: ServiceAddress;
+  /** Where the dashboard reads the jobs' states; absent where the target keeps the session's API from it. */
+  readonly jobStatusUrl?: string;
 }
 
 /** Cluster configuration shared by both targets (Flink's `key: value` syntax). */
@@ -66,6 +68,8 @@ export function flinkProperties(taskSlots: number): Record<string, string> {
     'state.backend.type': 'hashmap',
     'state.checkpoints.dir': `file://${FLINK_IMAGE.checkpointsDir}`,
     'execution.checkpointing.interval': '10s',
+    // Kept when a job is cancelled or lost, so it can be resubmitted from where it was.
+    'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
     'jobmanager.memory.process.size': '1024m',
     'taskmanager.memory.process.size': '1728m',
     'rest.bind-address': '0.0.0.0',

@@ -147,6 +147,7 @@ export class LeaderboardPipeline extends Construct {
       platform,
       image: images.dashboard,
       sinks: this.sinks,
+      jobStatusUrl: this.flink.jobStatusUrl,
       hostPort: props.dashboardPort,
       bindAddress: props.bindAddress,
     });

@@ -87,7 +87,7 @@ async function dockerStatus(stack: string, config: LeaderboardConfig): Promise<S
       '{{.Name}}|{{index .Config.Labels "leaderboard.component"}}|{{.State.Status}}|{{.State.ExitCode}}|{{.HostConfig.RestartPolicy.Name}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}',
       id,
     ]).split('|');
-    // One-shot containers (topic creation, job submission, a finite injector) are done when they exited 0.
+    // One-shot containers (topic creation, a finite injector) are done when they exited 0.
     const oneShot = restart === 'no' || restart === 'on-failure';
     if (oneShot && status === 'exited') {
       return { name: name.slice(1), component, state: exitCode === '0' ? 'completed' : `failed (exit ${exitCode})`, healthy: exitCode === '0' };

@@ -1,4 +1,4 @@
-/** The Flink session on Docker: JobManager, TaskManager, and a one-shot REST submitter. */
+/** The Flink session on Docker: JobManager, TaskManager, and a job keeper that (re)submits the jobs through REST. */
 import { Construct } from 'constructs';
 import { FLINK_IMAGE, FlinkSessionProps, IFlinkSession, flinkProperties, jobScriptPath, renderFlinkProperties } from '../flink-session';
 import { IPlatform, IService } from '../platform/platform';
@@ -9,6 +9,7 @@ export interface DockerFlinkSessionProps extends FlinkSessionProps {
 
 export class DockerFlinkSession extends Construct implements IFlinkSession {
   readonly restUrl: string;
+  readonly jobStatusUrl: string;
   readonly uiService = { name: 'jobmanager', port: FLINK_IMAGE.restPort };
   readonly jobManager: IService;
   readonly taskManager: IService;
@@ -19,9 +20,11 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
     const { platform } = props;
     const jobManagerHost = platform.serviceHost('jobmanager');
     this.restUrl = `http://${jobManagerHost}:${FLINK_IMAGE.restPort}`;
+    this.jobStatusUrl = this.restUrl;
     const properties = renderFlinkProperties({
       'jobmanager.rpc.address': jobManagerHost,
       ...flinkProperties(props.taskSlots ?? 4),
+      ...DOCKER_HEARTBEATS,
     });
     const checkpoints = { name: 'flink-checkpoints', mountPath: FLINK_IMAGE.checkpointsDir };
 
@@ -63,20 +66,43 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
       dependsOn: [this.jobManager],
     });
 
+    // Without HA a restarted JobManager has no jobs; the keeper stays up to resubmit them from their
+    // retained checkpoints (it reads those on the shared volume), and is healthy while all jobs live.
+    const healthFile = '/tmp/jobs-alive';
     this.submitter = platform.addService(this, {
       name: 'submitter',
       component: 'submitter',
       image: props.image,
       user: FLINK_IMAGE.uid,
-      lifecycle: 'task',
       entrypoint: ['java', '-cp', FLINK_IMAGE.runnerJar, FLINK_IMAGE.submitterMainClass],
       command: [
         '--rest-url', this.restUrl,
         '--jar', FLINK_IMAGE.runnerJar,
+        '--checkpoints-dir', FLINK_IMAGE.checkpointsDir,
+        '--watch', String(KEEPER_POLL_SEC),
+        '--health-file', healthFile,
         ...props.jobs.flatMap((job) => ['--job', `${job.name}=${jobScriptPath(job)}`]),
       ],
+      volumes: [checkpoints],
+      health: {
+        command: ['bash', '-c', `test $(( $(date +%s) - $(stat -c %Y ${healthFile}) )) -lt ${3 * KEEPER_POLL_SEC + 5}`],
+        intervalSec: KEEPER_POLL_SEC,
+        retries: 3,
+        // The first submission waits up to 300 s for the cluster; a deploy waits for the keeper's health.
+        startPeriodSec: 300,
+      },
       resources: { cpuMillis: 100, memoryMiB: 256 },
       dependsOn: [this.jobManager, this.taskManager, ...props.jobDependencies],
     });
   }
 }
+
+/**
+ * Without HA a TaskManager learns that the JobManager it served was replaced only when its heartbeat
+ * times out; until then it holds its slots for the lost jobs and nothing can be resubmitted. Flink's
+ * default (50 s) is most of a JobManager crash's recovery time here.
+ */
+export const DOCKER_HEARTBEATS = { 'heartbeat.interval': '5000', 'heartbeat.timeout': '20000' } as const;
+
+/** How often the keeper checks the session's jobs: bounds how long a lost job stays lost. */
+const KEEPER_POLL_SEC = 5;

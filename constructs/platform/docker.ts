@@ -20,7 +20,11 @@ export interface DockerPlatformProps {
 const STACK_LABEL = 'leaderboard.stack';
 const COMPONENT_LABEL = 'leaderboard.component';
 
-const seconds = (s: number): string => `${s}s`;
+/** Go's duration format, in which the engine reports durations back: `300s` would show as a change to `5m0s` on every plan. */
+const seconds = (s: number): string => {
+  const [h, m, r] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  return h > 0 ? `${h}h${m}m${r}s` : m > 0 ? `${m}m${r}s` : `${r}s`;
+};
 
 const RESTART_POLICY: Record<Lifecycle, string> = { service: 'unless-stopped', task: 'no', batch: 'on-failure' };
 

@@ -39,6 +39,13 @@ describe('Dashboard', () => {
     expect(synthesized).toHaveResourceWithProperties(Container, { ports: [{ internal: 8080, external: 9090, ip: '127.0.0.2' }] });
   });
 
+  it("reads the jobs' states from Flink's REST API when it may", () => {
+    const synthesized = synthOnDocker((scope, platform) => {
+      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: kafkaSinks, jobStatusUrl: 'http://jobmanager:8081' });
+    });
+    expect(envOf(containerOf(synthesized, 'dashboard')).DASHBOARD_FLINK_URL).toBe('http://jobmanager:8081');
+  });
+
   it('reads the Kafka boards from the bootstrap servers, with no password', () => {
     const synthesized = synthOnDocker((scope, platform) => {
       new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: kafkaSinks });

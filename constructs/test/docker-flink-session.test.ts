@@ -1,5 +1,5 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
-import { DockerFlinkSession } from '../docker/flink-session';
+import { DOCKER_HEARTBEATS, DockerFlinkSession } from '../docker/flink-session';
 import { FLINK_IMAGE, SqlJob, flinkProperties, jobScriptPath, renderFlinkProperties } from '../flink-session';
 import { TEST_STACK, containerOf, envOf, fakeSecret, synthOnDocker } from '../../test-support/constructs';
 
@@ -36,7 +36,7 @@ describe('DockerFlinkSession', () => {
       volumes: [expect.objectContaining({ container_path: FLINK_IMAGE.checkpointsDir })],
     });
     expect(envOf(containerOf(synthesized, 'jobmanager'))).toEqual({
-      FLINK_PROPERTIES: renderFlinkProperties({ 'jobmanager.rpc.address': 'jobmanager', ...flinkProperties(4) }),
+      FLINK_PROPERTIES: renderFlinkProperties({ 'jobmanager.rpc.address': 'jobmanager', ...flinkProperties(4), ...DOCKER_HEARTBEATS }),
       LEADERBOARD_JDBC_PASSWORD: 'secret:writer',
     });
   });
@@ -51,17 +51,25 @@ describe('DockerFlinkSession', () => {
     expect(Object.keys(envOf(containerOf(synthesized, 'taskmanager')))).toEqual(['FLINK_PROPERTIES']);
   });
 
-  it('submits every job through the REST API once the cluster and the job dependencies are up', () => {
+  it('keeps every job running through the REST API once the cluster and the job dependencies are up', () => {
     expect(synthesized).toHaveResourceWithProperties(Container, {
       name: `${TEST_STACK}-submitter`,
-      restart: 'no',
+      restart: 'unless-stopped',
       entrypoint: ['java', '-cp', FLINK_IMAGE.runnerJar, FLINK_IMAGE.submitterMainClass],
       command: [
         '--rest-url', 'http://jobmanager:8081',
         '--jar', FLINK_IMAGE.runnerJar,
+        '--checkpoints-dir', FLINK_IMAGE.checkpointsDir,
+        '--watch', '5',
+        '--health-file', '/tmp/jobs-alive',
         '--job', `job-a=${FLINK_IMAGE.jobsDir}/job-a.sql`,
         '--job', `job-b=${FLINK_IMAGE.jobsDir}/job-b.sql`,
       ],
+      // It reads the retained checkpoints to resubmit a lost job from them.
+      volumes: [expect.objectContaining({ container_path: FLINK_IMAGE.checkpointsDir })],
+      // In Go's duration format, as the engine reports it, so a second plan shows no change.
+      healthcheck: expect.objectContaining({ test: ['CMD', 'bash', '-c', expect.stringContaining('/tmp/jobs-alive')], start_period: '5m0s' }),
+      wait: true,
     });
     expect(containerOf(synthesized, 'submitter').depends_on).toEqual([
       expect.stringMatching(/^docker_container\.flink_jobmanager_\w+$/),

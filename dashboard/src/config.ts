@@ -18,6 +18,8 @@ export interface DashboardConfig {
   port: number;
   postgres: { connection: ClientConfig; target: string; pollIntervalMs: number };
   kafka: { brokers: string[] };
+  /** Flink's REST API, whose job states the page shows; none where the dashboard may not reach it. */
+  flinkUrl: string | undefined;
   holdBackMs: number;
   maxClients: number;
   logLevel: LogLevel;
@@ -40,6 +42,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'pg-password-file': { env: 'DASHBOARD_PG_PASSWORD_FILE', help: 'file holding the PostgreSQL password (else PGPASSWORD or the password in DASHBOARD_PG_URL)' },
   'pg-poll-interval-ms': { env: 'DASHBOARD_PG_POLL_INTERVAL_MS', default: '2000', help: 'polling period used only when the change triggers are missing' },
   'kafka-bootstrap-servers': { env: 'DASHBOARD_KAFKA_BOOTSTRAP_SERVERS', default: '127.0.0.1:9092', help: 'comma-separated host:port list' },
+  'flink-url': { env: 'DASHBOARD_FLINK_URL', help: 'Flink REST API (http://jobmanager:8081) to show whether the jobs run; unset shows nothing about them' },
   'hold-back-ms': { env: 'DASHBOARD_HOLD_BACK_MS', default: '2000', help: 'longest time an inconsistent board is held back before it is shown flagged' },
   'max-clients': { env: 'DASHBOARD_MAX_CLIENTS', default: '10000', help: 'most concurrent push (SSE) clients' },
   'log-level': { env: 'DASHBOARD_LOG_LEVEL', default: 'info', help: `one of ${LOG_LEVELS.join(', ')}` },
@@ -86,12 +89,15 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Da
     if (!/^[^:\s]+:\d{1,5}$/.test(broker)) throw new ConfigError(`${where('kafka-bootstrap-servers')}: '${broker}' is not host:port`);
   }
   if (brokers.length === 0) throw new ConfigError(`${where('kafka-bootstrap-servers')}: needs at least one host:port`);
+  const flinkUrl = get('flink-url');
+  if (flinkUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(flinkUrl)) throw new ConfigError(`${where('flink-url')}: '${flinkUrl}' is not an http(s) URL`);
   return {
     source,
     host: get('host') ?? '',
     port: integer('port', 0, 65535),
     postgres: { ...postgresConnection(flags, env, where), pollIntervalMs: integer('pg-poll-interval-ms', 100, 3_600_000) },
     kafka: { brokers },
+    flinkUrl,
     holdBackMs: integer('hold-back-ms', 0, 600_000),
     maxClients: integer('max-clients', 1, 1_000_000),
     logLevel,

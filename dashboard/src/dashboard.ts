@@ -5,6 +5,7 @@ import { PageAssets } from './bundle';
 import { DashboardConfig } from './config';
 import { createHttpServer, snapshotBody } from './http-server';
 import { Logger } from './log';
+import { PipelineWatch } from './pipeline-watch';
 import { PushHub } from './push-hub';
 import { KafkaSource } from './sources/kafka';
 import { PostgresSource } from './sources/postgres';
@@ -15,8 +16,12 @@ export interface RunningDashboard {
   store: LeaderboardStore;
   hub: PushHub;
   source: LeaderboardSource;
+  pipeline: PipelineWatch | undefined;
   close(): Promise<void>;
 }
+
+/** How soon the page learns that a job stopped or came back. */
+const PIPELINE_POLL_MS = 3000;
 
 export async function startDashboard(config: DashboardConfig, assets: PageAssets, logger: Logger): Promise<RunningDashboard> {
   const hub = new PushHub(logger, config.maxClients);
@@ -24,14 +29,17 @@ export async function startDashboard(config: DashboardConfig, assets: PageAssets
     holdBackMs: config.holdBackMs,
     logger,
     onPublish: (board) => hub.broadcast('board', board),
-    onLoaded: () => hub.broadcast('snapshot', snapshotBody({ store, source })),
+    onLoaded: () => hub.broadcast('snapshot', snapshotBody({ store, source, pipeline })),
   });
+  const pipeline = config.flinkUrl === undefined
+    ? undefined
+    : new PipelineWatch({ restUrl: config.flinkUrl, intervalMs: PIPELINE_POLL_MS, logger, onChange: (status) => hub.broadcast('pipeline', status) });
   const onStatus = (status: SourceStatus): void => hub.broadcast('status', status);
   const source: LeaderboardSource =
     config.source === 'jdbc'
       ? new PostgresSource({ connection: config.postgres.connection, target: config.postgres.target, pollIntervalMs: config.postgres.pollIntervalMs, store, logger, onStatus })
       : new KafkaSource({ brokers: config.kafka.brokers, clientId: 'leaderboard-dashboard', store, logger, onStatus });
-  const server = createHttpServer({ store, hub, source, assets, logger });
+  const server = createHttpServer({ store, hub, source, pipeline, assets, logger });
   // Push streams stay open for good; only the time to receive a request is bounded.
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;
@@ -46,13 +54,16 @@ export async function startDashboard(config: DashboardConfig, assets: PageAssets
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   source.start();
+  pipeline?.start();
   logger.info('listening', { url, source: config.source });
   return {
     url,
     store,
     hub,
     source,
+    pipeline,
     async close() {
+      pipeline?.stop();
       hub.close();
       store.close();
       await source.stop();

@@ -3,6 +3,7 @@ import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http
 import { LeaderboardStore } from './board-state';
 import { PageAssets } from './bundle';
 import { Logger } from './log';
+import { PipelineWatch } from './pipeline-watch';
 import { PushHub, sseFrame } from './push-hub';
 import { LeaderboardSource } from './sources/source';
 
@@ -25,14 +26,16 @@ export interface RouteDeps {
   store: LeaderboardStore;
   hub: PushHub;
   source: LeaderboardSource;
+  /** Absent where the dashboard is not given Flink's REST API. */
+  pipeline?: PipelineWatch;
   assets: PageAssets;
   logger: Logger;
 }
 
 /** The body of /api/leaderboards and of the stream's first event. */
-export function snapshotBody(deps: Pick<RouteDeps, 'store' | 'source'>): unknown {
+export function snapshotBody(deps: Pick<RouteDeps, 'store' | 'source' | 'pipeline'>): unknown {
   const { loaded, updatedAt, boards } = deps.store.snapshot();
-  return { loaded, updatedAt, source: deps.source.status(), boards, stats: deps.store.stats };
+  return { loaded, updatedAt, source: deps.source.status(), pipeline: deps.pipeline?.status() ?? null, boards, stats: deps.store.stats };
 }
 
 export function createHttpServer(deps: RouteDeps): Server {
@@ -75,9 +78,14 @@ function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): void
       return;
     case '/healthz': {
       const status = deps.source.status();
-      const body = status.up
-        ? { status: 'ok', source: status }
-        : { status: 'unavailable', down: status.component, source: status };
+      const pipeline = deps.pipeline?.status() ?? null;
+      // Jobs that do not run freeze the boards but leave the page able to say so: degraded, still 200,
+      // so an orchestrator keeps serving it rather than taking it away when it matters most.
+      const body = !status.up
+        ? { status: 'unavailable', down: status.component, source: status, pipeline }
+        : pipeline !== null && pipeline.state !== 'running'
+          ? { status: 'degraded', down: 'flink', source: status, pipeline }
+          : { status: 'ok', source: status, pipeline };
       send(res, status.up ? 200 : 503, 'application/json', JSON.stringify(body), req.method === 'HEAD');
       return;
     }

@@ -107,6 +107,7 @@ describe.each(['docker-jdbc', 'docker-kafka'])('%s', (stackName) => {
 
   it('gives the dashboard the sink variant settings', () => {
     expect(envOf(only(s, 'dashboard')).DASHBOARD_SOURCE).toBe(sink);
+    expect(envOf(only(s, 'dashboard')).DASHBOARD_FLINK_URL).toBe('http://jobmanager:8081');
     if (sink === 'jdbc') expect(only(s, 'postgres').upload![0].content).toContain(dashboardChangeTriggersSql());
   });
 

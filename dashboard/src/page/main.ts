@@ -4,6 +4,7 @@
  */
 import { METRICS, MetricId } from '../../../common/contract/metrics';
 import type { PublishedBoard } from '../board-state';
+import type { PipelineStatus } from '../pipeline-watch';
 import type { SourceStatus } from '../sources/source';
 import { Panel } from './panel';
 
@@ -11,10 +12,12 @@ interface Snapshot {
   loaded: boolean;
   updatedAt: string | null;
   source: SourceStatus;
+  pipeline: PipelineStatus | null;
   boards: Record<MetricId, PublishedBoard>;
 }
 
 const connection = document.getElementById('connection') as HTMLElement;
+const pipelineBadge = document.getElementById('pipeline') as HTMLElement;
 const updated = document.getElementById('updated') as HTMLElement;
 const container = document.getElementById('boards') as HTMLElement;
 
@@ -37,6 +40,18 @@ function showConnection(): void {
   connection.className = `badge ${state}`;
   connection.title = !streamOpen ? 'connection to the dashboard lost; retrying' : live ? '' : source?.detail ?? '';
   document.body.dataset.connection = state;
+}
+
+const PIPELINE_LABEL = { restarting: 'job restarting', stopped: 'jobs stopped', unreachable: 'Flink unreachable' } as const;
+
+/** Shown only while the boards cannot change because the jobs that fill them do not run. */
+function showPipeline(status: PipelineStatus | null): void {
+  document.body.dataset.pipeline = status?.state ?? 'unknown';
+  pipelineBadge.hidden = status === null || status.state === 'running';
+  if (status === null || status.state === 'running') return;
+  pipelineBadge.textContent = PIPELINE_LABEL[status.state];
+  pipelineBadge.className = `badge ${status.state}`;
+  pipelineBadge.title = `${status.detail} (since ${new Date(status.since).toLocaleTimeString()})`;
 }
 
 function showUpdated(): void {
@@ -74,6 +89,7 @@ stream.addEventListener('snapshot', (event) => {
   const snapshot = JSON.parse((event as MessageEvent<string>).data) as Snapshot;
   streamOpen = true;
   source = snapshot.source;
+  showPipeline(snapshot.pipeline);
   loaded = snapshot.loaded;
   for (const board of Object.values(snapshot.boards)) renderBoard(board);
   noteChange(snapshot.updatedAt);
@@ -85,6 +101,8 @@ stream.addEventListener('status', (event) => {
   source = JSON.parse((event as MessageEvent<string>).data) as SourceStatus;
   showConnection();
 });
+
+stream.addEventListener('pipeline', (event) => showPipeline(JSON.parse((event as MessageEvent<string>).data) as PipelineStatus));
 
 showConnection();
 setInterval(showUpdated, 1000);
