@@ -3,6 +3,7 @@
  * events actually in `user-score`, the dashboard's API serves the same boards and a browser renders
  * them, and bounded polling with progress while a deployed pipeline settles.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import { parseEvent } from '../oracle/src/parse-event';
 import { screenshot } from './browser';
 import { flushEvents, teamIdOf } from './event-set';
 import { KafkaAccess, produce, readTopic } from './leaderboard-readers';
+import { Check, commandExists } from './prerequisites';
+import { PROJECT_IMAGE_NAMES, buildContextDir } from '../constructs/images';
 
 export const cacheRoot = (): string => process.env.LEADERBOARD_CACHE ?? join(homedir(), '.cache', 'leaderboard-stack');
 
@@ -119,3 +122,19 @@ export async function expectDashboardShows(base: string, expected: Leaderboards,
   expect(await screenshot(base, screenshotFile)).toBeGreaterThanOrEqual(METRICS.length);
   expect(existsSync(screenshotFile)).toBe(true);
 }
+
+/** A Docker engine answers. */
+export const dockerEngineCheck: Check = () => {
+  const missing = commandExists('docker')();
+  if (missing) return missing;
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
+    return undefined;
+  } catch {
+    return 'no Docker engine answers (start dockerd, e.g. scripts/offline/docker-engine.sh)';
+  }
+};
+
+/** The project images' build contexts exist (`npm run build:images`). */
+export const imageContextsCheck: Check = () =>
+  PROJECT_IMAGE_NAMES.every((n) => existsSync(join(buildContextDir(n), 'Dockerfile'))) ? undefined : 'project image contexts missing (run npm run build:images)';

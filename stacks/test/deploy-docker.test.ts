@@ -4,14 +4,22 @@
  * against the oracle on the events actually in `user-score`.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
-import { expectDashboardShows, expectSinksEqualOracle, getJson, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
+import {
+  dockerEngineCheck,
+  expectDashboardShows,
+  expectSinksEqualOracle,
+  getJson,
+  imageContextsCheck,
+  standinImagesConfig,
+  waitFor,
+} from '../../test-support/deploy-checks';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
-import { Check, commandExists, describeWith } from '../../test-support/prerequisites';
+import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
 import { INPUT_PARTITIONS, Leaderboards, jobsOf } from '../../common/contract';
 
@@ -19,22 +27,6 @@ const root = resolve(__dirname, '..', '..');
 const outputDir = join(root, 'test-output');
 const EVENTS = 20_000;
 const ports = { dashboard: 18080, flinkUi: 18081, kafka: 19092, postgres: 15432 };
-
-const dockerEngine: Check = () => {
-  const missing = commandExists('docker')();
-  if (missing) return missing;
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
-    return undefined;
-  } catch {
-    return 'no Docker engine answers (start dockerd, e.g. scripts/offline/docker-engine.sh)';
-  }
-};
-
-const imageContexts: Check = () =>
-  ['flink', 'injector', 'dashboard'].every((n) => existsSync(join(root, 'build', 'images', n, 'Dockerfile')))
-    ? undefined
-    : 'project image contexts missing (run npm run build:images)';
 
 const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000 }).trim();
 const labelled = (kind: 'ps' | 'network' | 'volume', stack: string): string[] => {
@@ -58,7 +50,7 @@ function failedContainerLogs(stack: string): string {
 interface JobOverview { jobs: { jid: string; name: string; state: string }[] }
 
 /** Only the job names matter here, which depend on the layout, not on addresses. */
-describeWith([dockerEngine, tofuCheck, imageContexts])('cdktf deploy to the local Docker engine', () => {
+describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy to the local Docker engine', () => {
   const work = mkdtempSync(join(tmpdir(), 'leaderboard-deploy-'));
   mkdirSync(outputDir, { recursive: true });
   const timings: Record<string, number> = {};

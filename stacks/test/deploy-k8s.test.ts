@@ -12,7 +12,7 @@ import { INPUT_PARTITIONS, Leaderboards, jobsOf } from '../../common/contract';
 import { PROJECT_IMAGE_NAMES, buildContextDir, projectImageRef } from '../../constructs/images';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
-import { cacheRoot, expectDashboardShows, expectSinksEqualOracle, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
+import { cacheRoot, expectDashboardShows, expectSinksEqualOracle, imageContextsCheck, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
 import { K8sCluster, ensureCluster, importImages, k8sClusterCheck } from '../../test-support/k8s-cluster';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { Check, describeWith } from '../../test-support/prerequisites';
@@ -39,10 +39,7 @@ function operatorBuild(): Record<string, string> {
 const operatorCheck: Check = () =>
   operatorBuild()['kubernetes.operatorChart'] ? undefined : 'the offline Flink operator build is missing (run scripts/offline/flink-operator.sh)';
 
-const imageContexts: Check = () =>
-  PROJECT_IMAGE_NAMES.every((n) => existsSync(join(buildContextDir(n), 'Dockerfile'))) ? undefined : 'project image contexts missing (run npm run build:images)';
-
-describeWith([k8sClusterCheck, tofuCheck, imageContexts, operatorCheck])('cdktf deploy to a real Kubernetes cluster', () => {
+describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('cdktf deploy to a real Kubernetes cluster', () => {
   const work = mkdtempSync(join(tmpdir(), 'leaderboard-k8s-deploy-'));
   mkdirSync(outputDir, { recursive: true });
   const timings: Record<string, number> = {};

@@ -9,42 +9,25 @@
  * duplicated, and whether the boards equal the oracle.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
-import { expectSinksEqualOracle, getJson, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
+import { dockerEngineCheck, expectSinksEqualOracle, getJson, imageContextsCheck, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
 import { teamIdOf } from '../../test-support/event-set';
 import { produce, readPostgresBoards, readTopic } from '../../test-support/leaderboard-readers';
-import { Check, commandExists, describeWith } from '../../test-support/prerequisites';
+import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
 import { INPUT_PARTITIONS, Leaderboards, METRICS } from '../../common/contract';
 import { compareLeaderboards } from '../../oracle/src/compare';
 
-const root = resolve(__dirname, '..', '..');
 const STACK = 'docker-jdbc';
 const EVENTS = 20_000;
 /** Slow enough that the faults of the first phase happen while the injector still produces. */
 const EVENTS_PER_SECOND = 100;
 const ports = { dashboard: 28080, flinkUi: 28081, kafka: 29092, postgres: 25432 };
 const ALL = process.env.LEADERBOARD_FAULTS === 'all';
-
-const dockerEngine: Check = () => {
-  const missing = commandExists('docker')();
-  if (missing) return missing;
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
-    return undefined;
-  } catch {
-    return 'no Docker engine answers (start dockerd, e.g. scripts/offline/docker-engine.sh)';
-  }
-};
-
-const imageContexts: Check = () =>
-  ['flink', 'injector', 'dashboard'].every((n) => existsSync(join(root, 'build', 'images', n, 'Dockerfile')))
-    ? undefined
-    : 'project image contexts missing (run npm run build:images)';
 
 const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', timeout: 120_000 }).trim();
 const container = (component: string): string => `${STACK}-${component}`;
@@ -102,7 +85,7 @@ function injectorSummary(): { generated: number; delivered: number; pending: num
 
 interface Row { fault: string; recoverySeconds: number; lost: number | string; duplicated: number | string; equal: string }
 
-describeWith([dockerEngine, tofuCheck, imageContexts])('faults on the deployed docker-jdbc stack', () => {
+describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('faults on the deployed docker-jdbc stack', () => {
   const work = mkdtempSync(join(tmpdir(), 'leaderboard-faults-'));
   const configFile = join(work, `${STACK}.json`);
   const env = { LEADERBOARD_CONFIG: configFile, LEADERBOARD_STATE_DIR: work };
