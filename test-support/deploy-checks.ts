@@ -20,16 +20,28 @@ import { PROJECT_IMAGE_NAMES, buildContextDir } from '../constructs/images';
 
 export const cacheRoot = (): string => process.env.LEADERBOARD_CACHE ?? join(homedir(), '.cache', 'leaderboard-stack');
 
-/** Stand-in images when the set-up built them (scripts/offline/standin-images.sh), else none (official ones). */
-export function standinImagesConfig(): Record<string, string> {
-  const file = join(cacheRoot(), 'standin-images.txt');
+/**
+ * The `key=value` lines a set-up script printed into the cache (e.g. `flink-operator.txt`), or none
+ * when it has not run.
+ */
+export function setupOutput(name: string): Record<string, string> {
+  const file = join(cacheRoot(), name);
   if (!existsSync(file)) return {};
   return Object.fromEntries(
     readFileSync(file, 'utf8')
       .split('\n')
-      .map((l) => /^images\.(\w+)=(\S+)$/.exec(l.trim()))
+      .map((l) => /^([\w.]+)=(\S+)$/.exec(l.trim()))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => [m[1], m[2]]),
+  );
+}
+
+/** Stand-in images when the set-up built them (scripts/offline/standin-images.sh), else none (official ones). */
+export function standinImagesConfig(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(setupOutput('standin-images.txt'))
+      .filter(([key]) => /^images\.\w+$/.test(key))
+      .map(([key, image]) => [key.slice('images.'.length), image]),
   );
 }
 

@@ -5,14 +5,14 @@
  * injector run, and the leaderboards checked against the oracle on the events actually in `user-score`.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { INPUT_PARTITIONS, Leaderboards, jobsOf } from '../../common/contract';
 import { PROJECT_IMAGE_NAMES, buildContextDir, projectImageRef } from '../../constructs/images';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
-import { cacheRoot, expectDashboardShows, expectSinksEqualOracle, imageContextsCheck, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
+import { expectDashboardShows, expectSinksEqualOracle, imageContextsCheck, setupOutput, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
 import { K8sCluster, ensureCluster, importImages, k8sClusterCheck } from '../../test-support/k8s-cluster';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { Check, describeWith } from '../../test-support/prerequisites';
@@ -24,17 +24,7 @@ const EVENTS = 20_000;
 const DASHBOARD_FORWARD_PORT = 18180;
 
 /** What scripts/offline/flink-operator.sh built: the operator image and its chart directory. */
-function operatorBuild(): Record<string, string> {
-  const file = join(cacheRoot(), 'flink-operator.txt');
-  if (!existsSync(file)) return {};
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .map((l) => /^([\w.]+)=(\S+)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2]]),
-  );
-}
+const operatorBuild = (): Record<string, string> => setupOutput('flink-operator.txt');
 
 const operatorCheck: Check = () =>
   operatorBuild()['kubernetes.operatorChart'] ? undefined : 'the offline Flink operator build is missing (run scripts/offline/flink-operator.sh)';
