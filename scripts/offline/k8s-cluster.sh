@@ -452,7 +452,8 @@ setup_network() {
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link add "$BRIDGE" type bridge
   fi
-  ip addr show dev "$BRIDGE" | grep -q "inet $NODE_IP/" || ip addr add "$NODE_IP/${POD_SUBNET#*/}" dev "$BRIDGE"
+  # replace, not add: a bridge left by an interrupted run keeps its address, and add then fails.
+  ip addr replace "$NODE_IP/${POD_SUBNET#*/}" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   # Services answer pods on the same bridge only when bridged traffic passes iptables.
   modprobe br_netfilter 2>/dev/null || true
@@ -701,7 +702,8 @@ print_env() {
 # port_free ADDRESS PORT: fails the script when another program listens there: etcd would exit and
 # the checks that follow could take that program's answers for its.
 port_free() {
-  if ss -Hltn "sport = :$2" | awk '{print $4}' | grep -qE "^(\*|0\.0\.0\.0|\[::\]|$1):$2\$"; then
+  # awk reads all of ss's output: grep -q could exit first, and pipefail would count ss's SIGPIPE.
+  if ss -Hltn "sport = :$2" | awk -v a="$1" -v p="$2" '$4 == "*:" p || $4 == "0.0.0.0:" p || $4 == "[::]:" p || $4 == a ":" p {f = 1} END {exit !f}'; then
     fail "port $2 on $1 is in use by another program: $(ss -Hltnp "sport = :$2" | awk '{print $6}' | head -n 1)"
   fi
 }
