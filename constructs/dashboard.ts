@@ -1,6 +1,6 @@
 /** The web dashboard: the four leaderboards live, from either sink variant. */
 import { Construct } from 'constructs';
-import { IPlatform, IService, SecretRef, ServiceAddress } from './platform/platform';
+import { Endpoint, IPlatform, IService, SecretRef } from './platform/platform';
 import { BoardStore, ILeaderboardSinks } from './sinks';
 
 export interface DashboardProps {
@@ -18,8 +18,11 @@ export interface DashboardProps {
    * @default '127.0.0.1'
    */
   readonly bindAddress?: string;
-  /** Flink's REST API, so the page can say when the jobs filling the boards do not run. */
-  readonly jobStatusUrl?: string;
+  /**
+   * Flink's REST API, so the page can say when the jobs filling the boards do not run.
+   * @default - no job status on the page
+   */
+  readonly jobStatus?: Endpoint;
 }
 
 export const DASHBOARD_PORT = 8080;
@@ -27,7 +30,7 @@ export const DASHBOARD_PORT = 8080;
 export class Dashboard extends Construct {
   readonly service: IService;
   /** Where the dashboard listens inside the deployment. */
-  readonly address: ServiceAddress = { name: 'dashboard', port: DASHBOARD_PORT };
+  readonly endpoint: Endpoint;
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
@@ -35,7 +38,7 @@ export class Dashboard extends Construct {
     const bindAddress = props.bindAddress ?? '127.0.0.1';
     const source = sourceEnv(props.sinks.boards);
     this.service = props.platform.addService(this, {
-      name: this.address.name,
+      name: 'dashboard',
       component: 'dashboard',
       image: props.image,
       user: '1000',
@@ -43,7 +46,7 @@ export class Dashboard extends Construct {
         DASHBOARD_PORT: String(DASHBOARD_PORT),
         DASHBOARD_HOST: '0.0.0.0',
         ...source.env,
-        ...(props.jobStatusUrl !== undefined ? { DASHBOARD_FLINK_URL: props.jobStatusUrl } : {}),
+        ...(props.jobStatus ? { DASHBOARD_FLINK_URL: props.jobStatus.url('http') } : {}),
       },
       secretEnv: source.secretEnv,
       ports: [{ name: 'http', containerPort: DASHBOARD_PORT, publish: { hostPort, bindAddress } }],
@@ -58,20 +61,22 @@ export class Dashboard extends Construct {
       },
       resources: { cpuMillis: 100, memoryMiB: 256 },
       dependsOn: props.sinks.ready,
+      connectsTo: [props.sinks.boards.endpoint, ...(props.jobStatus ? [props.jobStatus] : [])],
     });
+    this.endpoint = this.service.endpoint();
   }
 }
 
 /** The dashboard's settings (dashboard/src/config.ts) for reading the boards of either variant. */
 function sourceEnv(boards: BoardStore): { env: Record<string, string>; secretEnv: Record<string, SecretRef> } {
   if (boards.variant === 'kafka') {
-    return { env: { DASHBOARD_SOURCE: 'kafka', DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: boards.bootstrapServers }, secretEnv: {} };
+    return { env: { DASHBOARD_SOURCE: 'kafka', DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: boards.endpoint.address }, secretEnv: {} };
   }
   return {
     env: {
       DASHBOARD_SOURCE: 'jdbc',
-      PGHOST: boards.host,
-      PGPORT: String(boards.port),
+      PGHOST: boards.endpoint.host,
+      PGPORT: String(boards.endpoint.port),
       PGDATABASE: boards.database,
       PGUSER: boards.reader.user,
     },

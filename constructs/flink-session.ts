@@ -3,7 +3,7 @@
  * whose shape differs by target: on Docker a JobManager, a TaskManager and a job keeper; on
  * Kubernetes the Flink Kubernetes Operator, a session FlinkDeployment and FlinkSessionJobs.
  */
-import { IService, SecretRef, ServiceAddress } from './platform/platform';
+import { Endpoint, IService, SecretRef } from './platform/platform';
 
 /** One Flink job: a SQL script run by the project's SQL runner. */
 export interface SqlJob {
@@ -33,6 +33,8 @@ export interface FlinkSessionProps {
   readonly jobSecretEnv: Record<string, SecretRef>;
   /** Services that must be ready before jobs are submitted (topics, tables). */
   readonly jobDependencies: IService[];
+  /** What the jobs connect to: their sources and sinks. */
+  readonly jobConnections: Endpoint[];
   /**
    * Host port of the Flink web UI.
    * @default 8081
@@ -52,12 +54,10 @@ export interface FlinkSessionProps {
 
 /** What the rest of the pipeline knows of the session. */
 export interface IFlinkSession {
-  /** REST endpoint inside the deployment. */
-  readonly restUrl: string;
-  /** The service serving the web UI and REST API, for reaching it from the user's machine. */
-  readonly uiService: ServiceAddress;
+  /** The web UI and REST API, for reaching it from the user's machine. */
+  readonly ui: Endpoint;
   /** Where the dashboard reads the jobs' states; absent where the target keeps the session's API from it. */
-  readonly jobStatusUrl?: string;
+  readonly jobStatus?: Endpoint;
 }
 
 /** Cluster configuration shared by both targets (Flink's `key: value` syntax). */

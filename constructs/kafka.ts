@@ -1,10 +1,12 @@
 /** A single-broker Kafka cluster in KRaft mode, plus the topics the pipeline needs. */
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
-import { IPlatform, IService } from './platform/platform';
+import { Endpoint, IPlatform, IService, endpoint } from './platform/platform';
 
 /** What other components need to know of Kafka. */
 export interface IKafka {
+  /** The broker's listener for clients inside the deployment. */
+  readonly endpoint: Endpoint;
   /** `host:port` list reachable from inside the deployment. */
   readonly bootstrapServers: string;
   /** Ready once the broker is healthy and the topics exist. */
@@ -49,6 +51,7 @@ export interface KafkaProps {
   readonly clusterId?: string;
 }
 
+const SERVICE = 'kafka';
 const INTERNAL_PORT = 9092;
 const CONTROLLER_PORT = 9093;
 const HOST_LISTENER_PORT = 9094;
@@ -56,6 +59,7 @@ const KAFKA_BIN = '/opt/kafka/bin';
 const KAFKA_UID = '1000';
 
 export class Kafka extends Construct implements IKafka {
+  readonly endpoint: Endpoint;
   readonly bootstrapServers: string;
   readonly broker: IService;
   readonly ready: IService;
@@ -64,14 +68,12 @@ export class Kafka extends Construct implements IKafka {
   constructor(scope: Construct, id: string, props: KafkaProps) {
     super(scope, id);
     const { platform } = props;
-    const host = platform.serviceHost('kafka');
-    this.bootstrapServers = `${host}:${INTERNAL_PORT}`;
     const heapMiB = props.heapMiB ?? 512;
     const published = props.hostPort !== undefined;
     this.topics = [...(props.topics ?? [])];
 
     const listeners = [`INTERNAL://:${INTERNAL_PORT}`, `CONTROLLER://:${CONTROLLER_PORT}`];
-    const advertised = [`INTERNAL://${this.bootstrapServers}`];
+    const advertised = [`INTERNAL://${endpoint(SERVICE, INTERNAL_PORT).address}`];
     const protocols = ['INTERNAL:PLAINTEXT', 'CONTROLLER:PLAINTEXT'];
     if (published) {
       listeners.push(`HOST://:${HOST_LISTENER_PORT}`);
@@ -80,7 +82,7 @@ export class Kafka extends Construct implements IKafka {
     }
 
     this.broker = platform.addService(this, {
-      name: 'kafka',
+      name: SERVICE,
       component: 'kafka',
       image: props.image,
       user: KAFKA_UID,
@@ -120,6 +122,8 @@ export class Kafka extends Construct implements IKafka {
       },
       resources: { cpuMillis: 250, memoryMiB: heapMiB * 2 },
     });
+    this.endpoint = this.broker.endpoint('kafka');
+    this.bootstrapServers = this.endpoint.address;
 
     this.ready = platform.addService(this, {
       name: 'kafka-topics',
@@ -132,6 +136,7 @@ export class Kafka extends Construct implements IKafka {
       env: { KAFKA_HEAP_OPTS: '-Xmx256m' },
       resources: { cpuMillis: 200, memoryMiB: 512 },
       dependsOn: [this.broker],
+      connectsTo: [this.endpoint],
     });
   }
 

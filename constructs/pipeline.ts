@@ -128,6 +128,7 @@ export class LeaderboardPipeline extends Construct {
       jobs,
       jobSecretEnv: this.sinks.jobSecretEnv,
       jobDependencies: [this.kafka.ready, ...this.sinks.ready],
+      jobConnections: [this.kafka.endpoint, this.sinks.boards.endpoint],
       uiPort: props.flinkUiPort,
       bindAddress: props.bindAddress,
       taskSlots: props.flinkTaskSlots,
@@ -147,7 +148,7 @@ export class LeaderboardPipeline extends Construct {
       platform,
       image: images.dashboard,
       sinks: this.sinks,
-      jobStatusUrl: this.flink.jobStatusUrl,
+      jobStatus: this.flink.jobStatus,
       hostPort: props.dashboardPort,
       bindAddress: props.bindAddress,
     });

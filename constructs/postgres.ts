@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { METRICS, POSTGRES_DATABASE, POSTGRES_SCHEMA, postgresTablesDdl, readOnlyRoleSql } from '../common/contract';
-import { IPlatform, IService, SecretRef } from './platform/platform';
+import { Endpoint, IPlatform, IService, SecretRef } from './platform/platform';
 
 export interface PostgresCredentials {
   readonly user: string;
@@ -46,8 +46,7 @@ export const WRITER_USER = 'leaderboard_writer';
 export const READER_USER = 'leaderboard_reader';
 
 export class Postgres extends Construct {
-  readonly host: string;
-  readonly port = PORT;
+  readonly endpoint: Endpoint;
   readonly database = POSTGRES_DATABASE;
   readonly jdbcUrl: string;
   /** Role the Flink JDBC sinks write with. */
@@ -59,8 +58,6 @@ export class Postgres extends Construct {
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
     const { platform } = props;
-    this.host = platform.serviceHost('postgres');
-    this.jdbcUrl = `jdbc:postgresql://${this.host}:${PORT}/${POSTGRES_DATABASE}`;
     const secret = platform.generatedSecret(this, 'postgres-passwords', ['admin', 'writer', 'reader']);
     this.writer = { user: WRITER_USER, password: secret.ref('writer') };
     this.reader = { user: READER_USER, password: secret.ref('reader') };
@@ -93,6 +90,8 @@ export class Postgres extends Construct {
       },
       resources: { cpuMillis: 250, memoryMiB: props.memoryMiB ?? 512 },
     });
+    this.endpoint = this.service.endpoint();
+    this.jdbcUrl = `jdbc:postgresql://${this.endpoint.address}/${POSTGRES_DATABASE}`;
   }
 }
 

@@ -7,20 +7,19 @@ import { Construct } from 'constructs';
 import { JDBC_PASSWORD_ENV, kafkaSinkTopics } from '../common/contract';
 import { SinkOptions } from '../flink-sql/src/render';
 import { Kafka } from './kafka';
-import { IPlatform, IService, SecretRef } from './platform/platform';
+import { Endpoint, IPlatform, IService, SecretRef } from './platform/platform';
 import { Postgres, PostgresCredentials } from './postgres';
 
-/** Where a reader of the boards finds them, per sink variant. */
+/** Where the boards are kept, per sink variant: what their writers and readers connect to. */
 export type BoardStore =
   | {
       readonly variant: 'kafka';
-      /** Bootstrap servers of the cluster holding the compacted board topics. */
-      readonly bootstrapServers: string;
+      /** The broker holding the compacted board topics. */
+      readonly endpoint: Endpoint;
     }
   | {
       readonly variant: 'jdbc';
-      readonly host: string;
-      readonly port: number;
+      readonly endpoint: Endpoint;
       readonly database: string;
       /** The read-only role. */
       readonly reader: PostgresCredentials;
@@ -29,7 +28,7 @@ export type BoardStore =
 export interface ILeaderboardSinks {
   /** How the Flink jobs write the boards, for the SQL renderer. */
   readonly renderOptions: SinkOptions;
-  /** Where readers (the dashboard) find the boards. */
+  /** Where the jobs write the boards and readers (the dashboard) find them. */
   readonly boards: BoardStore;
   /** Secrets the jobs read at run time. */
   readonly jobSecretEnv: Record<string, SecretRef>;
@@ -52,7 +51,7 @@ export class KafkaSinks extends Construct implements ILeaderboardSinks {
     super(scope, id);
     for (const topic of kafkaSinkTopics()) props.kafka.addTopic({ ...topic, config: { ...topic.config } });
     this.ready = [props.kafka.ready];
-    this.boards = { variant: 'kafka', bootstrapServers: props.kafka.bootstrapServers };
+    this.boards = { variant: 'kafka', endpoint: props.kafka.endpoint };
   }
 }
 
@@ -96,7 +95,7 @@ export class JdbcSinks extends Construct implements ILeaderboardSinks {
     });
     const pg = this.postgres;
     this.renderOptions = { variant: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.writer.user };
-    this.boards = { variant: 'jdbc', host: pg.host, port: pg.port, database: pg.database, reader: pg.reader };
+    this.boards = { variant: 'jdbc', endpoint: pg.endpoint, database: pg.database, reader: pg.reader };
     this.jobSecretEnv = { [JDBC_PASSWORD_ENV]: pg.writer.password };
     this.ready = [pg.service];
   }

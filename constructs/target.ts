@@ -2,7 +2,7 @@
 import { Construct } from 'constructs';
 import { FlinkSessionProps, IFlinkSession } from './flink-session';
 import { ProjectImageRefs } from './images';
-import { IPlatform, ServiceAddress } from './platform/platform';
+import { Endpoint, IPlatform } from './platform/platform';
 
 export interface IDeploymentTarget {
   readonly platform: IPlatform;
@@ -13,5 +13,5 @@ export interface IDeploymentTarget {
    * How a user on their machine opens a service published as `hostPort` on `bindAddress`: a URL, or
    * on a target without published ports the command that forwards one first.
    */
-  browseUrl(service: ServiceAddress, hostPort: number, bindAddress: string): string;
+  browseUrl(service: Endpoint, hostPort: number, bindAddress: string): string;
 }

@@ -51,10 +51,10 @@ export class LeaderboardStack extends TerraformStack {
     this.pipeline = new LeaderboardPipeline(this, 'pipeline', pipelineProps(props.config, target, props.sink));
     const { bindAddress } = props.config.expose;
     new TerraformOutput(this, 'dashboard_url', {
-      value: target.browseUrl(this.pipeline.dashboard.address, props.config.dashboard.port, bindAddress),
+      value: target.browseUrl(this.pipeline.dashboard.endpoint, props.config.dashboard.port, bindAddress),
     });
     new TerraformOutput(this, 'flink_ui_url', {
-      value: target.browseUrl(this.pipeline.flink.uiService, props.config.flink.uiPort, bindAddress),
+      value: target.browseUrl(this.pipeline.flink.ui, props.config.flink.uiPort, bindAddress),
     });
   }
 }

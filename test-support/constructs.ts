@@ -1,17 +1,30 @@
 /**
- * Helpers for construct tests: a Docker platform to place services on, and readers for what the
- * cdktf matchers cannot say (one container's environment as a map, a container found by name).
+ * Helpers for construct tests: a Docker or Kubernetes platform to place services on, and readers for
+ * what the cdktf matchers cannot say (one container's environment as a map, a container found by name).
  */
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { DockerPlatform } from '../constructs/platform/docker';
-import { SecretRef } from '../constructs/platform/platform';
+import { K8sPlatform } from '../constructs/platform/k8s/platform';
+import { IPlatform, IService, Lifecycle, SecretRef } from '../constructs/platform/platform';
 
 export const TEST_STACK = 'test';
 
 /** Synthesizes what `build` adds next to a Docker platform named for TEST_STACK. */
 export function synthOnDocker(build: (scope: Construct, platform: DockerPlatform) => void): string {
   return Testing.synthScope((scope) => build(scope, new DockerPlatform(scope, 'platform', { stackName: TEST_STACK })));
+}
+
+export const TEST_NAMESPACE = 'test-ns';
+
+/** Synthesizes what `build` adds next to a Kubernetes platform for TEST_STACK in TEST_NAMESPACE. */
+export function synthOnK8s(build: (scope: Construct, platform: K8sPlatform) => void): string {
+  return Testing.synthScope((scope) => build(scope, new K8sPlatform(scope, 'platform', { stackName: TEST_STACK, namespace: TEST_NAMESPACE })));
+}
+
+/** The resources of one type in a synthesized scope, by construct id. */
+export function resourcesOf<T = Record<string, any>>(synthesized: string, type: string): T[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return Object.values((JSON.parse(synthesized) as { resource: Record<string, Record<string, T>> }).resource[type] ?? {});
 }
 
 export interface SynthesizedContainer {
@@ -32,6 +45,18 @@ export function containerOf(synthesized: string, service: string): SynthesizedCo
 
 export const envOf = (container: SynthesizedContainer): Record<string, string> =>
   Object.fromEntries((container.env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+
+/** A minimal service listening on `port`, for constructs that connect to one. */
+export const serverOn = (scope: Construct, platform: IPlatform, name: string, port: number, lifecycle?: Lifecycle): IService =>
+  platform.addService(scope, {
+    name,
+    component: 'kafka',
+    image: `${name}:test`,
+    user: '1000',
+    ports: [{ name, containerPort: port }],
+    lifecycle,
+    resources: { cpuMillis: 1, memoryMiB: 1 },
+  });
 
 /** A secret reference whose value token names it, so a test can see where it went. */
 export const fakeSecret = (key: string): SecretRef => ({ secretName: 'fake', key, valueToken: `secret:${key}` });

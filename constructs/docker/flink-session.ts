@@ -1,16 +1,15 @@
 /** The Flink session on Docker: JobManager, TaskManager, and a job keeper that (re)submits the jobs through REST. */
 import { Construct } from 'constructs';
 import { FLINK_IMAGE, FlinkSessionProps, IFlinkSession, flinkProperties, jobScriptPath, renderFlinkProperties } from '../flink-session';
-import { IPlatform, IService } from '../platform/platform';
+import { Endpoint, IPlatform, IService } from '../platform/platform';
 
 export interface DockerFlinkSessionProps extends FlinkSessionProps {
   readonly platform: IPlatform;
 }
 
 export class DockerFlinkSession extends Construct implements IFlinkSession {
-  readonly restUrl: string;
-  readonly jobStatusUrl: string;
-  readonly uiService = { name: 'jobmanager', port: FLINK_IMAGE.restPort };
+  readonly ui: Endpoint;
+  readonly jobStatus: Endpoint;
   readonly jobManager: IService;
   readonly taskManager: IService;
   readonly submitter: IService;
@@ -18,18 +17,16 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
   constructor(scope: Construct, id: string, props: DockerFlinkSessionProps) {
     super(scope, id);
     const { platform } = props;
-    const jobManagerHost = platform.serviceHost('jobmanager');
-    this.restUrl = `http://${jobManagerHost}:${FLINK_IMAGE.restPort}`;
-    this.jobStatusUrl = this.restUrl;
+    const jobManagerName = 'jobmanager';
     const properties = renderFlinkProperties({
-      'jobmanager.rpc.address': jobManagerHost,
+      'jobmanager.rpc.address': jobManagerName,
       ...flinkProperties(props.taskSlots ?? 4),
       ...DOCKER_HEARTBEATS,
     });
     const checkpoints = { name: 'flink-checkpoints', mountPath: FLINK_IMAGE.checkpointsDir };
 
     this.jobManager = platform.addService(this, {
-      name: 'jobmanager',
+      name: jobManagerName,
       component: 'jobmanager',
       image: props.image,
       user: FLINK_IMAGE.uid,
@@ -52,7 +49,10 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
         retries: 60,
       },
       resources: { cpuMillis: 500, memoryMiB: 1024 },
+      connectsTo: props.jobConnections,
     });
+    this.ui = this.jobManager.endpoint('rest');
+    this.jobStatus = this.ui;
 
     this.taskManager = platform.addService(this, {
       name: 'taskmanager',
@@ -64,6 +64,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
       volumes: [checkpoints],
       resources: { cpuMillis: 1000, memoryMiB: 1728 },
       dependsOn: [this.jobManager],
+      connectsTo: props.jobConnections,
     });
 
     // Without HA a restarted JobManager has no jobs; the keeper stays up to resubmit them from their
@@ -76,7 +77,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
       user: FLINK_IMAGE.uid,
       entrypoint: ['java', '-cp', FLINK_IMAGE.runnerJar, FLINK_IMAGE.submitterMainClass],
       command: [
-        '--rest-url', this.restUrl,
+        '--rest-url', this.ui.url('http'),
         '--jar', FLINK_IMAGE.runnerJar,
         '--checkpoints-dir', FLINK_IMAGE.checkpointsDir,
         '--watch', String(KEEPER_POLL_SEC),
@@ -93,6 +94,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
       },
       resources: { cpuMillis: 100, memoryMiB: 256 },
       dependsOn: [this.jobManager, this.taskManager, ...props.jobDependencies],
+      connectsTo: [this.ui],
     });
   }
 }

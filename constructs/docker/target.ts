@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { FlinkSessionProps, IFlinkSession } from '../flink-session';
 import { DockerProjectImages, ProjectImageRefs } from '../images';
 import { DockerPlatform } from '../platform/docker';
-import { ServiceAddress } from '../platform/platform';
+import { Endpoint } from '../platform/platform';
 import { constrainProviderVersions } from '../provider-versions';
 import { IDeploymentTarget } from '../target';
 import { DockerFlinkSession } from './flink-session';
@@ -43,7 +43,7 @@ export class DockerTarget extends Construct implements IDeploymentTarget {
     return new DockerFlinkSession(scope, id, { ...props, platform: this.platform });
   }
 
-  browseUrl(_service: ServiceAddress, hostPort: number, bindAddress: string): string {
+  browseUrl(_service: Endpoint, hostPort: number, bindAddress: string): string {
     return `http://${bindAddress}:${hostPort}/`;
   }
 }

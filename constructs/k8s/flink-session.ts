@@ -21,9 +21,11 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { FLINK_IMAGE, FlinkSessionProps, IFlinkSession, SqlJob, flinkProperties, jobScriptPath } from '../flink-session';
-import { IService, terraformLiteral } from '../platform/platform';
-import { COMPONENT_LABEL, K8sPlatform, Labels, STACK_LABEL, parseUser } from '../platform/k8s';
-import { ArtifactServer } from './artifact-server';
+import { IService, endpoint, terraformLiteral } from '../platform/platform';
+import { COMPONENT_LABEL, Labels, STACK_LABEL } from '../platform/k8s/metadata';
+import { K8sPlatform } from '../platform/k8s/platform';
+import { containerSecurityContext, podSecurityContext } from '../platform/k8s/security';
+import { ArtifactServer } from '../artifact-server';
 
 /** Name of the session FlinkDeployment (the operator allows at most 45 characters). */
 export const SESSION_DEPLOYMENT_NAME = 'leaderboard-flink';
@@ -35,6 +37,8 @@ export const FLINK_VERSION = 'v1_20';
 export const OPERATOR_CHART_NAME = 'flink-kubernetes-operator';
 /** Labels of the operator's pod, set by its chart. */
 export const OPERATOR_SELECTOR: Labels = { 'app.kubernetes.io/name': 'flink-kubernetes-operator' };
+/** The user the operator's pod runs as. */
+const OPERATOR_USER = '9999';
 
 /** Port of the TaskManager's RPC endpoint in native Kubernetes mode. */
 const TASKMANAGER_RPC_PORT = 6122;
@@ -82,8 +86,10 @@ export interface CustomResource {
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export class K8sFlinkSession extends Construct implements IFlinkSession {
-  readonly restUrl: string;
-  readonly uiService = { name: `${SESSION_DEPLOYMENT_NAME}-rest`, port: FLINK_IMAGE.restPort };
+  /** The REST Service the operator creates for the session. */
+  readonly ui = endpoint(`${SESSION_DEPLOYMENT_NAME}-rest`, FLINK_IMAGE.restPort);
+  /** URL of the runner jar, namespace-qualified so that an operator watching from another namespace resolves it too. */
+  readonly runnerJarUri: string;
   readonly operator: Release;
   readonly resourcesRelease: Release;
   readonly deployment: CustomResource;
@@ -100,7 +106,6 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
         throw new Error(`Flink job name '${job.name}' must be a DNS label (lower-case letters, digits, '-'; at most 63) to name its FlinkSessionJob`);
       }
     }
-    this.restUrl = `http://${SESSION_DEPLOYMENT_NAME}-rest:${FLINK_IMAGE.restPort}`;
 
     const fromRepository = /^https?:\/\//.test(props.operator.chart);
     this.operator = new Release(this, 'operator', {
@@ -116,6 +121,8 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
     });
 
     this.artifactServer = new ArtifactServer(this, 'artifacts', { platform, flinkImage: props.image, nodeImage: props.nodeImage });
+    const artifacts = this.artifactServer.endpoint;
+    this.runnerJarUri = `http://${artifacts.host}.${namespace}.svc:${artifacts.port}${this.artifactServer.runnerJarPath}`;
 
     this.jobsConfigMap = new ConfigMapV1(this, 'jobs', {
       metadata: platform.metadata(`${SESSION_DEPLOYMENT_NAME}-jobs`, { [COMPONENT_LABEL]: 'jobmanager' }),
@@ -146,7 +153,7 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       jobsConfigMap: `${SESSION_DEPLOYMENT_NAME}-jobs`,
       checkpointsClaim: `${SESSION_DEPLOYMENT_NAME}-checkpoints`,
     });
-    this.sessionJobs = props.jobs.map((job) => sessionJob(job, { namespace, stackName: platform.stackName, jarUri: this.artifactServer.runnerJarUri }));
+    this.sessionJobs = props.jobs.map((job) => sessionJob(job, { namespace, stackName: platform.stackName, jarUri: this.runnerJarUri }));
 
     const chart = new TerraformAsset(this, 'resources-chart', {
       path: join(__dirname, 'flink-resources-chart'),
@@ -174,8 +181,8 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
     const flinkPods: Labels = { app: SESSION_DEPLOYMENT_NAME, type: 'flink-native-kubernetes' };
     platform.allowIngress(this, 'flink-cluster-ingress', flinkPods, [{ from: [flinkPods] }]);
     platform.allowIngress(this, 'flink-rest-ingress', { ...flinkPods, component: 'jobmanager' }, [{ ports: [FLINK_IMAGE.restPort] }]);
-    platform.registerClient(OPERATOR_SELECTOR, [this.artifactServer.runnerJarUri]);
-    platform.registerClient(flinkPods, props.jobs.map((job) => job.sql));
+    platform.allowConnections(this, { name: OPERATOR_CHART_NAME, selector: OPERATOR_SELECTOR }, [artifacts]);
+    platform.allowConnections(this, { name: 'flink', selector: flinkPods }, props.jobConnections);
   }
 }
 
@@ -211,7 +218,6 @@ export const OPERATOR_FLINK_CONF: Record<string, string> = {
 };
 
 function operatorValues(platform: K8sPlatform, image: string): Record<string, unknown> {
-  const uid = 9999;
   return {
     image: operatorImageValues(image),
     watchNamespaces: [platform.namespace],
@@ -223,8 +229,8 @@ function operatorValues(platform: K8sPlatform, image: string): Record<string, un
       labels: { [STACK_LABEL]: platform.stackName },
       resources: { requests: { cpu: '100m', memory: '768Mi' }, limits: { cpu: '1000m', memory: '768Mi' } },
     },
-    podSecurityContext: { runAsUser: uid, runAsGroup: uid, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-    operatorSecurityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    podSecurityContext: podSecurityContext(OPERATOR_USER),
+    operatorSecurityContext: containerSecurityContext(OPERATOR_USER),
   };
 }
 
@@ -245,24 +251,17 @@ function flinkPodTemplate(
   container: Record<string, unknown>,
   volumes: Record<string, unknown>[],
 ): Record<string, unknown> {
-  const { uid, gid } = parseUser(FLINK_IMAGE.uid);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { labels: { [STACK_LABEL]: stackName, [COMPONENT_LABEL]: component, 'app.kubernetes.io/part-of': 'leaderboard-stack' } },
     spec: {
-      securityContext: {
-        runAsUser: Number(uid),
-        runAsGroup: Number(gid),
-        fsGroup: Number(gid),
-        runAsNonRoot: true,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      securityContext: podSecurityContext(FLINK_IMAGE.uid),
       enableServiceLinks: false,
       containers: [
         {
           name: MAIN_CONTAINER,
-          securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+          securityContext: containerSecurityContext(FLINK_IMAGE.uid),
           ...container,
         },
       ],

@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 import versions from '../../versions.json';
 import { FlinkSessionProps, IFlinkSession } from '../flink-session';
 import { PROJECT_IMAGE_NAMES, ProjectImageName, ProjectImageRefs, projectImageRef } from '../images';
-import { K8sPlatform } from '../platform/k8s';
-import { ServiceAddress } from '../platform/platform';
+import { K8sPlatform } from '../platform/k8s/platform';
+import { Endpoint } from '../platform/platform';
 import { constrainProviderVersions } from '../provider-versions';
 import { IDeploymentTarget } from '../target';
 import { K8sFlinkSession } from './flink-session';
@@ -70,8 +70,8 @@ export class K8sTarget extends Construct implements IDeploymentTarget {
     });
   }
 
-  browseUrl(service: ServiceAddress, hostPort: number): string {
+  browseUrl(service: Endpoint, hostPort: number): string {
     // Services are ClusterIP only: the user forwards a local port first.
-    return `http://127.0.0.1:${hostPort}/ after: kubectl -n ${this.platform.namespace} port-forward svc/${service.name} ${hostPort}:${service.port}`;
+    return `http://127.0.0.1:${hostPort}/ after: kubectl -n ${this.platform.namespace} port-forward svc/${service.service} ${hostPort}:${service.port}`;
   }
 }

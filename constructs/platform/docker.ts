@@ -1,11 +1,15 @@
-/** The Docker target: one private network, named volumes, one container per service. */
-import { Container } from '@cdktf/provider-docker/lib/container';
+/**
+ * The Docker target: one private network on which every service reaches every other by name (so a
+ * service's declared connections need no rules here, only endpoints of services on that network),
+ * named volumes, one container per service and one per init step.
+ */
+import { Container, ContainerConfig } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
 import { generatePasswords } from './passwords';
-import { GeneratedSecret, IPlatform, IService, Lifecycle, ServiceSpec, terraformLiteral } from './platform';
+import { GeneratedSecret, IPlatform, IService, Lifecycle, ServiceSpec, serviceHandle, terraformLiteral } from './platform';
 
 export interface DockerPlatformProps {
   /** Stack name: prefix of every container, network and volume, and value of `leaderboard.stack`. */
@@ -34,6 +38,7 @@ export class DockerPlatform extends Construct implements IPlatform {
   private readonly waitTimeoutSec: number;
   private readonly images = new Map<string, Image>();
   private readonly volumes = new Map<string, Volume>();
+  private readonly services = new Set<string>();
 
   constructor(scope: Construct, id: string, props: DockerPlatformProps) {
     super(scope, id);
@@ -43,10 +48,6 @@ export class DockerPlatform extends Construct implements IPlatform {
       name: `${this.stackName}-net`,
       labels: [{ label: STACK_LABEL, value: this.stackName }],
     });
-  }
-
-  serviceHost(name: string): string {
-    return name;
   }
 
   generatedSecret(scope: Construct, name: string, keys: string[]): GeneratedSecret {
@@ -82,12 +83,28 @@ export class DockerPlatform extends Construct implements IPlatform {
   }
 
   addService(scope: Construct, spec: ServiceSpec): IService {
+    for (const target of spec.connectsTo ?? []) {
+      if (!this.services.has(target.service)) {
+        throw new Error(`service '${spec.name}' connects to '${target.address}', which is not a service of this stack`);
+      }
+    }
     const lifecycle = spec.lifecycle ?? 'service';
     const task = lifecycle === 'task';
     const env = [
       ...Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
       ...Object.entries(spec.secretEnv ?? {}).map(([k, ref]) => `${k}=${ref.valueToken}`),
     ];
+    // Scratch space is a volume of its own per service, so the init container can fill it.
+    const scratch = (spec.scratchVolumes ?? []).map((v) => ({ volumeName: this.volume(`${spec.name}-${v.name}`).name, containerPath: v.mountPath }));
+    const init = spec.init && this.task(scope, `${spec.name}-${spec.init.name}`, {
+      image: this.image(spec.init.image).imageId,
+      entrypoint: spec.init.command,
+      user: spec.user,
+      memory: spec.resources.memoryMiB,
+      memorySwap: spec.resources.memoryMiB,
+      labels: this.labels(spec),
+      volumes: scratch,
+    });
     const container = new Container(scope, spec.name, {
       name: `${this.stackName}-${spec.name}`,
       hostname: spec.name,
@@ -99,15 +116,15 @@ export class DockerPlatform extends Construct implements IPlatform {
       memory: spec.resources.memoryMiB,
       // Stated explicitly (no swap), else the engine's default shows up as a change on every plan.
       memorySwap: spec.resources.memoryMiB,
-      labels: [
-        { label: STACK_LABEL, value: this.stackName },
-        { label: COMPONENT_LABEL, value: spec.component },
-      ],
+      labels: this.labels(spec),
       networksAdvanced: [{ name: this.network.name, aliases: [spec.name] }],
       ports: (spec.ports ?? [])
         .filter((p) => p.publish)
         .map((p) => ({ internal: p.containerPort, external: p.publish!.hostPort, ip: p.publish!.bindAddress })),
-      volumes: (spec.volumes ?? []).map((v) => ({ volumeName: this.volume(v.name).name, containerPath: v.mountPath })),
+      volumes: [
+        ...(spec.volumes ?? []).map((v) => ({ volumeName: this.volume(v.name).name, containerPath: v.mountPath })),
+        ...scratch,
+      ],
       upload: (spec.files ?? []).map((f) => ({ file: f.path, content: terraformLiteral(f.content), executable: f.executable ?? false })),
       healthcheck: spec.health && {
         test: ['CMD', ...spec.health.command],
@@ -123,12 +140,35 @@ export class DockerPlatform extends Construct implements IPlatform {
       logs: task,
       wait: lifecycle === 'service' && spec.health !== undefined,
       waitTimeout: this.waitTimeoutSec,
-      dependsOn: (spec.dependsOn ?? []).map((s) => s.dependable),
-      // The provider waits for an attached container but not for its success; this makes a failed task fail the deploy.
-      lifecycle: task
-        ? { postcondition: [{ condition: '${self.exit_code == 0}', errorMessage: `${spec.name} failed: see docker logs ${this.stackName}-${spec.name}` }] }
-        : undefined,
+      dependsOn: [...(spec.dependsOn ?? []).map((s) => s.dependable), ...(init ? [init] : [])],
+      lifecycle: task ? this.mustSucceed(spec.name) : undefined,
     });
-    return { name: spec.name, dependable: container };
+    this.services.add(spec.name);
+    return serviceHandle(spec, container);
+  }
+
+  private labels(spec: ServiceSpec) {
+    return [
+      { label: STACK_LABEL, value: this.stackName },
+      { label: COMPONENT_LABEL, value: spec.component },
+    ];
+  }
+
+  /** The provider waits for an attached container but not for its success; this makes a failed task fail the deploy. */
+  private mustSucceed(name: string) {
+    return { postcondition: [{ condition: '${self.exit_code == 0}', errorMessage: `${name} failed: see docker logs ${this.stackName}-${name}` }] };
+  }
+
+  /** A container run once to completion before the service that needs it. */
+  private task(scope: Construct, name: string, config: Omit<ContainerConfig, 'name'>): Container {
+    return new Container(scope, name, {
+      ...config,
+      name: `${this.stackName}-${name}`,
+      restart: 'no',
+      mustRun: false,
+      attach: true,
+      logs: true,
+      lifecycle: this.mustSucceed(name),
+    });
   }
 }

@@ -61,6 +61,19 @@ export type Lifecycle =
   /** Runs to completion in the background (restarted on failure); the deployment does not wait. */
   | 'batch';
 
+/** An empty volume that lives as long as one instance of the service: scratch space shared with `init`. */
+export interface ScratchVolumeSpec {
+  readonly name: string;
+  readonly mountPath: string;
+}
+
+/** A container run to completion before the service starts, with the service's scratch volumes mounted. */
+export interface InitSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly command: string[];
+}
+
 export interface ServiceSpec {
   /** Service name; also the host name other services use. */
   readonly name: string;
@@ -74,6 +87,8 @@ export interface ServiceSpec {
   readonly ports?: PortSpec[];
   /** Persistent volumes, keyed by mount path. */
   readonly volumes?: { readonly name: string; readonly mountPath: string; readonly sizeGiB?: number }[];
+  readonly scratchVolumes?: ScratchVolumeSpec[];
+  readonly init?: InitSpec;
   readonly files?: FileSpec[];
   readonly health?: HealthSpec;
   /** uid[:gid] the container runs as. */
@@ -82,18 +97,58 @@ export interface ServiceSpec {
   readonly lifecycle?: Lifecycle;
   /** Services that must be healthy (or tasks completed) before this one starts. */
   readonly dependsOn?: IService[];
+  /**
+   * The endpoints this service opens connections to. Where the target isolates services
+   * (Kubernetes NetworkPolicies), these are the only ones it may reach.
+   * @default - none
+   */
+  readonly connectsTo?: Endpoint[];
 }
 
-/** A service's name and port inside the deployment. */
-export interface ServiceAddress {
-  readonly name: string;
+/** One port of a service, as its clients address it inside the deployment. */
+export interface Endpoint {
+  /** The service's name, which is also its host name. */
+  readonly service: string;
+  readonly host: string;
   readonly port: number;
+  /** `host:port`. */
+  readonly address: string;
+  /** `scheme://host:port` followed by `path` (e.g. `/jobs`). */
+  url(scheme: string, path?: string): string;
+}
+
+/** The endpoint of `service`'s `port`. */
+export function endpoint(service: string, port: number): Endpoint {
+  const address = `${service}:${port}`;
+  return { service, host: service, port, address, url: (scheme, path = '') => `${scheme}://${address}${path}` };
 }
 
 export interface IService {
   readonly name: string;
   /** The resource others order themselves after. */
   readonly dependable: ITerraformDependable;
+  /**
+   * The endpoint of the port called `portName`, or of the service's only port.
+   * @throws when the service has no such port, or several and none is named
+   */
+  endpoint(portName?: string): Endpoint;
+}
+
+/** The handle `addService` returns for `spec`, ordered by `dependable`. */
+export function serviceHandle(spec: ServiceSpec, dependable: ITerraformDependable): IService {
+  const ports = spec.ports ?? [];
+  return {
+    name: spec.name,
+    dependable,
+    endpoint(portName?: string): Endpoint {
+      const port = portName === undefined && ports.length === 1 ? ports[0] : ports.find((p) => p.name === portName);
+      if (!port) {
+        const names = ports.map((p) => p.name).join(', ') || 'none';
+        throw new Error(`service '${spec.name}' has no port ${portName === undefined ? 'to pick without a name' : `'${portName}'`} (ports: ${names})`);
+      }
+      return endpoint(spec.name, port.containerPort);
+    },
+  };
 }
 
 export interface IPlatform {
@@ -102,8 +157,6 @@ export interface IPlatform {
   addService(scope: Construct, spec: ServiceSpec): IService;
   /** Random passwords generated at deploy time, stored by the target's secret mechanism. */
   generatedSecret(scope: Construct, name: string, keys: string[]): GeneratedSecret;
-  /** Host name under which a service is reached by other services. */
-  serviceHost(name: string): string;
 }
 
 /**

@@ -1,29 +1,36 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
+import { Construct } from 'constructs';
 import { Dashboard } from '../dashboard';
+import { DockerPlatform } from '../platform/docker';
 import { ILeaderboardSinks } from '../sinks';
-import { TEST_STACK, containerOf, envOf, fakeSecret, synthOnDocker } from '../../test-support/constructs';
+import { TEST_STACK, containerOf, envOf, fakeSecret, serverOn, synthOnDocker } from '../../test-support/constructs';
 
-const kafkaSinks: ILeaderboardSinks = {
+/** Kafka boards on a broker service of the stack. */
+const kafkaSinks = (scope: Construct, platform: DockerPlatform): ILeaderboardSinks => ({
   renderOptions: { variant: 'kafka' },
-  boards: { variant: 'kafka', bootstrapServers: 'broker:9092' },
+  boards: { variant: 'kafka', endpoint: serverOn(scope, platform, 'broker', 9092).endpoint() },
   jobSecretEnv: {},
   ready: [],
-};
+});
 
-const jdbcSinks: ILeaderboardSinks = {
-  renderOptions: { variant: 'jdbc', jdbcUrl: 'jdbc:postgresql://db:5432/leaderboard', jdbcUsername: 'writer' },
-  boards: { variant: 'jdbc', host: 'db', port: 5432, database: 'leaderboard', reader: { user: 'reader', password: fakeSecret('reader') } },
-  jobSecretEnv: {},
-  ready: [],
+/** JDBC boards in a database service of the stack, which is also what the boards wait for. */
+const jdbcSinks = (scope: Construct, platform: DockerPlatform): ILeaderboardSinks => {
+  const db = serverOn(scope, platform, 'db', 5432);
+  return {
+    renderOptions: { variant: 'jdbc', jdbcUrl: 'jdbc:postgresql://db:5432/leaderboard', jdbcUsername: 'writer' },
+    boards: { variant: 'jdbc', endpoint: db.endpoint(), database: 'leaderboard', reader: { user: 'reader', password: fakeSecret('reader') } },
+    jobSecretEnv: {},
+    ready: [db],
+  };
 };
 
 describe('Dashboard', () => {
   it('serves on 8080, published on 127.0.0.1:8080 by default, health-checked, as a non-root user', () => {
     let dashboard: Dashboard | undefined;
     const synthesized = synthOnDocker((scope, platform) => {
-      dashboard = new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: kafkaSinks });
+      dashboard = new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: kafkaSinks(scope, platform) });
     });
-    expect(dashboard!.address).toEqual({ name: 'dashboard', port: 8080 });
+    expect(dashboard!.endpoint.address).toBe('dashboard:8080');
     expect(synthesized).toHaveResourceWithProperties(Container, {
       name: `${TEST_STACK}-dashboard`,
       user: '1000',
@@ -34,21 +41,22 @@ describe('Dashboard', () => {
 
   it('publishes on the host port and address given', () => {
     const synthesized = synthOnDocker((scope, platform) => {
-      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: kafkaSinks, hostPort: 9090, bindAddress: '127.0.0.2' });
+      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: kafkaSinks(scope, platform), hostPort: 9090, bindAddress: '127.0.0.2' });
     });
     expect(synthesized).toHaveResourceWithProperties(Container, { ports: [{ internal: 8080, external: 9090, ip: '127.0.0.2' }] });
   });
 
   it("reads the jobs' states from Flink's REST API when it may", () => {
     const synthesized = synthOnDocker((scope, platform) => {
-      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: kafkaSinks, jobStatusUrl: 'http://jobmanager:8081' });
+      const jobStatus = serverOn(scope, platform, 'jobmanager', 8081).endpoint();
+      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: kafkaSinks(scope, platform), jobStatus });
     });
     expect(envOf(containerOf(synthesized, 'dashboard')).DASHBOARD_FLINK_URL).toBe('http://jobmanager:8081');
   });
 
   it('reads the Kafka boards from the bootstrap servers, with no password', () => {
     const synthesized = synthOnDocker((scope, platform) => {
-      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: kafkaSinks });
+      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: kafkaSinks(scope, platform) });
     });
     expect(envOf(containerOf(synthesized, 'dashboard'))).toEqual({
       DASHBOARD_PORT: '8080',
@@ -60,7 +68,7 @@ describe('Dashboard', () => {
 
   it('reads the JDBC boards as the read-only role, its password a secret', () => {
     const synthesized = synthOnDocker((scope, platform) => {
-      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: jdbcSinks });
+      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: jdbcSinks(scope, platform) });
     });
     expect(envOf(containerOf(synthesized, 'dashboard'))).toEqual({
       DASHBOARD_PORT: '8080',
@@ -76,8 +84,7 @@ describe('Dashboard', () => {
 
   it('starts once the boards are ready', () => {
     const synthesized = synthOnDocker((scope, platform) => {
-      const db = platform.addService(scope, { name: 'db', component: 'postgres', image: 'postgres:test', user: '999', resources: { cpuMillis: 1, memoryMiB: 1 } });
-      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: { ...jdbcSinks, ready: [db] } });
+      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: jdbcSinks(scope, platform) });
     });
     expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-dashboard`, depends_on: ['docker_container.db'] });
   });

@@ -1,7 +1,7 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { DOCKER_HEARTBEATS, DockerFlinkSession } from '../docker/flink-session';
 import { FLINK_IMAGE, SqlJob, flinkProperties, jobScriptPath, renderFlinkProperties } from '../flink-session';
-import { TEST_STACK, containerOf, envOf, fakeSecret, synthOnDocker } from '../../test-support/constructs';
+import { TEST_STACK, containerOf, envOf, fakeSecret, serverOn, synthOnDocker } from '../../test-support/constructs';
 
 const jobs: SqlJob[] = [
   { name: 'job-a', sql: "SET 'a' = '${X}';" },
@@ -18,11 +18,13 @@ describe('DockerFlinkSession', () => {
       jobs,
       jobSecretEnv: { LEADERBOARD_JDBC_PASSWORD: fakeSecret('writer') },
       jobDependencies: [topics],
+      jobConnections: [serverOn(scope, platform, 'broker', 9092).endpoint()],
     });
   });
 
   it('runs a JobManager with the UI on 127.0.0.1:8081 by default, the job scripts and the jobs\' secrets', () => {
-    expect(session!.restUrl).toBe('http://jobmanager:8081');
+    expect(session!.ui.url('http')).toBe('http://jobmanager:8081');
+    expect(session!.jobStatus).toBe(session!.ui);
     expect(synthesized).toHaveResourceWithProperties(Container, {
       name: `${TEST_STACK}-jobmanager`,
       user: FLINK_IMAGE.uid,
@@ -80,7 +82,7 @@ describe('DockerFlinkSession', () => {
 
   it('takes the UI port, its address and the task slots', () => {
     const custom = synthOnDocker((scope, platform) => {
-      new DockerFlinkSession(scope, 'flink', { platform, image: 'flink:test', jobs, jobSecretEnv: {}, jobDependencies: [], uiPort: 18081, bindAddress: '127.0.0.2', taskSlots: 2 });
+      new DockerFlinkSession(scope, 'flink', { platform, image: 'flink:test', jobs, jobSecretEnv: {}, jobDependencies: [], jobConnections: [], uiPort: 18081, bindAddress: '127.0.0.2', taskSlots: 2 });
     });
     expect(custom).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-jobmanager`, ports: [{ internal: 8081, external: 18081, ip: '127.0.0.2' }] });
     expect(envOf(containerOf(custom, 'taskmanager')).FLINK_PROPERTIES).toContain('taskmanager.numberOfTaskSlots: 2');

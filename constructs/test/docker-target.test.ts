@@ -38,7 +38,7 @@ describe('DockerTarget', () => {
     let session: unknown;
     const synthesized = Testing.synthScope((scope) => {
       const target = new DockerTarget(scope, 'docker', props);
-      session = target.createFlinkSession(scope, 'flink', { image: target.images.flink, jobs: [], jobSecretEnv: {}, jobDependencies: [] });
+      session = target.createFlinkSession(scope, 'flink', { image: target.images.flink, jobs: [], jobSecretEnv: {}, jobDependencies: [], jobConnections: [] });
     });
     expect(session).toBeInstanceOf(DockerFlinkSession);
     for (const name of ['jobmanager', 'taskmanager', 'submitter']) {

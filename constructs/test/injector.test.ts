@@ -3,13 +3,17 @@ import { Construct } from 'constructs';
 import { Injector } from '../injector';
 import { IKafka } from '../kafka';
 import { DockerPlatform } from '../platform/docker';
-import { TEST_STACK, synthOnDocker } from '../../test-support/constructs';
+import { TEST_STACK, serverOn, synthOnDocker } from '../../test-support/constructs';
 
-/** Kafka as the injector sees it: an address, and a task to start after. */
-const kafkaOn = (scope: Construct, platform: DockerPlatform): IKafka => ({
-  bootstrapServers: 'broker:9092',
-  ready: platform.addService(scope, { name: 'topics', component: 'kafka', image: 'kafka:test', user: '1000', lifecycle: 'task', resources: { cpuMillis: 1, memoryMiB: 1 } }),
-});
+/** Kafka as the injector sees it: a broker to connect to, and a task to start after. */
+const kafkaOn = (scope: Construct, platform: DockerPlatform): IKafka => {
+  const endpoint = serverOn(scope, platform, 'broker', 9092).endpoint();
+  return {
+    endpoint,
+    bootstrapServers: endpoint.address,
+    ready: platform.addService(scope, { name: 'topics', component: 'kafka', image: 'kafka:test', user: '1000', lifecycle: 'task', resources: { cpuMillis: 1, memoryMiB: 1 } }),
+  };
+};
 
 describe('Injector', () => {
   it('produces forever into the topic at 20 events per second by default, once the topics exist', () => {

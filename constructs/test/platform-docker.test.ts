@@ -4,7 +4,7 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Testing } from 'cdktf';
 import { DockerPlatform } from '../platform/docker';
-import { ServiceSpec } from '../platform/platform';
+import { ServiceSpec, endpoint } from '../platform/platform';
 import { TEST_STACK, fakeSecret, synthOnDocker } from '../../test-support/constructs';
 
 const spec: ServiceSpec = {
@@ -118,5 +118,41 @@ describe('DockerPlatform', () => {
     const images = Object.values(JSON.parse(synthesized).resource.docker_image as Record<string, { name: string }>).map((i) => i.name);
     expect(images.sort()).toEqual(['built:1', 'example/web:1']);
     expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-own`, image: '${docker_image.built.image_id}' });
+  });
+
+  it('accepts connections to services of the stack only: they share its one network', () => {
+    expect(() => synthOnDocker((scope, platform) => {
+      const db = platform.addService(scope, { ...spec, name: 'db', ports: [{ name: 'sql', containerPort: 5432 }] });
+      platform.addService(scope, { ...spec, connectsTo: [db.endpoint()] });
+    })).not.toThrow();
+    expect(() => synthOnDocker((scope, platform) => {
+      platform.addService(scope, { ...spec, connectsTo: [endpoint('elsewhere', 5432)] });
+    })).toThrow("service 'web' connects to 'elsewhere:5432', which is not a service of this stack");
+  });
+
+  it('fills scratch volumes with an init container that must succeed before the service starts', () => {
+    const synthesized = synthOnDocker((scope, platform) =>
+      platform.addService(scope, {
+        ...spec,
+        scratchVolumes: [{ name: 'cache', mountPath: '/cache' }],
+        init: { name: 'fill', image: 'example/tools:1', command: ['cp', '/x', '/cache/x'] },
+      }),
+    );
+    const scratch = { volume_name: expect.stringMatching(/^\$\{docker_volume\.platform_volume-web-cache_\w+\.name\}$/), container_path: '/cache' };
+    expect(synthesized).toHaveResourceWithProperties(Volume, { name: `${TEST_STACK}-web-cache` });
+    expect(synthesized).toHaveResourceWithProperties(Container, {
+      name: `${TEST_STACK}-web-fill`,
+      entrypoint: ['cp', '/x', '/cache/x'],
+      user: '1000',
+      volumes: [scratch],
+      restart: 'no',
+      attach: true,
+      lifecycle: { postcondition: [expect.objectContaining({ condition: '${self.exit_code == 0}' })] },
+    });
+    expect(synthesized).toHaveResourceWithProperties(Container, {
+      name: `${TEST_STACK}-web`,
+      volumes: [scratch],
+      depends_on: ['docker_container.web-fill'],
+    });
   });
 });

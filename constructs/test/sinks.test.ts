@@ -17,7 +17,8 @@ describe('KafkaSinks', () => {
       command: [createTopicsScript('kafka:9092', kafkaSinkTopics().map((t) => ({ ...t, config: { ...t.config } })))],
     });
     expect(sinks!.renderOptions).toEqual({ variant: 'kafka' });
-    expect(sinks!.boards).toEqual({ variant: 'kafka', bootstrapServers: 'kafka:9092' });
+    expect(sinks!.boards).toEqual({ variant: 'kafka', endpoint: kafka!.endpoint });
+    expect(kafka!.endpoint.address).toBe('kafka:9092');
     expect(sinks!.jobSecretEnv).toEqual({});
     expect(sinks!.ready).toEqual([kafka!.ready]);
   });
@@ -32,7 +33,8 @@ describe('JdbcSinks', () => {
     const pg = sinks!.postgres;
     expect(sinks!.renderOptions).toEqual({ variant: 'jdbc', jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'leaderboard_writer' });
     expect(sinks!.jobSecretEnv).toEqual({ [JDBC_PASSWORD_ENV]: pg.writer.password });
-    expect(sinks!.boards).toEqual({ variant: 'jdbc', host: 'postgres', port: 5432, database: 'leaderboard', reader: pg.reader });
+    expect(sinks!.boards).toEqual({ variant: 'jdbc', endpoint: pg.endpoint, database: 'leaderboard', reader: pg.reader });
+    expect(pg.endpoint.address).toBe('postgres:5432');
     expect(sinks!.ready).toEqual([pg.service]);
     expect(synthesized).toHaveResourceWithProperties(Container, {
       name: `${TEST_STACK}-postgres`,

@@ -1,10 +1,13 @@
-/** The jar server's script, run for real with node on loopback. */
+/** The jar server: its script run for real with node on loopback, and the construct. */
+import { Container } from '@cdktf/provider-docker/lib/container';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileServerScript } from '../k8s/artifact-server';
+import { FLINK_IMAGE } from '../flink-session';
+import { ArtifactServer, fileServerScript } from '../artifact-server';
+import { TEST_STACK, synthOnDocker } from '../../test-support/constructs';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -65,5 +68,26 @@ describe('flink-artifacts file server', () => {
     const lines = logs.join('').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines[0]).toEqual(expect.objectContaining({ level: 'info', component: 'flink-artifacts', msg: 'listening' }));
     expect(lines.some((l) => l.msg === 'served' && l.bytes === jar.length)).toBe(true);
+  });
+});
+
+describe('ArtifactServer', () => {
+  it('copies the jar out of the Flink image before serving it with node, on any platform', () => {
+    let server: ArtifactServer | undefined;
+    const synthesized = synthOnDocker((scope, platform) => {
+      server = new ArtifactServer(scope, 'artifacts', { platform, flinkImage: 'example/flink:1', nodeImage: 'example/node:1' });
+    });
+    const jar = FLINK_IMAGE.runnerJar.split('/').pop();
+    expect(server!.endpoint.address).toBe('flink-artifacts:8080');
+    expect(server!.runnerJarPath).toBe(`/${jar}`);
+    expect(synthesized).toHaveResourceWithProperties(Container, {
+      name: `${TEST_STACK}-flink-artifacts-copy-runner-jar`,
+      entrypoint: ['cp', FLINK_IMAGE.runnerJar, `/srv/artifacts/${jar}`],
+    });
+    expect(synthesized).toHaveResourceWithProperties(Container, {
+      name: `${TEST_STACK}-flink-artifacts`,
+      user: '1000',
+      entrypoint: ['node', '-e', expect.stringContaining(`/${jar}`)],
+    });
   });
 });

@@ -1,18 +1,17 @@
 /**
- * Serves the SQL runner jar over HTTP inside the cluster, so that the Flink Kubernetes Operator can
- * fetch it for the FlinkSessionJobs (the operator fetches the jar URI itself, here over http, which its
- * configuration allows, and uploads the jar to the session cluster). The official Flink image has no
+ * Serves the SQL runner jar over HTTP inside the deployment. The Kubernetes session needs it: the
+ * Flink Kubernetes Operator fetches a FlinkSessionJob's jar URI itself (here over http, which its
+ * configuration allows) and uploads the jar to the session cluster. The official Flink image has no
  * HTTP server (no python3, and JDK 17's runtime has no `jwebserver`), so an init container copies the
  * jar out of the project's Flink image into a shared empty volume and a Node image (the dashboard's)
  * serves that one file.
  */
 import { Construct } from 'constructs';
-import { FLINK_IMAGE } from '../flink-session';
-import { IService } from '../platform/platform';
-import { K8sPlatform, Labels } from '../platform/k8s';
+import { FLINK_IMAGE } from './flink-session';
+import { Endpoint, IPlatform, IService } from './platform/platform';
 
 export interface ArtifactServerProps {
-  readonly platform: K8sPlatform;
+  readonly platform: IPlatform;
   /** The project's Flink image, holding the runner jar. */
   readonly flinkImage: string;
   /** An image with `node` on its PATH. */
@@ -47,17 +46,15 @@ export function fileServerScript(dir: string, file: string, port: number): strin
 
 export class ArtifactServer extends Construct {
   readonly service: IService;
-  /** URL of the runner jar, resolvable from any namespace of the cluster. */
-  readonly runnerJarUri: string;
-  readonly podSelector: Labels;
+  readonly endpoint: Endpoint;
+  /** Path of the runner jar on the server. */
+  readonly runnerJarPath: string;
 
   constructor(scope: Construct, id: string, props: ArtifactServerProps) {
     super(scope, id);
-    const { platform } = props;
     const jar = FLINK_IMAGE.runnerJar.split('/').pop()!;
-    this.runnerJarUri = `http://${platform.serviceHost(NAME)}.${platform.namespace}.svc:${PORT}/${jar}`;
-    this.podSelector = { 'app.kubernetes.io/name': NAME, 'leaderboard.stack': platform.stackName };
-    this.service = platform.addService(this, {
+    this.runnerJarPath = `/${jar}`;
+    this.service = props.platform.addService(this, {
       name: NAME,
       // The jar server exists only to hand the submission its artifact.
       component: 'submitter',
@@ -78,5 +75,6 @@ export class ArtifactServer extends Construct {
       },
       resources: { cpuMillis: 50, memoryMiB: 128 },
     });
+    this.endpoint = this.service.endpoint();
   }
 }

@@ -1,0 +1,97 @@
+/**
+ * The Kubernetes target: one namespace; per service a workload (workload.ts) running its pod template
+ * (pod.ts), a ClusterIP Service for its ports, and NetworkPolicies from the connections services
+ * declare (network.ts); generated passwords in Secrets (secrets.ts). Every pod runs as the one
+ * security context of security.ts.
+ */
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Construct } from 'constructs';
+import { Endpoint, GeneratedSecret, IPlatform, IService, ServiceSpec, serviceHandle } from '../platform';
+import { COMPONENT_LABEL, Labels, NAME_LABEL, ObjectMetadata, STACK_LABEL, podLabels, serviceSelector } from './metadata';
+import { Client, IngressRule, NetworkPolicies } from './network';
+import { filesConfigMap, podTemplate } from './pod';
+import { generatedSecret } from './secrets';
+import { runsToCompletion, workload } from './workload';
+
+export interface K8sPlatformProps {
+  /** Stack name, value of `leaderboard.stack` on every object. */
+  readonly stackName: string;
+  /** Namespace created for the pipeline. */
+  readonly namespace: string;
+  /**
+   * How long deploy waits for a workload to roll out or a Job to complete.
+   * @default '10m'
+   */
+  readonly waitTimeout?: string;
+}
+
+export class K8sPlatform extends Construct implements IPlatform {
+  readonly stackName: string;
+  readonly namespace: string;
+  readonly namespaceResource: NamespaceV1;
+  private readonly waitTimeout: string;
+  private readonly network: NetworkPolicies;
+
+  constructor(scope: Construct, id: string, props: K8sPlatformProps) {
+    super(scope, id);
+    this.stackName = props.stackName;
+    this.namespace = props.namespace;
+    this.waitTimeout = props.waitTimeout ?? '10m';
+    this.namespaceResource = new NamespaceV1(this, 'namespace', {
+      metadata: { name: props.namespace, labels: { [STACK_LABEL]: this.stackName } },
+    });
+    this.network = new NetworkPolicies(this, (name) => this.metadata(name));
+  }
+
+  /** Metadata of a namespaced object; the namespace reference orders it after the namespace. */
+  metadata(name: string, labels: Labels = {}): ObjectMetadata {
+    return { name, namespace: this.namespaceResource.metadata.name, labels: { [STACK_LABEL]: this.stackName, ...labels } };
+  }
+
+  generatedSecret(scope: Construct, name: string, keys: string[]): GeneratedSecret {
+    return generatedSecret(scope, this.metadata(name), keys);
+  }
+
+  /** Lets pods this platform did not create (e.g. an operator's) open the connections a service would declare. */
+  allowConnections(scope: Construct, client: Client, endpoints: readonly Endpoint[]): void {
+    this.network.connect(scope, client, endpoints);
+  }
+
+  /** Admits ingress to pods this platform did not create by `rules`. */
+  allowIngress(scope: Construct, name: string, podSelector: Labels, rules: IngressRule[]): void {
+    this.network.policy(scope, name, podSelector, rules);
+  }
+
+  addService(scope: Construct, spec: ServiceSpec): IService {
+    const ports = spec.ports ?? [];
+    const selector = serviceSelector(this.stackName, spec.name);
+    const files = filesConfigMap(scope, spec, this.metadata(`${spec.name}-files`, { [COMPONENT_LABEL]: spec.component }));
+    const template = podTemplate(spec, {
+      labels: podLabels(this.stackName, spec.name, spec.component),
+      runsToCompletion: runsToCompletion(spec),
+      files,
+    });
+    const resource = workload(scope, spec, {
+      metadata: this.metadata(spec.name, { [COMPONENT_LABEL]: spec.component, [NAME_LABEL]: spec.name }),
+      selector,
+      template,
+      stackName: this.stackName,
+      waitTimeout: this.waitTimeout,
+      dependsOn: (spec.dependsOn ?? []).map((s) => s.dependable),
+    });
+    if (ports.length) {
+      new ServiceV1(scope, `${spec.name}-service`, {
+        metadata: this.metadata(spec.name, { [COMPONENT_LABEL]: spec.component }),
+        spec: {
+          type: 'ClusterIP',
+          selector,
+          port: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: 'TCP' })),
+        },
+      });
+      this.network.addServer(scope, spec.name, selector, ports);
+    }
+    this.network.connect(scope, { name: spec.name, selector }, spec.connectsTo ?? []);
+    return serviceHandle(spec, resource);
+  }
+}

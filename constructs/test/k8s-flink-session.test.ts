@@ -1,0 +1,105 @@
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Construct } from 'constructs';
+import { FLINK_IMAGE, SqlJob } from '../flink-session';
+import { K8sFlinkSession, K8sFlinkSessionProps, OPERATOR_CHART_NAME, SESSION_DEPLOYMENT_NAME } from '../k8s/flink-session';
+import { K8sPlatform } from '../platform/k8s/platform';
+import { containerSecurityContext, podSecurityContext } from '../platform/k8s/security';
+import { TEST_NAMESPACE, TEST_STACK, fakeSecret, resourcesOf, serverOn, synthOnK8s } from '../../test-support/constructs';
+
+const jobs: SqlJob[] = [{ name: 'top-teams', sql: "SET 'x' = '${LEADERBOARD_JDBC_PASSWORD}';" }];
+const operator = { version: '1.15.0', chart: '/charts/flink-kubernetes-operator', image: 'example/operator:1.15.0' };
+const flinkPods = { app: SESSION_DEPLOYMENT_NAME, type: 'flink-native-kubernetes' };
+
+function session(scope: Construct, platform: K8sPlatform, extra: Partial<K8sFlinkSessionProps> = {}): K8sFlinkSession {
+  const kafka = serverOn(scope, platform, 'kafka', 9092);
+  return new K8sFlinkSession(scope, 'flink', {
+    platform,
+    image: 'example/flink:1',
+    nodeImage: 'example/node:1',
+    jobs,
+    jobSecretEnv: { LEADERBOARD_JDBC_PASSWORD: fakeSecret('writer') },
+    jobDependencies: [kafka],
+    jobConnections: [kafka.endpoint()],
+    operator,
+    ...extra,
+  });
+}
+
+describe('K8sFlinkSession', () => {
+  let made: K8sFlinkSession | undefined;
+  const synthesized = synthOnK8s((scope, platform) => {
+    made = session(scope, platform);
+  });
+  const releases = resourcesOf(synthesized, 'helm_release');
+  const operatorRelease = releases.find((r) => r.name === OPERATOR_CHART_NAME)!;
+  const resourcesRelease = releases.find((r) => r.name === SESSION_DEPLOYMENT_NAME)!;
+
+  it('installs the operator from a chart directory, watching only the stack namespace, without the webhook', () => {
+    expect(synthesized).toHaveResourceWithProperties(Release, { name: OPERATOR_CHART_NAME, chart: operator.chart, wait: true });
+    const values = JSON.parse(operatorRelease.values[0]);
+    expect(values.watchNamespaces).toEqual([TEST_NAMESPACE]);
+    expect(values.webhook).toEqual({ create: false });
+    expect(values.image).toEqual({ repository: 'example/operator', tag: '1.15.0', digest: '', pullPolicy: 'IfNotPresent' });
+    expect(values.podSecurityContext).toEqual(podSecurityContext('9999'));
+    expect(values.operatorSecurityContext).toEqual(containerSecurityContext('9999'));
+  });
+
+  it('takes the chart from a repository at the pinned version when given a URL', () => {
+    const fromRepository = synthOnK8s((scope, platform) => {
+      session(scope, platform, { operator: { ...operator, chart: 'https://charts.example.com/flink' } });
+    });
+    expect(fromRepository).toHaveResourceWithProperties(Release, {
+      name: OPERATOR_CHART_NAME,
+      repository: 'https://charts.example.com/flink',
+      chart: OPERATOR_CHART_NAME,
+      version: '1.15.0',
+    });
+  });
+
+  it('installs the session and its jobs after the operator, the scripts and what the jobs need', () => {
+    const { resources } = JSON.parse(resourcesRelease.values[0]);
+    expect(resources.map((r: { kind: string; metadata: { name: string } }) => `${r.kind}/${r.metadata.name}`)).toEqual([
+      `FlinkDeployment/${SESSION_DEPLOYMENT_NAME}`,
+      'FlinkSessionJob/top-teams',
+    ]);
+    expect(resources[1].spec.job.jarURI).toBe(made!.runnerJarUri);
+    expect(resourcesRelease.depends_on).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^helm_release\.flink_operator_\w+$/),
+      expect.stringMatching(/^kubernetes_config_map_v1\.flink_jobs_\w+$/),
+      'kubernetes_deployment_v1.kafka',
+      expect.stringMatching(/^kubernetes_deployment_v1\.flink_artifacts_flink-artifacts_\w+$/),
+    ]));
+    // The runner substitutes the placeholder at run time; Terraform must hand it over literally.
+    expect(synthesized).toHaveResourceWithProperties(ConfigMapV1, { data: { 'top-teams.sql': "SET 'x' = '$${LEADERBOARD_JDBC_PASSWORD}';" } });
+  });
+
+  it('serves the runner jar from the artifact server under its namespace-qualified name', () => {
+    const jar = FLINK_IMAGE.runnerJar.split('/').pop();
+    expect(made!.runnerJarUri).toBe(`http://flink-artifacts.${TEST_NAMESPACE}.svc:8080/${jar}`);
+    expect(made!.ui.address).toBe(`${SESSION_DEPLOYMENT_NAME}-rest:${FLINK_IMAGE.restPort}`);
+  });
+
+  it('admits the Flink pods to each other, the UI from anywhere, the operator to the jar, the jobs to their sources and sinks', () => {
+    const policies = Object.fromEntries(resourcesOf(synthesized, 'kubernetes_network_policy_v1').map((p) => [p.metadata.name, p.spec]));
+    expect(policies['flink-cluster-ingress'].ingress).toEqual([{ from: [{ pod_selector: { match_labels: flinkPods } }] }]);
+    expect(policies['flink-rest-ingress'].ingress).toEqual([{ ports: [{ port: String(FLINK_IMAGE.restPort), protocol: 'TCP' }] }]);
+    expect(policies['flink-artifacts-from-flink-kubernetes-operator'].ingress).toEqual([
+      { from: [{ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'flink-kubernetes-operator' } } }], ports: [{ port: '8080', protocol: 'TCP' }] },
+    ]);
+    expect(synthesized).toHaveResourceWithProperties(NetworkPolicyV1, {
+      metadata: expect.objectContaining({ name: 'kafka-from-flink' }),
+      spec: expect.objectContaining({
+        pod_selector: { match_labels: { 'app.kubernetes.io/name': 'kafka', 'leaderboard.stack': TEST_STACK } },
+        ingress: [{ from: [{ pod_selector: { match_labels: flinkPods } }], ports: [{ port: '9092', protocol: 'TCP' }] }],
+      }),
+    });
+  });
+
+  it('refuses a job name that cannot name a FlinkSessionJob', () => {
+    expect(() => synthOnK8s((scope, platform) => {
+      session(scope, platform, { jobs: [{ name: 'Top_Teams', sql: 'SELECT 1;' }] });
+    })).toThrow(/must be a DNS label/);
+  });
+});
