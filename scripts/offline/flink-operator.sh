@@ -16,8 +16,9 @@
 #                                              generated and of the copies the chart installs:
 #                                              crds.generated=<dir>, crds.chart=<dir>
 #
-# The archive: FLINK_OPERATOR_SOURCE_ARCHIVE, default
-# <repo>/../shared/vendor/flink-kubernetes-operator/flink-kubernetes-operator-<version>-src.tar.gz.
+# The archive: FLINK_OPERATOR_SOURCE_ARCHIVE, else shared/vendor/flink-kubernetes-operator/
+# flink-kubernetes-operator-<version>-src.tar.gz beside the repository, or beside the local repository
+# a clone was made from (a CI clone elsewhere finds the vendored sources of its origin).
 # Cached under ${LEADERBOARD_CACHE:-~/.cache/leaderboard-stack} by version and archive checksum; a
 # second run builds nothing. Concurrent runs are serialized.
 set -euo pipefail
@@ -28,7 +29,22 @@ source "$here/../../images/standins/lib.sh"
   < <(version flinkKubernetesOperator flinkKubernetesOperatorSourceSha256 java debianSuite)
 [ -n "$SUITE" ] || fail "could not read the versions from versions.json"
 IMAGE="leaderboard-standin/flink-kubernetes-operator:$VERSION"
-ARCHIVE=${FLINK_OPERATOR_SOURCE_ARCHIVE:-$REPO_ROOT/../shared/vendor/flink-kubernetes-operator/flink-kubernetes-operator-$VERSION-src.tar.gz}
+VENDORED="shared/vendor/flink-kubernetes-operator/flink-kubernetes-operator-$VERSION-src.tar.gz"
+
+# The first existing candidate; the first one when none exists (named in the error).
+find_archive() {
+  local origin candidates=()
+  if [ -n "${FLINK_OPERATOR_SOURCE_ARCHIVE:-}" ]; then echo "$FLINK_OPERATOR_SOURCE_ARCHIVE"; return; fi
+  candidates+=("$REPO_ROOT/../$VENDORED")
+  origin=$(git -C "$REPO_ROOT" remote get-url origin 2>/dev/null || true)
+  origin=${origin#file://}
+  [ -d "$origin" ] && candidates+=("$origin/../$VENDORED")
+  for candidate in "${candidates[@]}"; do
+    [ -f "$candidate" ] && { echo "$candidate"; return; }
+  done
+  echo "${candidates[0]}"
+}
+ARCHIVE=$(find_archive)
 DIR="$CACHE_ROOT/flink-operator-$VERSION-${SHA256:0:12}"
 SRC="$DIR/src"
 TARGET="$SRC/flink-kubernetes-operator/target"
@@ -47,7 +63,7 @@ flock -w 1800 9 || fail "timed out after 1800 s waiting for another flink-operat
 # The stamp names what was built from what, so a changed archive or version never reuses a build.
 stamp="flink-kubernetes-operator $VERSION $SHA256"
 if [ "$(cat "$DIR/.built" 2>/dev/null)" != "$stamp" ]; then
-  [ -f "$ARCHIVE" ] || fail "no operator source archive at $ARCHIVE (set FLINK_OPERATOR_SOURCE_ARCHIVE)"
+  [ -f "$ARCHIVE" ] || fail "no operator source archive at $ARCHIVE (nor beside the repository this one was cloned from; set FLINK_OPERATOR_SOURCE_ARCHIVE)"
   actual=$(sha256sum "$ARCHIVE" | cut -d' ' -f1)
   [ "$actual" = "$SHA256" ] || fail "$ARCHIVE has sha256 $actual, versions.json pins $SHA256"
   command -v mvn >/dev/null || fail "Maven (mvn) and a JDK $JAVA are needed to build the operator"
