@@ -1,6 +1,7 @@
 /**
  * The state of the Flink jobs that fill the boards, from the session's REST API, so the page can say
- * that its boards are frozen because a job is restarting or gone rather than look live.
+ * that its boards are frozen because a job is restarting or gone rather than look live, and how many
+ * invalid input records the jobs skipped.
  */
 import { Logger } from './log';
 
@@ -15,7 +16,15 @@ export interface PipelineStatus {
   /** The alive jobs and their Flink states, or why the API did not answer. */
   detail: string;
   since: string;
+  /**
+   * Invalid input records skipped since the running jobs last started (the `invalidRecords` metric of
+   * their sources; every job reads the whole topic, so the largest count); null when unknown.
+   */
+  skippedRecords: number | null;
 }
+
+/** The counter the input format keeps (flink-sql's leaderboard-user-score format). */
+export const SKIPPED_METRIC = 'invalidRecords';
 
 const ALIVE = new Set(['INITIALIZING', 'CREATED', 'RUNNING', 'RESTARTING', 'RECONCILING']);
 
@@ -35,8 +44,10 @@ export interface PipelineWatchOptions {
 }
 
 export class PipelineWatch {
-  private current: PipelineStatus = { state: 'unreachable', detail: 'not asked yet', since: new Date().toISOString() };
+  private current: PipelineStatus = { state: 'unreachable', detail: 'not asked yet', since: new Date().toISOString(), skippedRecords: null };
   private timer: NodeJS.Timeout | undefined;
+  /** Per job, its source vertices' skipped-records metric ids, found once. */
+  private readonly skipMetrics = new Map<string, { vertex: string; metric: string }[]>();
 
   constructor(private readonly options: PipelineWatchOptions) {}
 
@@ -58,19 +69,56 @@ export class PipelineWatch {
     this.timer = undefined;
   }
 
+  private async get<T>(path: string): Promise<T> {
+    const response = await fetch(`${this.options.restUrl.replace(/\/+$/, '')}${path}`, { signal: AbortSignal.timeout(Math.max(1000, this.options.intervalMs)) });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return (await response.json()) as T;
+  }
+
   private async poll(): Promise<void> {
     let next: { state: PipelineState; detail: string };
+    let skippedRecords: number | null = null;
     try {
-      const response = await fetch(`${this.options.restUrl.replace(/\/+$/, '')}/jobs/overview`, { signal: AbortSignal.timeout(Math.max(1000, this.options.intervalMs)) });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const body = (await response.json()) as { jobs?: { name: string; state: string }[] };
+      const body = await this.get<{ jobs?: { jid: string; name: string; state: string }[] }>('/jobs/overview');
       next = pipelineStateOf(body.jobs ?? []);
+      const running = (body.jobs ?? []).filter((j) => j.state === 'RUNNING').map((j) => j.jid);
+      skippedRecords = await this.skipped(running).catch(() => null);
     } catch (err) {
       next = { state: 'unreachable', detail: `Flink REST API: ${(err as Error).message}` };
     }
-    if (next.state === this.current.state && next.detail === this.current.detail) return;
+    const changed = next.state !== this.current.state || next.detail !== this.current.detail;
+    if (!changed && skippedRecords === this.current.skippedRecords) return;
     if (next.state !== this.current.state) this.options.logger.info('pipeline state', { state: next.state, detail: next.detail });
-    this.current = { ...next, since: new Date().toISOString() };
+    this.current = { ...next, since: changed ? new Date().toISOString() : this.current.since, skippedRecords };
     this.options.onChange(this.current);
+  }
+
+  /** The largest skipped-records count over the running jobs' sources; null when none reports one. */
+  private async skipped(jobIds: string[]): Promise<number | null> {
+    for (const jid of this.skipMetrics.keys()) if (!jobIds.includes(jid)) this.skipMetrics.delete(jid);
+    let largest: number | null = null;
+    for (const jid of jobIds) {
+      for (const { vertex, metric } of await this.skipMetricsOf(jid)) {
+        const values = await this.get<{ id: string; sum?: number }[]>(`/jobs/${jid}/vertices/${vertex}/subtasks/metrics?get=${encodeURIComponent(metric)}&agg=sum`);
+        const sum = values.find((v) => v.id === metric)?.sum;
+        if (typeof sum === 'number') largest = Math.max(largest ?? 0, sum);
+      }
+    }
+    return largest;
+  }
+
+  private async skipMetricsOf(jid: string): Promise<{ vertex: string; metric: string }[]> {
+    const known = this.skipMetrics.get(jid);
+    if (known !== undefined && known.length > 0) return known;
+    const job = await this.get<{ vertices: { id: string; name: string }[] }>(`/jobs/${jid}`);
+    const found: { vertex: string; metric: string }[] = [];
+    for (const vertex of job.vertices.filter((v) => v.name.startsWith('Source:'))) {
+      const ids = await this.get<{ id: string }[]>(`/jobs/${jid}/vertices/${vertex.id}/subtasks/metrics`);
+      const metric = ids.map((m) => m.id).find((id) => id === SKIPPED_METRIC || id.endsWith(`.${SKIPPED_METRIC}`));
+      if (metric !== undefined) found.push({ vertex: vertex.id, metric });
+    }
+    // Metrics appear once the source's readers have started: an empty answer is asked again next time.
+    this.skipMetrics.set(jid, found);
+    return found;
   }
 }

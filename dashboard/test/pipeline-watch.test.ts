@@ -77,7 +77,7 @@ describe('/healthz with the source up', () => {
     const logger = createLogger('error');
     const up = { kind: 'jdbc', component: 'postgresql', target: 'db:5432/leaderboard', up: true, since: new Date().toISOString() } as const;
     const source = { status: () => up, start: () => undefined, stop: async () => undefined } as unknown as LeaderboardSource;
-    let status: PipelineStatus = { state: 'restarting', detail: 'job: RESTARTING', since: new Date().toISOString() };
+    let status: PipelineStatus = { state: 'restarting', detail: 'job: RESTARTING', since: new Date().toISOString(), skippedRecords: null };
     const pipeline = { status: () => status } as unknown as PipelineWatch;
     const store = new LeaderboardStore({ holdBackMs: 0, logger, onPublish: () => undefined, onLoaded: () => undefined });
     const server = createHttpServer({ store, hub: new PushHub(logger, 1), source, pipeline, assets: {} as never, logger });

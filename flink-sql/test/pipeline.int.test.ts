@@ -18,6 +18,8 @@ import { PgServer, postgresCheck, startPostgres } from '../../test-support/postg
 import { describeWith } from '../../test-support/prerequisites';
 import { JDBC_PASSWORD_ENV, Leaderboards, POSTGRES_DATABASE, kafkaSinkTopics, postgresTablesDdl } from '../../common/contract';
 import { renderJobs, RenderOptions } from '../src/render';
+import { createLogger } from '../../dashboard/src/log';
+import { PipelineWatch } from '../../dashboard/src/pipeline-watch';
 
 const INPUT_TOPIC = 'user-score';
 const PARTITIONS = 3;
@@ -143,19 +145,37 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard pipeline on r
     expect(expected.top_teams).toHaveLength(10);
   });
 
-  it('Kafka variant, one job per metric: the four compacted topics equal the oracle', async () => {
+  /** What the dashboard reads from the jobs' metrics as the count of skipped records, once it has settled. */
+  async function skippedAsTheDashboardSees(): Promise<number | null> {
+    const watch = new PipelineWatch({ restUrl: flink.restUrl, intervalMs: 1000, logger: createLogger('error'), onChange: () => undefined });
+    watch.start();
+    try {
+      const deadline = Date.now() + 30_000;
+      while (watch.status().skippedRecords !== malformedTotal && Date.now() < deadline) await sleep(500);
+      return watch.status().skippedRecords;
+    } finally {
+      watch.stop();
+    }
+  }
+  const malformedTotal = Object.values(set.malformed).reduce((a, b) => a + b, 0);
+
+  it('Kafka variant, one job per metric: the four compacted topics equal the oracle, the malformed records counted', async () => {
     const names = submit({ ...base(), sink: { variant: 'kafka' }, layout: 'per-metric' });
     await waitForRunning(names);
     const difference = await settle(() => readKafkaBoards(kafka.bootstrapServers));
+    const skipped = await skippedAsTheDashboardSees();
     await flink.cancelAllJobs();
     expect(difference).toBeUndefined();
+    expect(skipped).toBe(malformedTotal);
   }, 15 * 60_000);
 
-  it('JDBC variant, one statement set: the four PostgreSQL tables equal the oracle', async () => {
+  it('JDBC variant, one statement set: the four PostgreSQL tables equal the oracle, the malformed records counted', async () => {
     const names = submit({ ...base(), sink: { variant: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.user }, layout: 'statement-set' });
     await waitForRunning(names);
     const difference = await settle(() => readPostgresBoards(pg.url));
+    const skipped = await skippedAsTheDashboardSees();
     await flink.cancelAllJobs();
     expect(difference).toBeUndefined();
+    expect(skipped).toBe(malformedTotal);
   }, 15 * 60_000);
 });

@@ -18,6 +18,7 @@ interface Snapshot {
 
 const connection = document.getElementById('connection') as HTMLElement;
 const pipelineBadge = document.getElementById('pipeline') as HTMLElement;
+const skipped = document.getElementById('skipped') as HTMLElement;
 const updated = document.getElementById('updated') as HTMLElement;
 const container = document.getElementById('boards') as HTMLElement;
 
@@ -46,12 +47,22 @@ const PIPELINE_LABEL = { restarting: 'job restarting', stopped: 'jobs stopped', 
 
 /** Shown only while the boards cannot change because the jobs that fill them do not run. */
 function showPipeline(status: PipelineStatus | null): void {
+  showSkipped(status?.skippedRecords ?? null);
   document.body.dataset.pipeline = status?.state ?? 'unknown';
   pipelineBadge.hidden = status === null || status.state === 'running';
   if (status === null || status.state === 'running') return;
   pipelineBadge.textContent = PIPELINE_LABEL[status.state];
   pipelineBadge.className = `badge ${status.state}`;
   pipelineBadge.title = `${status.detail} (since ${new Date(status.since).toLocaleTimeString()})`;
+}
+
+/** Bad input does not stop the boards; it is counted, and the count shown once there is any. */
+function showSkipped(count: number | null): void {
+  skipped.hidden = count === null || count === 0;
+  if (count === null) return;
+  skipped.dataset.count = String(count);
+  skipped.textContent = `${count.toLocaleString('en-US')} invalid ${count === 1 ? 'record' : 'records'} skipped`;
+  skipped.title = 'input records that are not valid game events, skipped by the Flink jobs since they last started';
 }
 
 function showUpdated(): void {
