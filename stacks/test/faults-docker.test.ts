@@ -15,11 +15,13 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
 import { dockerEngineCheck, expectSinksEqualOracle, getJson, imageContextsCheck, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
-import { teamIdOf } from '../../test-support/event-set';
+import { generateEventSet, teamIdOf } from '../../test-support/event-set';
 import { produce, readPostgresBoards, readTopic } from '../../test-support/leaderboard-readers';
 import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
 import { INPUT_PARTITIONS, Leaderboards, METRICS } from '../../common/contract';
+import { GameEvent, INVALID_KINDS, isInvalid } from '../../oracle/src/game-event';
+import { parseEvent } from '../../oracle/src/parse-event';
 import { compareLeaderboards } from '../../oracle/src/compare';
 
 const STACK = 'docker-jdbc';
@@ -39,6 +41,11 @@ function crash(component: string): void {
   if (!/^[1-9]\d*$/.test(pid)) throw new Error(`${container(component)} has no running process (pid '${pid}')`);
   execFileSync('kill', ['-KILL', pid]);
 }
+
+/** The valid events among `records`: the injector and the probes write only these; the malformed-input test adds others. */
+const validEvents = (records: { value: Buffer | null }[]): GameEvent[] =>
+  records.map((r) => parseEvent(r.value ?? Buffer.alloc(0))).filter((e): e is GameEvent => !isInvalid(e));
+const maxEventTime = (records: { value: Buffer | null }[]): number => Math.max(...validEvents(records).map((e) => e.event_time_millis));
 
 const restartCount = (component: string): number => Number(docker('inspect', '-f', '{{.RestartCount}}', container(component)));
 const isUp = (component: string): boolean => {
@@ -99,6 +106,8 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('faults on the 
   /** What the injector said it delivered, and what the test itself added (flush events and probes). */
   let delivered = 0;
   let producedByTest = 0;
+  /** Records the test wrote that are not valid events. */
+  let malformedByTest = 0;
 
   const requireDeploy = (): void => {
     if (!deployOk) throw new Error(`${STACK} did not deploy`);
@@ -112,6 +121,7 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('faults on the 
       inputTopic: DEFAULT_CONFIG.inputTopic,
       inputPartitions: INPUT_PARTITIONS,
       injectedEvents: EVENTS,
+      invalidRecords: malformedByTest,
       readBoards: () => readPostgresBoards(`postgres://leaderboard_admin:${adminPassword()}@127.0.0.1:${ports.postgres}/leaderboard`),
       diagnostics: () => stackContainers().map((id) => docker('inspect', '-f', '{{.Name}} {{.State.Status}} restarts={{.RestartCount}}', id)).join('\n'),
       timings,
@@ -131,16 +141,15 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('faults on the 
     const name = `Probe-${probes}`;
     const id = teamIdOf(name);
     const records = await readTopic(kafka, DEFAULT_CONFIG.inputTopic);
-    const maxTime = Math.max(...records.map((r) => (JSON.parse(r.value!.toString('utf8')) as { event_time_millis: number }).event_time_millis));
-    const time = maxTime + 1000;
+    const time = maxEventTime(records) + 1000;
     const value = { user_id: `USR-01-${id}`, team_id: id, team_name: name, score: 1_000_000 + probes, event_time_millis: time, readable_time: new Date(time).toISOString().replace('T', ' ').replace('Z', ''), event_type: 'normal' };
     await produce(kafka, DEFAULT_CONFIG.inputTopic, [{ key: value.user_id, value: JSON.stringify(value) }]);
     producedByTest++;
   };
 
-  /** Records missing from, and repeated in, user-score against what was delivered to it. */
+  /** Valid records missing from, and repeated in, user-score against what was delivered to it. */
   const countInput = async (): Promise<{ records: number; lost: number; duplicated: number }> => {
-    const records = await readTopic(kafka, DEFAULT_CONFIG.inputTopic);
+    const records = (await readTopic(kafka, DEFAULT_CONFIG.inputTopic)).filter((r) => validEvents([r]).length === 1);
     const distinct = new Set(records.map((r) => `${r.key?.toString('utf8')}\u0000${r.value?.toString('utf8')}`)).size;
     return { records: records.length, lost: Math.max(0, delivered + producedByTest - distinct), duplicated: records.length - distinct };
   };
@@ -263,6 +272,36 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('faults on the 
   });
 
   describe('once the pipeline is quiet (each fault followed by a probe event)', () => {
+    const api = `http://127.0.0.1:${ports.dashboard}/api/leaderboards`;
+    const skippedOnDashboard = async (): Promise<number> => (await getJson<{ pipeline: { skippedRecords: number | null } }>(api)).pipeline.skippedRecords ?? 0;
+    const jobIds = async (): Promise<string> =>
+      (await getJson<JobOverview>(`${flinkUrl}/jobs/overview`)).jobs.filter((j) => j.state === 'RUNNING').map((j) => j.jid).sort().join(',');
+
+    it('keeps every job running through malformed input at 10% of the records (every kind), and shows how many it skipped', async () => {
+      requireDeploy();
+      const started = Date.now();
+      const jobsBefore = await jobIds();
+      const skippedBefore = await skippedOnDashboard();
+      const records = await readTopic(kafka, DEFAULT_CONFIG.inputTopic);
+      const maxTime = maxEventTime(records);
+      // 2,700 valid events after the injector's and 20 records of each invalid kind: 10% malformed.
+      const set = generateEventSet({ seed: 20261202, validEvents: 2_700, malformedPerKind: 20, lateEvery: 2_701, startMillis: maxTime + 60_000 });
+      const batch = set.records.filter((r) => r.partition === undefined).map((r) => ({ key: r.key, value: r.value }));
+      const malformed = 20 * INVALID_KINDS.length;
+      expect(malformed / batch.length).toBeCloseTo(0.1, 2);
+      await produce(kafka, DEFAULT_CONFIG.inputTopic, batch);
+      producedByTest += batch.length - malformed;
+      malformedByTest += malformed;
+      await boardsEqualOracle('malformed input at 10%', started);
+      await waitFor('the dashboard to count the skipped records', 60_000, async () =>
+        (await skippedOnDashboard()) - skippedBefore === malformed ? true : undefined);
+      // The same jobs, never restarted or resubmitted.
+      expect(await jobIds()).toBe(jobsBefore);
+      const { lost, duplicated } = await countInput();
+      rows.push({ fault: 'malformed input at 10% (every kind)', recoverySeconds: (Date.now() - started) / 1000, lost, duplicated, equal: 'yes' });
+      expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
+    }, 10 * 60_000);
+
     it('recovers from a PostgreSQL restart: sinks write again, the dashboard re-listens', () =>
       quietFault('PostgreSQL restart', () => void docker('restart', container('postgres')), ['postgres', 'dashboard']), 10 * 60_000);
 
