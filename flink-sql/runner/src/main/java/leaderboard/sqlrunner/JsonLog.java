@@ -35,9 +35,11 @@ public final class JsonLog {
     b.append(',');
   }
 
+  /** A JSON string; control characters and unpaired surrogates escaped, so the output is always valid UTF-8. */
   public static String quote(String s) {
     StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       switch (c) {
         case '"' -> b.append("\\\"");
         case '\\' -> b.append("\\\\");
@@ -45,12 +47,18 @@ public final class JsonLog {
         case '\r' -> b.append("\\r");
         case '\t' -> b.append("\\t");
         default -> {
-          if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+          if (c < 0x20 || Character.isSurrogate(c) && !isPaired(s, i)) b.append(String.format("\\u%04x", (int) c));
           else b.append(c);
         }
       }
     }
     return b.append('"').toString();
+  }
+
+  private static boolean isPaired(String s, int i) {
+    char c = s.charAt(i);
+    if (Character.isHighSurrogate(c)) return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+    return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
   }
 
 }

@@ -8,6 +8,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Scanner;
+import leaderboard.sqlrunner.JsonLog;
 
 /**
  * The validity rule of ARCHITECTURE.md section 4, decided in one pass over the record: exactly one
@@ -39,10 +40,8 @@ public final class UserScoreParser {
 
   private final String text;
   private int pos;
-  private final Kind[] kinds = new Kind[FIELDS.length];
-  private final String[] values = new String[FIELDS.length];
-  /** What the last non-string, non-number value was, for the message. */
-  private final String[] others = new String[FIELDS.length];
+  /** The root object's last value of each field, null when absent. */
+  private final Value[] fields = new Value[FIELDS.length];
 
   private UserScoreParser(String text) {
     this.text = text;
@@ -87,26 +86,27 @@ public final class UserScoreParser {
     }
     if (rootKind != null) return new Invalid("not_object", "record value must be a JSON object, got " + rootDescription);
     for (int i = 0; i < 3; i++) {
-      if (kinds[i] == null) return new Invalid("missing_id", "field " + FIELDS[i] + " is missing");
-      if (kinds[i] != Kind.STRING) return new Invalid("id_not_string", "field " + FIELDS[i] + " must be a string, got " + described(i));
-      if (values[i].isEmpty()) return new Invalid("empty_id", "field " + FIELDS[i] + " must not be empty");
+      if (fields[i] == null) return new Invalid("missing_id", "field " + FIELDS[i] + " is missing");
+      if (fields[i].kind() != Kind.STRING) return new Invalid("id_not_string", "field " + FIELDS[i] + " must be a string, got " + describe(fields[i]));
+      if (fields[i].text().isEmpty()) return new Invalid("empty_id", "field " + FIELDS[i] + " must not be empty");
     }
     Object score = integer(3, INT_MIN, INT_MAX, "missing_score", "score_not_integer", "score_out_of_range", "INT");
     if (score instanceof Invalid invalid) return invalid;
     Object time = integer(4, LONG_MIN, LONG_MAX, "missing_event_time", "event_time_not_integer", "event_time_out_of_range", "BIGINT");
     if (time instanceof Invalid invalid) return invalid;
-    return new UserScore(values[0], values[1], values[2], ((BigInteger) score).intValue(), ((BigInteger) time).longValue());
+    return new UserScore(fields[0].text(), fields[1].text(), fields[2].text(), ((BigInteger) score).intValue(), ((BigInteger) time).longValue());
   }
 
   private Object integer(int field, BigInteger min, BigInteger max, String missing, String notInteger, String outOfRange, String sqlType) {
     String name = FIELDS[field];
-    if (kinds[field] == null) return new Invalid(missing, "field " + name + " is missing");
-    if (kinds[field] != Kind.NUMBER || !isIntegerLiteral(values[field])) {
-      return new Invalid(notInteger, "field " + name + " must be an integer literal, got " + described(field));
+    Value value = fields[field];
+    if (value == null) return new Invalid(missing, "field " + name + " is missing");
+    if (value.kind() != Kind.NUMBER || !isIntegerLiteral(value.text())) {
+      return new Invalid(notInteger, "field " + name + " must be an integer literal, got " + describe(value));
     }
-    BigInteger exact = new BigInteger(values[field]);
+    BigInteger exact = new BigInteger(value.text());
     if (exact.compareTo(min) < 0 || exact.compareTo(max) > 0) {
-      return new Invalid(outOfRange, "field " + name + " must be within SQL " + sqlType + " [" + min + ", " + max + "], got " + values[field]);
+      return new Invalid(outOfRange, "field " + name + " must be within SQL " + sqlType + " [" + min + ", " + max + "], got " + value.text());
     }
     return exact;
   }
@@ -114,14 +114,6 @@ public final class UserScoreParser {
   /** No fraction, no exponent: Jackson's VALUE_NUMBER_INT. The number grammar already holds. */
   private static boolean isIntegerLiteral(String number) {
     return number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0;
-  }
-
-  private String described(int field) {
-    return switch (kinds[field]) {
-      case STRING -> "the string " + quote(values[field]);
-      case NUMBER -> "the number " + values[field];
-      case OTHER -> others[field];
-    };
   }
 
   // ---- the strict reader (oracle/src/json-text.ts) ------------------------------------------------
@@ -157,7 +149,7 @@ public final class UserScoreParser {
 
   private static String describe(Value v) {
     return switch (v.kind()) {
-      case STRING -> "the string " + quote(v.text());
+      case STRING -> "the string " + JsonLog.quote(v.text());
       case NUMBER -> "the number " + v.text();
       case OTHER -> v.text();
     };
@@ -252,12 +244,7 @@ public final class UserScoreParser {
 
   private void keep(String name, Value v) {
     for (int i = 0; i < FIELDS.length; i++) {
-      if (FIELDS[i].equals(name)) {
-        kinds[i] = v.kind();
-        values[i] = v.kind() == Kind.OTHER ? null : v.text();
-        others[i] = v.kind() == Kind.OTHER ? v.text() : null;
-        return;
-      }
+      if (FIELDS[i].equals(name)) fields[i] = v;
     }
   }
 
@@ -333,34 +320,6 @@ public final class UserScoreParser {
     }
   }
 
-  /** JSON.stringify's rendering of a string, for messages. */
-  private static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        case '\b' -> b.append("\\b");
-        case '\f' -> b.append("\\f");
-        default -> {
-          if (c < 0x20 || Character.isSurrogate(c) && !isPaired(s, i)) b.append(String.format("\\u%04x", (int) c));
-          else b.append(c);
-        }
-      }
-    }
-    return b.append('"').toString();
-  }
-
-  private static boolean isPaired(String s, int i) {
-    char c = s.charAt(i);
-    if (Character.isHighSurrogate(c)) return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-    return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
-  }
-
   /**
    * Conformance entry point for the tests that hold this rule to the oracle's: reads one base64
    * record per line on stdin and prints one JSON line per record, the event or the invalid kind.
@@ -372,12 +331,12 @@ public final class UserScoreParser {
       String line = in.nextLine();
       Result r = parse(Base64.getDecoder().decode(line));
       if (r instanceof UserScore e) {
-        out.append("{\"user_id\":").append(quote(e.userId())).append(",\"team_id\":").append(quote(e.teamId()))
-            .append(",\"team_name\":").append(quote(e.teamName())).append(",\"score\":").append(e.score())
+        out.append("{\"user_id\":").append(JsonLog.quote(e.userId())).append(",\"team_id\":").append(JsonLog.quote(e.teamId()))
+            .append(",\"team_name\":").append(JsonLog.quote(e.teamName())).append(",\"score\":").append(e.score())
             .append(",\"event_time_millis\":").append(e.eventTimeMillis()).append("}\n");
       } else {
         Invalid i = (Invalid) r;
-        out.append("{\"invalid\":").append(quote(i.kind())).append(",\"message\":").append(quote(i.message())).append("}\n");
+        out.append("{\"invalid\":").append(JsonLog.quote(i.kind())).append(",\"message\":").append(JsonLog.quote(i.message())).append("}\n");
       }
     }
     System.out.print(out);
