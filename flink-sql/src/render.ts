@@ -70,6 +70,32 @@ export function renderJobs(options: RenderOptions): FlinkJob[] {
   }));
 }
 
+/**
+ * The physical reference of the pipeline benchmark: the same settings and source as the leaderboard
+ * jobs, every valid event into a discarding sink. Its rate is what reading and parsing the topic
+ * costs on the machine, the ceiling the boards are measured against.
+ */
+export function renderReadOnlyJob(options: Omit<RenderOptions, 'sink' | 'layout'>, jobName: string): FlinkJob {
+  validate({ ...options, sink: { variant: 'kafka' }, layout: 'statement-set' });
+  const parts = [
+    `-- ${jobName}: rendered by flink-sql/src/render.ts (read-only reference: the leaderboards' source into a blackhole sink).`,
+    settings(jobName, 1),
+    source(options, jobName),
+    "CREATE TEMPORARY TABLE discarded (user_id STRING, team_id STRING, team_name STRING, score INT, event_time TIMESTAMP_LTZ(3)) WITH ('connector' = 'blackhole');",
+    'INSERT INTO discarded SELECT user_id, team_id, team_name, score, event_time FROM valid_user_score;',
+  ];
+  return { name: jobName, metrics: [], sql: `${parts.join('\n\n')}\n` };
+}
+
+function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string): string {
+  return fill(readSql('source.sql'), {
+    input_topic: options.inputTopic,
+    bootstrap_servers: options.kafkaBootstrapServers,
+    group_id: groupId,
+    startup_mode: `${options.startupMode}-offset`,
+  }).trim();
+}
+
 function script(options: RenderOptions, jobName: string, metrics: readonly MetricDefinition[]): string {
   // Per metric the job gets its own TTL. A statement set is one job with one TTL: the longest, since a
   // shorter one would drop the 60-minute boards' state; Hot Streaks' state there is then kept 60 minutes
@@ -79,12 +105,7 @@ function script(options: RenderOptions, jobName: string, metrics: readonly Metri
   const parts = [
     `-- ${jobName}: rendered by flink-sql/src/render.ts (sink: ${options.sink.variant}, layout: ${options.layout}); do not edit.`,
     settings(jobName, ttlMinutes),
-    fill(readSql('source.sql'), {
-      input_topic: options.inputTopic,
-      bootstrap_servers: options.kafkaBootstrapServers,
-      group_id: jobName,
-      startup_mode: `${options.startupMode}-offset`,
-    }).trim(),
+    source(options, jobName),
     ...metrics.map((m) => sinkTable(m, options)),
     inserts.length === 1 ? inserts[0] : `EXECUTE STATEMENT SET\nBEGIN\n${inserts.join('\n\n')}\nEND;`,
   ];

@@ -1,0 +1,285 @@
+/**
+ * Benchmark of the deployed pipeline (a script, not a test): deploys a Docker stack as a user does
+ * (OpenTofu, stand-in images where the official ones cannot be pulled; injector off, Kafka and
+ * PostgreSQL published on loopback) and measures, per sink variant:
+ *  - drain throughput: N seeded events (with the event set's malformed records) written while the
+ *    TaskManager is stopped; from the first row the restored jobs emit to the boards equal to the
+ *    oracle. Start-up is not in the figure, the whole pipeline down to the sinks is;
+ *  - the physical reference beside it: a job with the same source and a discarding sink, run alone
+ *    over the same topic (reading and parsing only), from its first row to an empty backlog;
+ *  - freshness: under a background load of R events/s, P probe events each making a new Top Players
+ *    #1; from the produce call's acknowledgement to the first dashboard push (SSE) frame showing it.
+ * Prints one JSON line per variant and a Markdown table.
+ *
+ *   npm run bench:pipeline -- [--events 300000] [--rate 1000] [--probes 40] [--variants jdbc,kafka]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { DEFAULT_CONFIG } from '../config';
+import { INPUT_PARTITIONS, Leaderboards, SINK_VARIANTS, SinkVariant } from '../../common/contract';
+import { compareLeaderboards } from '../../oracle/src/compare';
+import { SseReader } from '../../dashboard/test/helpers';
+import { renderReadOnlyJob } from '../../flink-sql/src/render';
+import { cdktf } from '../../test-support/cdktf-cli';
+import { getJson, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
+import { expectedLeaderboards, generateEventSet, teamIdOf } from '../../test-support/event-set';
+import { flinkArtifacts, runRunner, SUBMITTER_MAIN } from '../../test-support/flink';
+import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
+
+const ports = { dashboard: 38080, flinkUi: 38081, kafka: 39092, postgres: 35432 };
+/** The broker as the jobs inside the stack's network reach it. */
+const INTERNAL_KAFKA = 'kafka:9092';
+const POLL_MS = 250;
+
+const progress = (msg: string, fields: Record<string, unknown> = {}): void => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), component: 'pipeline-bench', msg, ...fields })}\n`);
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', timeout: 180_000 }).trim();
+
+interface Options {
+  readonly events: number;
+  readonly rate: number;
+  readonly probes: number;
+  readonly variants: SinkVariant[];
+}
+
+function parseArgs(argv: string[]): Options {
+  const options = { events: 300_000, rate: 1_000, probes: 40, variants: [...SINK_VARIANTS] as SinkVariant[] };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value = ''] = [argv[i], argv[i + 1]];
+    const count = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (flag === '--events' && count >= 1_000) options.events = count;
+    else if (flag === '--rate' && count >= 1) options.rate = count;
+    else if (flag === '--probes' && count >= 5) options.probes = count;
+    else if (flag === '--variants' && value.split(',').every((v) => (SINK_VARIANTS as string[]).includes(v))) options.variants = value.split(',') as SinkVariant[];
+    else throw new Error(`bad argument '${flag} ${value}'; allowed: --events <N >= 1000>, --rate <events/s>, --probes <N >= 5>, --variants <${SINK_VARIANTS.join(',')}>`);
+  }
+  return options;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+interface Job { jid: string; name: string; state: string }
+
+const flinkUrl = `http://127.0.0.1:${ports.flinkUi}`;
+const jobs = async (): Promise<Job[]> => (await getJson<{ jobs: Job[] }>(`${flinkUrl}/jobs/overview`)).jobs;
+
+/** Rows the job's source vertices have emitted since the job (re)started. */
+async function sourceRowsOut(jid: string): Promise<number> {
+  const job = await getJson<{ vertices: { name: string; metrics: { 'write-records': number } }[] }>(`${flinkUrl}/jobs/${jid}`);
+  return job.vertices.filter((v) => v.name.startsWith('Source')).reduce((sum, v) => sum + v.metrics['write-records'], 0);
+}
+
+/** The backlog of the job's Kafka source (its readers' `pendingRecords`), once the readers report it. */
+async function sourceBacklog(jid: string): Promise<number | undefined> {
+  const job = await getJson<{ vertices: { id: string; name: string }[] }>(`${flinkUrl}/jobs/${jid}`);
+  let total: number | undefined;
+  for (const vertex of job.vertices.filter((v) => v.name.startsWith('Source'))) {
+    const url = `${flinkUrl}/jobs/${jid}/vertices/${vertex.id}/subtasks/metrics`;
+    const ids = (await getJson<{ id: string }[]>(url)).map((m) => m.id).filter((id) => id.endsWith('pendingRecords'));
+    if (ids.length === 0) continue;
+    const values = await getJson<{ sum?: number }[]>(`${url}?get=${ids.join(',')}&agg=sum`);
+    total = (total ?? 0) + values.reduce((s, v) => s + (v.sum ?? 0), 0);
+  }
+  return total;
+}
+
+/** Polls until `probe` gives a value; the time of the poll that first saw it. */
+async function firstTime<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<{ value: T; at: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return { value, at: Date.now() };
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(POLL_MS);
+  }
+}
+
+async function producer(): Promise<{ producer: Producer; close: () => Promise<void> }> {
+  const kafka = new Kafka({ clientId: 'pipeline-bench', brokers: [`127.0.0.1:${ports.kafka}`], logLevel: logLevel.NOTHING });
+  const p = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  await p.connect();
+  return { producer: p, close: () => p.disconnect() };
+}
+
+interface Drain { events: number; seconds: number; eventsPerSecond: number; matchesOracle: boolean }
+
+/** N events written while the TaskManager is down; timed from the restored jobs' first row to the boards equal to the oracle. */
+async function drain(stack: string, events: number, readBoards: () => Promise<Leaderboards>): Promise<{ drain: Drain; maxTime: number }> {
+  const set = generateEventSet({ seed: 20261202, validEvents: events });
+  const expected = expectedLeaderboards(set);
+  docker('stop', `${stack}-taskmanager`);
+  progress('TaskManager stopped; writing the backlog', { records: set.records.length });
+  const { producer: p, close } = await producer();
+  try {
+    for (let i = 0; i < set.records.length; i += 5_000) {
+      await p.send({ topic: DEFAULT_CONFIG.inputTopic, messages: set.records.slice(i, i + 5_000).map((r) => ({ key: r.key, value: r.value, partition: r.partition })) });
+    }
+  } finally {
+    await close();
+  }
+  docker('start', `${stack}-taskmanager`);
+  const started = await firstTime('the restored jobs to emit rows', 5 * 60_000, async () => {
+    const running = (await jobs()).filter((j) => j.state === 'RUNNING');
+    for (const job of running) if ((await sourceRowsOut(job.jid)) > 0) return true;
+    return undefined;
+  });
+  progress('jobs reading the backlog');
+  let last = '';
+  const done = await firstTime('the boards to equal the oracle', 30 * 60_000, async () => {
+    last = compareLeaderboards(expected, await readBoards()) ?? '';
+    return last === '' ? true : undefined;
+  }).catch((err: Error) => {
+    throw new Error(`${err.message}; first difference: ${last}`);
+  });
+  const seconds = (done.at - started.at) / 1000;
+  const maxTime = Math.max(...set.valid.map((e) => e.event_time_millis));
+  return { drain: { events: set.valid.length, seconds, eventsPerSecond: Math.round(set.valid.length / seconds), matchesOracle: true }, maxTime };
+}
+
+/** The read-only reference job alone over the whole topic: from its first row to an empty backlog. */
+async function reference(stack: string, events: number): Promise<Drain> {
+  const job = renderReadOnlyJob({ kafkaBootstrapServers: INTERNAL_KAFKA, inputTopic: DEFAULT_CONFIG.inputTopic, startupMode: 'earliest' }, 'read-only-reference');
+  const dir = mkdtempSync(join(tmpdir(), 'pipeline-bench-'));
+  const script = join(dir, `${job.name}.sql`);
+  writeFileSync(script, job.sql);
+  // The runner's main runs in the JobManager, which reads the script there.
+  docker('cp', script, `${stack}-jobmanager:/tmp/${job.name}.sql`);
+  // The reference runs alone: the keeper (which would resubmit them) stopped first, then the leaderboard jobs cancelled.
+  docker('stop', `${stack}-submitter`);
+  try {
+    for (const j of (await jobs()).filter((x) => x.state === 'RUNNING')) await fetch(`${flinkUrl}/jobs/${j.jid}?mode=cancel`, { method: 'PATCH' });
+    const r = runRunner(['--rest-url', flinkUrl, '--jar', flinkArtifacts().runnerJar, '--timeout-seconds', '120', '--job', `${job.name}=/tmp/${job.name}.sql`], { main: SUBMITTER_MAIN });
+    if (r.status !== 0) throw new Error(`submitting the reference job failed (exit ${r.status}):\n${r.stderr}`);
+    const jid = (await firstTime('the reference job', 120_000, async () => (await jobs()).find((j) => j.name === job.name && j.state === 'RUNNING')?.jid)).value;
+    const started = await firstTime('the reference job to emit rows', 120_000, async () => ((await sourceRowsOut(jid)) > 0 ? true : undefined));
+    const done = await firstTime('the reference job to read the whole topic', 20 * 60_000, async () => ((await sourceBacklog(jid)) === 0 ? true : undefined));
+    await fetch(`${flinkUrl}/jobs/${jid}?mode=cancel`, { method: 'PATCH' });
+    const seconds = (done.at - started.at) / 1000;
+    return { events, seconds, eventsPerSecond: Math.round(events / seconds), matchesOracle: true };
+  } finally {
+    docker('start', `${stack}-submitter`);
+  }
+}
+
+interface Freshness { probes: number; backgroundRate: number; p50: number; p90: number; p99: number; max: number }
+
+/** Probe events under a background load; from each acknowledged produce to the first SSE frame with the probe at #1. */
+async function freshness(rate: number, probes: number, startTime: number): Promise<Freshness> {
+  const stream = await SseReader.open(`http://127.0.0.1:${ports.dashboard}/api/stream`);
+  const { producer: p, close } = await producer();
+  const teams = Array.from({ length: 20 }, (_, i) => `Bench-${i}`);
+  let eventTime = startTime;
+  let stop = false;
+  const background = (async () => {
+    const perTick = Math.max(1, Math.round(rate / 10));
+    let n = 0;
+    while (!stop) {
+      const tick = Date.now();
+      eventTime += 100;
+      const messages = Array.from({ length: perTick }, () => {
+        const team = teams[n % teams.length];
+        const user = `USR-${String(n % 97).padStart(2, '0')}-${teamIdOf(team)}`;
+        n++;
+        const value = { user_id: user, team_id: teamIdOf(team), team_name: team, score: 1 + (n % 50), event_time_millis: eventTime, event_type: 'normal' };
+        return { key: user, value: JSON.stringify(value) };
+      });
+      await p.send({ topic: DEFAULT_CONFIG.inputTopic, messages });
+      await sleep(Math.max(0, 100 - (Date.now() - tick)));
+    }
+  })();
+  const latencies: number[] = [];
+  try {
+    await sleep(10_000);
+    for (let i = 0; i < probes; i++) {
+      const team = 'Bench-Probe';
+      const user = `USR-98-${String(i).padStart(4, '0')}${teamIdOf(team).slice(4)}`;
+      const value = { user_id: user, team_id: teamIdOf(team), team_name: team, score: 1_000_000_000 + i, event_time_millis: eventTime, event_type: 'normal' };
+      const from = stream.events.length;
+      await p.send({ topic: DEFAULT_CONFIG.inputTopic, messages: [{ key: user, value: JSON.stringify(value) }] });
+      const sent = Date.now();
+      const frame = await stream.next(
+        (e) => e.event === 'board' && (e.data as { id: string; rows: { user_id?: string }[] }).id === 'top_players' && (e.data as { rows: { user_id?: string }[] }).rows[0]?.user_id === user,
+        60_000,
+        from,
+      );
+      latencies.push(frame.at - sent);
+      await sleep(1_000 + Math.round(Math.random() * 500));
+    }
+  } finally {
+    stop = true;
+    await background;
+    await close();
+    stream.close();
+  }
+  return { probes, backgroundRate: rate, p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: Math.max(...latencies) };
+}
+
+function adminPassword(stack: string): string {
+  const env = docker('inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', `${stack}-postgres`);
+  const line = env.split('\n').find((l) => l.startsWith('POSTGRES_PASSWORD='));
+  if (!line) throw new Error(`${stack}-postgres has no POSTGRES_PASSWORD`);
+  return encodeURIComponent(line.slice('POSTGRES_PASSWORD='.length));
+}
+
+async function benchVariant(variant: SinkVariant, options: Options): Promise<Record<string, unknown>> {
+  const stack = `docker-${variant}`;
+  const existing = docker('ps', '-a', '-q', '--filter', `label=leaderboard.stack=${stack}`);
+  if (existing !== '') throw new Error(`containers of ${stack} exist already; destroy that stack first (npm run destroy ${stack})`);
+  const work = mkdtempSync(join(tmpdir(), `pipeline-bench-${variant}-`));
+  const configFile = join(work, `${stack}.json`);
+  writeFileSync(configFile, JSON.stringify({
+    injector: { enabled: false },
+    dashboard: { port: ports.dashboard },
+    flink: { uiPort: ports.flinkUi },
+    expose: { kafkaPort: ports.kafka, ...(variant === 'jdbc' ? { postgresPort: ports.postgres } : {}) },
+    images: standinImagesConfig(),
+  }));
+  const cli = (...args: string[]) => cdktf([...args, stack, '--output', join(work, `${stack}.out`)], { LEADERBOARD_CONFIG: configFile, LEADERBOARD_STATE_DIR: work }, 30 * 60_000);
+  progress('deploying', { stack });
+  await cli('deploy', '--auto-approve');
+  try {
+    await waitFor('the jobs to run', 5 * 60_000, async () => ((await jobs()).some((j) => j.state === 'RUNNING') ? true : undefined));
+    const readBoards = variant === 'jdbc'
+      ? () => readPostgresBoards(`postgres://leaderboard_admin:${adminPassword(stack)}@127.0.0.1:${ports.postgres}/leaderboard`)
+      : () => readKafkaBoards({ bootstrapServers: `127.0.0.1:${ports.kafka}` });
+    progress('drain', { events: options.events });
+    const { drain: pipeline, maxTime } = await drain(stack, options.events, readBoards);
+    progress('drained', pipeline as unknown as Record<string, unknown>);
+    const readOnly = await reference(stack, pipeline.events);
+    progress('reference', readOnly as unknown as Record<string, unknown>);
+    await waitFor('the leaderboard jobs to run again', 5 * 60_000, async () => ((await jobs()).some((j) => j.state === 'RUNNING' && j.name !== 'read-only-reference') ? true : undefined));
+    progress('freshness', { rate: options.rate, probes: options.probes });
+    const fresh = await freshness(options.rate, options.probes, maxTime + 60_000);
+    return { variant, partitions: INPUT_PARTITIONS, drain: pipeline, readOnlyReference: readOnly, ratioToReference: Number((pipeline.eventsPerSecond / readOnly.eventsPerSecond).toFixed(2)), freshnessMs: fresh };
+  } finally {
+    progress('destroying', { stack });
+    await cli('destroy', '--auto-approve');
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const results: Record<string, any>[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const variant of options.variants) {
+    const result = await benchVariant(variant, options);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    results.push(result);
+  }
+  const rows = results.map((r) =>
+    `| ${r.variant} | ${r.drain.events} | ${r.drain.eventsPerSecond} | ${r.readOnlyReference.eventsPerSecond} | ${r.ratioToReference} | ${r.freshnessMs.backgroundRate} | ${r.freshnessMs.p50} | ${r.freshnessMs.p90} | ${r.freshnessMs.p99} | ${r.freshnessMs.max} |`);
+  process.stdout.write(['', '| sink | events | drain events/s | read-only events/s | ratio | background events/s | fresh p50 ms | p90 | p99 | max |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n'));
+}
+
+main().catch((err: Error) => {
+  progress('failed', { error: err.message });
+  process.exitCode = 1;
+});
