@@ -2,7 +2,9 @@
  * The Kubernetes stacks for real: `cdktf deploy` of k8s-jdbc then k8s-kafka to a real single-node
  * cluster (scripts/offline/k8s-cluster.sh: etcd, the control plane, kubelet, its own containerd),
  * Flink run by the Flink Kubernetes Operator built from its release source, a finite deterministic
- * injector run, and the leaderboards checked against the oracle on the events actually in `user-score`.
+ * injector run, and the leaderboards checked against the oracle on the events actually in `user-score`;
+ * for k8s-jdbc also after a deleted TaskManager pod and a deleted Kafka pod (each followed by a probe
+ * event the boards must show).
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,8 @@ import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
 import { expectDashboardShows, expectSinksEqualOracle, imageContextsCheck, setupOutput, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
 import { K8sCluster, ensureCluster, importImages, k8sClusterCheck } from '../../test-support/k8s-cluster';
-import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
+import { teamIdOf } from '../../test-support/event-set';
+import { produce, readKafkaBoards, readPostgresBoards, readTopic } from '../../test-support/leaderboard-readers';
 import { Check, describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
 
@@ -93,6 +96,30 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
     };
 
     const clusterIp = (service: string): string => kubectl('get', 'svc', service, '-o', 'jsonpath={.spec.clusterIP}');
+    // The broker advertises its Service name, which only the cluster resolves; the host dials the ClusterIP.
+    const kafkaAccess = () => {
+      const kafkaIp = clusterIp('kafka');
+      return { bootstrapServers: `${kafkaIp}:9092`, dial: { kafka: kafkaIp } };
+    };
+    const readBoards = (): Promise<Leaderboards> => (sink === 'jdbc'
+      ? readPostgresBoards(`postgres://leaderboard_admin:${secret('postgres-passwords', 'admin')}@${clusterIp('postgres')}:5432/leaderboard`)
+      : readKafkaBoards(kafkaAccess()));
+    const oracleCheck = (label: string, started: number): Promise<Leaderboards> =>
+      expectSinksEqualOracle({
+        kafka: kafkaAccess(),
+        inputTopic: DEFAULT_CONFIG.inputTopic,
+        inputPartitions: INPUT_PARTITIONS,
+        injectedEvents: EVENTS,
+        readBoards,
+        diagnostics,
+        timings,
+        label,
+        started,
+      });
+    const sessionJobsRunning = (): boolean => {
+      const jobs = JSON.parse(kubectl('get', 'flinksessionjobs', '-o', 'json')) as { items: { status?: { jobStatus?: { state?: string } } }[] };
+      return jobs.items.length > 0 && jobs.items.every((j) => j.status?.jobStatus?.state === 'RUNNING');
+    };
 
     beforeAll(() => {
       const operator = operatorBuild();
@@ -153,23 +180,7 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
         if (/\/[1-9]/.test(status)) throw new Error(`injector job failed: ${status}`);
         return undefined;
       });
-      // The broker advertises its Service name, which only the cluster resolves; the host dials the ClusterIP.
-      const kafkaIp = clusterIp('kafka');
-      const kafka = { bootstrapServers: `${kafkaIp}:9092`, dial: { kafka: kafkaIp } };
-      const readBoards = sink === 'jdbc'
-        ? () => readPostgresBoards(`postgres://leaderboard_admin:${secret('postgres-passwords', 'admin')}@${clusterIp('postgres')}:5432/leaderboard`)
-        : () => readKafkaBoards(kafka);
-      expected = await expectSinksEqualOracle({
-        kafka,
-        inputTopic: DEFAULT_CONFIG.inputTopic,
-        inputPartitions: INPUT_PARTITIONS,
-        injectedEvents: EVENTS,
-        readBoards,
-        diagnostics,
-        timings,
-        label: stack,
-        started,
-      });
+      expected = await oracleCheck(stack, started);
     }, 15 * 60_000);
 
     it('serves the same boards on the dashboard, through kubectl port-forward, and renders them in a browser', async () => {
@@ -181,6 +192,35 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
         forward.kill();
       }
     }, 5 * 60_000);
+
+    (sink === 'jdbc' ? it : it.skip)('recovers from a deleted TaskManager pod and a deleted Kafka pod: jobs restored, a later event on the boards', async () => {
+      requireDeploy();
+      const faults = [
+        ['TaskManager pod deleted', 'component=taskmanager,type=flink-native-kubernetes'],
+        ['Kafka pod deleted', 'app.kubernetes.io/name=kafka'],
+      ] as const;
+      for (const [fault, selector] of faults) {
+        const started = Date.now();
+        const before = kubectl('get', 'pods', '-l', selector, '-o', 'jsonpath={.items[*].metadata.uid}').split(' ').filter(Boolean);
+        expect(before.length).toBeGreaterThan(0);
+        kubectl('delete', 'pod', '-l', selector, '--wait=false');
+        try {
+          await waitFor(`a new pod for: ${fault}`, 5 * 60_000, async () => {
+            const pods = JSON.parse(kubectl('get', 'pods', '-l', selector, '-o', 'json')) as {
+              items: { metadata: { uid: string }; status: { containerStatuses?: { ready: boolean }[] } }[];
+            };
+            const fresh = pods.items.filter((p) => !before.includes(p.metadata.uid));
+            return fresh.length > 0 && fresh.every((p) => (p.status.containerStatuses ?? []).every((c) => c.ready) && (p.status.containerStatuses ?? []).length > 0) ? true : undefined;
+          });
+          await waitFor(`every FlinkSessionJob RUNNING after: ${fault}`, 5 * 60_000, async () => (sessionJobsRunning() ? true : undefined));
+          await produceProbe();
+          await oracleCheck(fault, started);
+        } catch (err) {
+          throw new Error(`${(err as Error).message}\n${diagnostics()}`);
+        }
+        timings[`${stack} ${fault}: recovered`] = (Date.now() - started) / 1000;
+      }
+    }, 20 * 60_000);
 
     it('changes nothing on a second deploy', async () => {
       requireDeploy();
@@ -197,6 +237,18 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
       expect(all('pvc')).toBe('');
       expect(all('secrets').split('\n').filter((s) => s.includes('sh.helm.release'))).toEqual([]);
     }, 15 * 60_000);
+
+    let probes = 0;
+    /** A new Top Players #1 after every event in user-score, so the boards change only if the pipeline runs. */
+    async function produceProbe(): Promise<void> {
+      probes++;
+      const kafka = kafkaAccess();
+      const records = await readTopic(kafka, DEFAULT_CONFIG.inputTopic);
+      const maxTime = Math.max(...records.map((r) => (JSON.parse(r.value!.toString('utf8')) as { event_time_millis: number }).event_time_millis));
+      const id = teamIdOf(`Probe-${probes}`);
+      const value = { user_id: `USR-01-${id}`, team_id: id, team_name: `Probe-${probes}`, score: 1_000_000 + probes, event_time_millis: maxTime + 1000, event_type: 'normal' };
+      await produce(kafka, DEFAULT_CONFIG.inputTopic, [{ key: value.user_id, value: JSON.stringify(value) }]);
+    }
 
     function secret(name: string, key: string): string {
       const value = Buffer.from(kubectl('get', 'secret', name, '-o', `jsonpath={.data.${key}}`), 'base64').toString('utf8');
