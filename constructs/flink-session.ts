@@ -50,6 +50,12 @@ export interface FlinkSessionProps {
    * @default 4
    */
   readonly taskSlots?: number;
+  /**
+   * Parallelism of every job: each takes this many slots (a statement set shares them across its
+   * statements).
+   * @default 1
+   */
+  readonly parallelism?: number;
 }
 
 /** What the rest of the pipeline knows of the session. */
@@ -61,10 +67,10 @@ export interface IFlinkSession {
 }
 
 /** Cluster configuration shared by both targets (Flink's `key: value` syntax). */
-export function flinkProperties(taskSlots: number): Record<string, string> {
+export function flinkProperties(taskSlots: number, parallelism = 1): Record<string, string> {
   return {
     'taskmanager.numberOfTaskSlots': String(taskSlots),
-    'parallelism.default': '1',
+    'parallelism.default': String(parallelism),
     'state.backend.type': 'hashmap',
     'state.checkpoints.dir': `file://${FLINK_IMAGE.checkpointsDir}`,
     'execution.checkpointing.interval': '10s',

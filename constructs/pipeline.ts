@@ -52,6 +52,11 @@ export interface LeaderboardPipelineProps {
    */
   readonly flinkTaskSlots?: number;
   /**
+   * Parallelism of every Flink job.
+   * @default 1
+   */
+  readonly flinkParallelism?: number;
+  /**
    * Host port of the dashboard.
    * @default 8080
    */
@@ -132,6 +137,7 @@ export class LeaderboardPipeline extends Construct {
       uiPort: props.flinkUiPort,
       bindAddress: props.bindAddress,
       taskSlots: props.flinkTaskSlots,
+      parallelism: props.flinkParallelism,
     });
 
     if (props.injector) {

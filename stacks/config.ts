@@ -3,7 +3,7 @@
  * default; a bad value fails synthesis with a message naming the field and what is allowed.
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_INPUT_TOPIC, DEFAULT_JOB_LAYOUT, JOB_LAYOUTS, JobLayout, STARTUP_MODES, StartupMode } from '../common/contract';
+import { DEFAULT_INPUT_TOPIC, DEFAULT_JOB_LAYOUT, JOB_LAYOUTS, JobLayout, STARTUP_MODES, StartupMode, jobsOf } from '../common/contract';
 import versions from '../versions.json';
 
 
@@ -32,6 +32,8 @@ export interface FlinkConfig {
   readonly jobLayout: JobLayout;
   /** Task slots of the (single) TaskManager. */
   readonly taskSlots: number;
+  /** Parallelism of every job; the jobs of the layout together need parallelism x jobs slots. */
+  readonly parallelism: number;
 }
 
 export interface ExposeConfig {
@@ -87,7 +89,7 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   inputTopic: DEFAULT_INPUT_TOPIC,
   injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
   dashboard: { port: 8080 },
-  flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 4 },
+  flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 4, parallelism: 1 },
   expose: { kafkaPort: null, postgresPort: null, bindAddress: '127.0.0.1' },
   images: { ...versions.images },
   kubernetes: {
@@ -199,6 +201,7 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
         startupMode: oneOf(STARTUP_MODES),
         jobLayout: oneOf(JOB_LAYOUTS),
         taskSlots: integer(1, 64),
+        parallelism: integer(1, 64),
       },
       d.flink,
     ),
@@ -227,6 +230,11 @@ export function parseConfig(input: unknown): LeaderboardConfig {
   for (const [i, [field, value]] of ports.entries()) {
     const clash = ports.slice(0, i).find(([, other]) => other === value);
     if (clash) throw new ConfigError(field, `port ${value} is already used by '${clash[0]}'`);
+  }
+  const jobs = jobsOf(config.flink.jobLayout).length;
+  const { parallelism, taskSlots } = config.flink;
+  if (parallelism * jobs > taskSlots) {
+    throw new ConfigError('flink.parallelism', `${jobs} job(s) of layout '${config.flink.jobLayout}' at parallelism ${parallelism} need ${parallelism * jobs} task slots; flink.taskSlots is ${taskSlots}`);
   }
   return config;
 }

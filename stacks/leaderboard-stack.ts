@@ -27,6 +27,7 @@ function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sin
     jobLayout: config.flink.jobLayout,
     flinkUiPort: config.flink.uiPort,
     flinkTaskSlots: config.flink.taskSlots,
+    flinkParallelism: config.flink.parallelism,
     dashboardPort: config.dashboard.port,
     bindAddress: config.expose.bindAddress,
     kafkaHostPort: config.expose.kafkaPort ?? undefined,

@@ -145,7 +145,7 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       namespace,
       stackName: platform.stackName,
       image: props.image,
-      properties: flinkProperties(props.taskSlots ?? 4),
+      properties: flinkProperties(props.taskSlots ?? 4, props.parallelism),
       jobSecretEnv: Object.entries(props.jobSecretEnv).map(([name, ref]) => ({
         name,
         valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
@@ -153,7 +153,7 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       jobsConfigMap: `${SESSION_DEPLOYMENT_NAME}-jobs`,
       checkpointsClaim: `${SESSION_DEPLOYMENT_NAME}-checkpoints`,
     });
-    this.sessionJobs = props.jobs.map((job) => sessionJob(job, { namespace, stackName: platform.stackName, jarUri: this.runnerJarUri }));
+    this.sessionJobs = props.jobs.map((job) => sessionJob(job, { namespace, stackName: platform.stackName, jarUri: this.runnerJarUri, parallelism: props.parallelism ?? 1 }));
 
     const chart = new TerraformAsset(this, 'resources-chart', {
       path: join(__dirname, 'flink-resources-chart'),
@@ -327,7 +327,7 @@ export function sessionDeployment(o: SessionDeploymentOptions): CustomResource {
 }
 
 /** One SQL job of the session: the runner jar, run with the job's script. */
-export function sessionJob(job: SqlJob, o: { namespace: string; stackName: string; jarUri: string }): CustomResource {
+export function sessionJob(job: SqlJob, o: { namespace: string; stackName: string; jarUri: string; parallelism: number }): CustomResource {
   return {
     apiVersion: FLINK_API_VERSION,
     kind: 'FlinkSessionJob',
@@ -338,7 +338,7 @@ export function sessionJob(job: SqlJob, o: { namespace: string; stackName: strin
         jarURI: o.jarUri,
         entryClass: FLINK_IMAGE.runnerMainClass,
         args: ['--script', jobScriptPath(job)],
-        parallelism: 1,
+        parallelism: o.parallelism,
         // A changed job starts afresh and rebuilds its state from the retained input topic.
         upgradeMode: 'stateless',
         state: 'running',

@@ -80,11 +80,12 @@ describe('DockerFlinkSession', () => {
     ]);
   });
 
-  it('takes the UI port, its address and the task slots', () => {
+  it('takes the UI port, its address, the task slots and the parallelism', () => {
     const custom = synthOnDocker((scope, platform) => {
-      new DockerFlinkSession(scope, 'flink', { platform, image: 'flink:test', jobs, jobSecretEnv: {}, jobDependencies: [], jobConnections: [], uiPort: 18081, bindAddress: '127.0.0.2', taskSlots: 2 });
+      new DockerFlinkSession(scope, 'flink', { platform, image: 'flink:test', jobs, jobSecretEnv: {}, jobDependencies: [], jobConnections: [], uiPort: 18081, bindAddress: '127.0.0.2', taskSlots: 2, parallelism: 2 });
     });
     expect(custom).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-jobmanager`, ports: [{ internal: 8081, external: 18081, ip: '127.0.0.2' }] });
     expect(envOf(containerOf(custom, 'taskmanager')).FLINK_PROPERTIES).toContain('taskmanager.numberOfTaskSlots: 2');
+    expect(envOf(containerOf(custom, 'jobmanager')).FLINK_PROPERTIES).toContain('parallelism.default: 2');
   });
 });

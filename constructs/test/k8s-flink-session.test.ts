@@ -97,6 +97,17 @@ describe('K8sFlinkSession', () => {
     });
   });
 
+  it('runs every session job at the given parallelism (1 by default)', () => {
+    expect(JSON.parse(resourcesRelease.values[0]).resources[1].spec.job.parallelism).toBe(1);
+    const parallel = synthOnK8s((scope, platform) => {
+      session(scope, platform, { parallelism: 2 });
+    });
+    const release = resourcesOf(parallel, 'helm_release').find((r) => r.name === SESSION_DEPLOYMENT_NAME)!;
+    const [deployment, job] = JSON.parse(release.values[0]).resources;
+    expect(job.spec.job.parallelism).toBe(2);
+    expect(deployment.spec.flinkConfiguration['parallelism.default']).toBe('2');
+  });
+
   it('refuses a job name that cannot name a FlinkSessionJob', () => {
     expect(() => synthOnK8s((scope, platform) => {
       session(scope, platform, { jobs: [{ name: 'Top_Teams', sql: 'SELECT 1;' }] });

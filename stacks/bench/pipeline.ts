@@ -11,7 +11,7 @@
  *    #1; from the produce call's acknowledgement to the first dashboard push (SSE) frame showing it.
  * Prints one JSON line per variant and a Markdown table.
  *
- *   npm run bench:pipeline -- [--events 300000] [--rate 1000] [--probes 40] [--variants jdbc,kafka]
+ *   npm run bench:pipeline -- [--events 300000] [--rate 1000] [--probes 40] [--variants jdbc,kafka] [--parallelism 1]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -45,18 +45,20 @@ interface Options {
   readonly rate: number;
   readonly probes: number;
   readonly variants: SinkVariant[];
+  readonly parallelism: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options = { events: 300_000, rate: 1_000, probes: 40, variants: [...SINK_VARIANTS] as SinkVariant[] };
+  const options = { events: 300_000, rate: 1_000, probes: 40, variants: [...SINK_VARIANTS] as SinkVariant[], parallelism: 1 };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value = ''] = [argv[i], argv[i + 1]];
     const count = /^\d+$/.test(value) ? Number(value) : NaN;
     if (flag === '--events' && count >= 1_000) options.events = count;
     else if (flag === '--rate' && count >= 1) options.rate = count;
     else if (flag === '--probes' && count >= 5) options.probes = count;
+    else if (flag === '--parallelism' && count >= 1 && count <= 4) options.parallelism = count;
     else if (flag === '--variants' && value.split(',').every((v) => (SINK_VARIANTS as string[]).includes(v))) options.variants = value.split(',') as SinkVariant[];
-    else throw new Error(`bad argument '${flag} ${value}'; allowed: --events <N >= 1000>, --rate <events/s>, --probes <N >= 5>, --variants <${SINK_VARIANTS.join(',')}>`);
+    else throw new Error(`bad argument '${flag} ${value}'; allowed: --events <N >= 1000>, --rate <events/s>, --probes <N >= 5>, --variants <${SINK_VARIANTS.join(',')}>, --parallelism <1 to 4>`);
   }
   return options;
 }
@@ -238,7 +240,7 @@ async function benchVariant(variant: SinkVariant, options: Options): Promise<Rec
   writeFileSync(configFile, JSON.stringify({
     injector: { enabled: false },
     dashboard: { port: ports.dashboard },
-    flink: { uiPort: ports.flinkUi },
+    flink: { uiPort: ports.flinkUi, parallelism: options.parallelism },
     expose: { kafkaPort: ports.kafka, ...(variant === 'jdbc' ? { postgresPort: ports.postgres } : {}) },
     images: standinImagesConfig(),
   }));
@@ -258,7 +260,7 @@ async function benchVariant(variant: SinkVariant, options: Options): Promise<Rec
     await waitFor('the leaderboard jobs to run again', 5 * 60_000, async () => ((await jobs()).some((j) => j.state === 'RUNNING' && j.name !== 'read-only-reference') ? true : undefined));
     progress('freshness', { rate: options.rate, probes: options.probes });
     const fresh = await freshness(options.rate, options.probes, maxTime + 60_000);
-    return { variant, partitions: INPUT_PARTITIONS, drain: pipeline, readOnlyReference: readOnly, ratioToReference: Number((pipeline.eventsPerSecond / readOnly.eventsPerSecond).toFixed(2)), freshnessMs: fresh };
+    return { variant, parallelism: options.parallelism, partitions: INPUT_PARTITIONS, drain: pipeline, readOnlyReference: readOnly, ratioToReference: Number((pipeline.eventsPerSecond / readOnly.eventsPerSecond).toFixed(2)), freshnessMs: fresh };
   } finally {
     progress('destroying', { stack });
     await cli('destroy', '--auto-approve');
@@ -274,9 +276,9 @@ async function main(): Promise<void> {
     results.push(result);
   }
   const rows = results.map((r) =>
-    `| ${r.variant} | ${r.drain.events} | ${r.drain.eventsPerSecond} | ${r.readOnlyReference.eventsPerSecond} | ${r.ratioToReference} | ${r.freshnessMs.backgroundRate} | ${r.freshnessMs.p50} | ${r.freshnessMs.p90} | ${r.freshnessMs.p99} | ${r.freshnessMs.max} |`);
-  process.stdout.write(['', '| sink | events | drain events/s | read-only events/s | ratio | background events/s | fresh p50 ms | p90 | p99 | max |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n'));
+    `| ${r.variant} | ${r.parallelism} | ${r.drain.events} | ${r.drain.eventsPerSecond} | ${r.readOnlyReference.eventsPerSecond} | ${r.ratioToReference} | ${r.freshnessMs.backgroundRate} | ${r.freshnessMs.p50} | ${r.freshnessMs.p90} | ${r.freshnessMs.p99} | ${r.freshnessMs.max} |`);
+  process.stdout.write(['', '| sink | parallelism | events | drain events/s | read-only events/s | ratio | background events/s | fresh p50 ms | p90 | p99 | max |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n'));
 }
 
 main().catch((err: Error) => {

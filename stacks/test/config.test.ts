@@ -48,7 +48,10 @@ describe('parseConfig', () => {
     [{ inputTopic: 'user score' }, `config field 'inputTopic': expected a Kafka topic name`],
     [{ injector: [] }, `config field 'injector': expected an object, got []`],
     [{ injectr: {} }, `config field 'injectr': unknown field; allowed: inputTopic, injector, dashboard, flink, expose, images, kubernetes`],
-    [{ flink: { uiport: 1 } }, `config field 'flink.uiport': unknown field; allowed: uiPort, startupMode, jobLayout, taskSlots`],
+    [{ flink: { uiport: 1 } }, `config field 'flink.uiport': unknown field; allowed: uiPort, startupMode, jobLayout, taskSlots, parallelism`],
+    [{ flink: { parallelism: 0 } }, `config field 'flink.parallelism': expected an integer from 1 to 64, got 0`],
+    [{ flink: { parallelism: 5 } }, `config field 'flink.parallelism': 1 job(s) of layout 'statement-set' at parallelism 5 need 5 task slots; flink.taskSlots is 4`],
+    [{ flink: { jobLayout: 'per-metric', parallelism: 2 } }, `config field 'flink.parallelism': 4 job(s) of layout 'per-metric' at parallelism 2 need 8 task slots; flink.taskSlots is 4`],
     [{ dashboard: { port: 8081 } }, `config field 'flink.uiPort': port 8081 is already used by 'dashboard.port'`],
   ])('rejects %j', (input, message) => {
     expect(errorOf(input)).toContain(message);
