@@ -287,11 +287,11 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('faults on the 
       const skippedBefore = await skippedOnDashboard();
       const records = await readTopic(kafka, DEFAULT_CONFIG.inputTopic);
       const maxTime = maxEventTime(records);
-      // 2,700 valid events after the injector's and 20 records of each invalid kind: 10% malformed.
-      const set = generateEventSet({ seed: 20261202, validEvents: 2_700, malformedPerKind: 20, lateEvery: 2_701, startMillis: maxTime + 60_000 });
+      // 25 records of each invalid kind and nine times as many valid events after the injector's: 10% malformed.
+      const malformed = 25 * INVALID_KINDS.length;
+      const set = generateEventSet({ seed: 20261202, validEvents: 9 * malformed, malformedPerKind: 25, lateEvery: 9 * malformed + 1, startMillis: maxTime + 60_000 });
       const batch = set.records.filter((r) => r.partition === undefined).map((r) => ({ key: r.key, value: r.value }));
-      const malformed = 20 * INVALID_KINDS.length;
-      expect(malformed / batch.length).toBeCloseTo(0.1, 2);
+      expect(malformed / batch.length).toBeCloseTo(0.1, 3);
       await produce(kafka, DEFAULT_CONFIG.inputTopic, batch);
       producedByTest += batch.length - malformed;
       malformedByTest += malformed;
