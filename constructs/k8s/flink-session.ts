@@ -234,6 +234,18 @@ function operatorValues(platform: K8sPlatform, image: string): Record<string, un
   };
 }
 
+/**
+ * Flink's Kubernetes HA services: a session without them forgets its jobs when its JobManager pod
+ * goes, and the operator would resubmit the FlinkSessionJobs from scratch (`upgradeMode: stateless`).
+ * With them the new JobManager takes the jobs back from the leader ConfigMaps and restores each from
+ * its latest checkpoint. The job graphs and checkpoint pointers live beside the checkpoints, on the
+ * volume every Flink pod mounts; the `flink` service account already may edit ConfigMaps.
+ */
+export const HIGH_AVAILABILITY: Record<string, string> = {
+  'high-availability.type': 'kubernetes',
+  'high-availability.storageDir': `file://${FLINK_IMAGE.checkpointsDir}/ha`,
+};
+
 interface SessionDeploymentOptions {
   readonly namespace: string;
   readonly stackName: string;
@@ -297,6 +309,7 @@ export function sessionDeployment(o: SessionDeploymentOptions): CustomResource {
         ...o.properties,
         'kubernetes.jobmanager.cpu.limit-factor': String(CPU_LIMIT_FACTOR),
         'kubernetes.taskmanager.cpu.limit-factor': String(CPU_LIMIT_FACTOR),
+        ...HIGH_AVAILABILITY,
       },
       jobManager: {
         replicas: 1,

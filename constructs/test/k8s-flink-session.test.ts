@@ -108,6 +108,15 @@ describe('K8sFlinkSession', () => {
     expect(deployment.spec.flinkConfiguration['parallelism.default']).toBe('2');
   });
 
+  it('keeps the jobs across a lost JobManager with Flink\'s Kubernetes HA on the shared checkpoint volume', () => {
+    const [deployment] = JSON.parse(resourcesRelease.values[0]).resources;
+    const conf = deployment.spec.flinkConfiguration;
+    expect(conf['high-availability.type']).toBe('kubernetes');
+    expect(conf['high-availability.storageDir']).toBe(`file://${FLINK_IMAGE.checkpointsDir}/ha`);
+    const mounts = deployment.spec.jobManager.podTemplate.spec.containers[0].volumeMounts;
+    expect(mounts).toEqual(expect.arrayContaining([expect.objectContaining({ mountPath: FLINK_IMAGE.checkpointsDir })]));
+  });
+
   it('refuses a job name that cannot name a FlinkSessionJob', () => {
     expect(() => synthOnK8s((scope, platform) => {
       session(scope, platform, { jobs: [{ name: 'Top_Teams', sql: 'SELECT 1;' }] });
