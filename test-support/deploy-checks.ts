@@ -106,7 +106,7 @@ export async function expectSinksEqualOracle(check: OracleCheck): Promise<Leader
   const records = await readTopic(check.kafka, check.inputTopic);
   expect(records.length).toBeGreaterThanOrEqual(check.injectedEvents);
   process.stderr.write(`  [smoke] ${check.label}: ${records.length} records in ${check.inputTopic} for ${check.injectedEvents} injected events\n`);
-  const injected = records.map((r) => parseEvent(r.value ?? Buffer.alloc(0))).filter((p): p is GameEvent => !isInvalid(p));
+  const injected = validEvents(records);
   expect(records.length - injected.length).toBe(check.invalidRecords ?? 0);
   const maxTime = Math.max(...injected.map((e) => e.event_time_millis));
   const flush = flushEvents(maxTime, check.inputPartitions, { id: teamIdOf('Flush-Zero'), name: 'Flush-Zero' });
@@ -127,6 +127,40 @@ export async function expectSinksEqualOracle(check: OracleCheck): Promise<Leader
   }
   check.timings[`${check.label} oracle match`] = (Date.now() - check.started) / 1000;
   return expected;
+}
+
+/** The valid events among `records` (what the oracle counts; malformed records are skipped). */
+export const validEvents = (records: { value: Buffer | null }[]): GameEvent[] =>
+  records.map((r) => parseEvent(r.value ?? Buffer.alloc(0))).filter((e): e is GameEvent => !isInvalid(e));
+
+export const maxEventTime = (records: { value: Buffer | null }[]): number => Math.max(...validEvents(records).map((e) => e.event_time_millis));
+
+/**
+ * Probe `n`: a new Top Players #1 one second after every valid event in the input topic, so that the
+ * boards change only if the pipeline runs.
+ */
+export async function produceProbe(kafka: KafkaAccess, topic: string, n: number): Promise<void> {
+  const time = maxEventTime(await readTopic(kafka, topic)) + 1000;
+  const name = `Probe-${n}`;
+  const id = teamIdOf(name);
+  const value = {
+    user_id: `USR-01-${id}`,
+    team_id: id,
+    team_name: name,
+    score: 1_000_000 + n,
+    event_time_millis: time,
+    readable_time: new Date(time).toISOString().replace('T', ' ').replace('Z', ''),
+    event_type: 'normal',
+  };
+  await produce(kafka, topic, [{ key: value.user_id, value: JSON.stringify(value) }]);
+}
+
+/** The PostgreSQL admin password a Docker stack generated, read from its container, URL-encoded. */
+export function postgresAdminPassword(container: string): string {
+  const env = execFileSync('docker', ['inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', container], { encoding: 'utf8', timeout: 60_000 });
+  const line = env.split('\n').find((l) => l.startsWith('POSTGRES_PASSWORD='));
+  if (!line) throw new Error(`${container} has no POSTGRES_PASSWORD`);
+  return encodeURIComponent(line.slice('POSTGRES_PASSWORD='.length));
 }
 
 /** The dashboard at `base` publishes exactly `expected`, and a browser shows every board with rows. */

@@ -22,10 +22,11 @@ import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { DEFAULT_CONFIG } from '../config';
 import { INPUT_PARTITIONS, Leaderboards, SINK_VARIANTS, SinkVariant } from '../../common/contract';
 import { compareLeaderboards } from '../../oracle/src/compare';
+import { sourceMetricSum } from '../../common/flink-metrics';
 import { SseReader } from '../../dashboard/test/helpers';
 import { renderReadOnlyJob } from '../../flink-sql/src/render';
 import { cdktf } from '../../test-support/cdktf-cli';
-import { getJson, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
+import { getJson, postgresAdminPassword, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
 import { expectedLeaderboards, generateEventSet, teamIdOf } from '../../test-support/event-set';
 import { flinkArtifacts, runRunner, SUBMITTER_MAIN } from '../../test-support/flink';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
@@ -81,17 +82,8 @@ async function sourceRowsOut(jid: string): Promise<number> {
 }
 
 /** Rows the job's Kafka source operator has emitted (an operator metric: it counts inside a chained vertex too). */
-async function sourceOperatorRowsOut(jid: string): Promise<number | undefined> {
-  const job = await getJson<{ vertices: { id: string; name: string }[] }>(`${flinkUrl}/jobs/${jid}`);
-  let total: number | undefined;
-  for (const vertex of job.vertices.filter((v) => v.name.startsWith('Source'))) {
-    const url = `${flinkUrl}/jobs/${jid}/vertices/${vertex.id}/subtasks/metrics`;
-    const ids = (await getJson<{ id: string }[]>(url)).map((m) => m.id).filter((id) => /^Source.*\.numRecordsOut$/.test(id));
-    if (ids.length === 0) continue;
-    const values = await getJson<{ sum?: number }[]>(`${url}?get=${ids.join(',')}&agg=sum`);
-    total = (total ?? 0) + values.reduce((s, v) => s + (v.sum ?? 0), 0);
-  }
-  return total;
+function sourceOperatorRowsOut(jid: string): Promise<number | undefined> {
+  return sourceMetricSum((path) => getJson(`${flinkUrl}${path}`), jid, (id) => /^Source.*\.numRecordsOut$/.test(id));
 }
 
 /** Polls until `probe` gives a value; the time of the poll that first saw it. */
@@ -239,13 +231,6 @@ async function freshness(rate: number, probes: number, startTime: number): Promi
   return { probes, backgroundRate: rate, p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: Math.max(...latencies) };
 }
 
-function adminPassword(stack: string): string {
-  const env = docker('inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', `${stack}-postgres`);
-  const line = env.split('\n').find((l) => l.startsWith('POSTGRES_PASSWORD='));
-  if (!line) throw new Error(`${stack}-postgres has no POSTGRES_PASSWORD`);
-  return encodeURIComponent(line.slice('POSTGRES_PASSWORD='.length));
-}
-
 async function benchVariant(variant: SinkVariant, options: Options): Promise<Record<string, unknown>> {
   const stack = `docker-${variant}`;
   const existing = docker('ps', '-a', '-q', '--filter', `label=leaderboard.stack=${stack}`);
@@ -265,7 +250,7 @@ async function benchVariant(variant: SinkVariant, options: Options): Promise<Rec
   try {
     await waitFor('the jobs to run', 5 * 60_000, async () => ((await jobs()).some((j) => j.state === 'RUNNING') ? true : undefined));
     const readBoards = variant === 'jdbc'
-      ? () => readPostgresBoards(`postgres://leaderboard_admin:${adminPassword(stack)}@127.0.0.1:${ports.postgres}/leaderboard`)
+      ? () => readPostgresBoards(`postgres://leaderboard_admin:${postgresAdminPassword(`${stack}-postgres`)}@127.0.0.1:${ports.postgres}/leaderboard`)
       : () => readKafkaBoards({ bootstrapServers: `127.0.0.1:${ports.kafka}` });
     progress('drain', { events: options.events });
     const { drain: pipeline, maxTime } = await drain(stack, options.events, readBoards);

@@ -15,6 +15,7 @@ import {
   expectSinksEqualOracle,
   getJson,
   imageContextsCheck,
+  postgresAdminPassword,
   standinImagesConfig,
   waitFor,
 } from '../../test-support/deploy-checks';
@@ -121,7 +122,7 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
         inputPartitions: INPUT_PARTITIONS,
         injectedEvents: EVENTS,
         readBoards: sink === 'jdbc'
-          ? () => readPostgresBoards(`postgres://leaderboard_admin:${adminPassword(stack)}@127.0.0.1:${ports.postgres}/leaderboard`)
+          ? () => readPostgresBoards(`postgres://leaderboard_admin:${postgresAdminPassword(`${stack}-postgres`)}@127.0.0.1:${ports.postgres}/leaderboard`)
           : () => readKafkaBoards(kafka),
         diagnostics: () => failedContainerLogs(stack),
         timings,
@@ -160,9 +161,3 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
 });
 
 /** The generated admin password, read from the deployment's own container (it is never in the code). */
-function adminPassword(stack: string): string {
-  const env = docker('inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', `${stack}-postgres`);
-  const line = env.split('\n').find((l) => l.startsWith('POSTGRES_PASSWORD='));
-  if (!line) throw new Error(`${stack}-postgres has no POSTGRES_PASSWORD`);
-  return encodeURIComponent(line.slice('POSTGRES_PASSWORD='.length));
-}

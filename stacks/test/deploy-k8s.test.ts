@@ -3,8 +3,8 @@
  * cluster (scripts/offline/k8s-cluster.sh: etcd, the control plane, kubelet, its own containerd),
  * Flink run by the Flink Kubernetes Operator built from its release source, a finite deterministic
  * injector run, and the leaderboards checked against the oracle on the events actually in `user-score`;
- * for k8s-jdbc also after a deleted TaskManager pod and a deleted Kafka pod (each followed by a probe
- * event the boards must show).
+ * for k8s-jdbc also after a deleted TaskManager, JobManager and Kafka pod (each followed by a probe
+ * event the boards must show; the Flink faults must restore the same jobs from a checkpoint).
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,12 +12,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { INPUT_PARTITIONS, Leaderboards, jobsOf } from '../../common/contract';
 import { PROJECT_IMAGE_NAMES, buildContextDir, projectImageRef } from '../../constructs/images';
+import { FLINK_IMAGE } from '../../constructs/flink-session';
+import { SESSION_DEPLOYMENT_NAME } from '../../constructs/k8s/flink-session';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
-import { expectDashboardShows, expectSinksEqualOracle, imageContextsCheck, setupOutput, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
+import { expectDashboardShows, expectSinksEqualOracle, imageContextsCheck, produceProbe, setupOutput, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
 import { K8sCluster, ensureCluster, importImages, k8sClusterCheck } from '../../test-support/k8s-cluster';
-import { teamIdOf } from '../../test-support/event-set';
-import { produce, readKafkaBoards, readPostgresBoards, readTopic } from '../../test-support/leaderboard-readers';
+import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { Check, describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
 
@@ -193,13 +194,28 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
       }
     }, 5 * 60_000);
 
-    (sink === 'jdbc' ? it : it.skip)('recovers from a deleted TaskManager pod and a deleted Kafka pod: jobs restored, a later event on the boards', async () => {
+    /** The session's jobs by id, with when each last restored from a checkpoint (0: never). */
+    const flinkJobs = async (): Promise<Map<string, { state: string; restoredAt: number }>> => {
+      const rest = `http://${clusterIp(`${SESSION_DEPLOYMENT_NAME}-rest`)}:${FLINK_IMAGE.restPort}`;
+      const overview = (await (await fetch(`${rest}/jobs/overview`)).json()) as { jobs: { jid: string; state: string }[] };
+      const jobs = new Map<string, { state: string; restoredAt: number }>();
+      for (const job of overview.jobs) {
+        const stats = (await (await fetch(`${rest}/jobs/${job.jid}/checkpoints`)).json()) as { latest?: { restored?: { restore_timestamp: number } } };
+        jobs.set(job.jid, { state: job.state, restoredAt: stats.latest?.restored?.restore_timestamp ?? 0 });
+      }
+      return jobs;
+    };
+
+    (sink === 'jdbc' ? it : it.skip)('recovers from a deleted TaskManager, JobManager and Kafka pod: jobs restored from checkpoints, a later event on the boards', async () => {
       requireDeploy();
       const faults = [
-        ['TaskManager pod deleted', 'component=taskmanager,type=flink-native-kubernetes'],
-        ['Kafka pod deleted', 'app.kubernetes.io/name=kafka'],
-      ] as const;
-      for (const [fault, selector] of faults) {
+        { fault: 'TaskManager pod deleted', selector: 'component=taskmanager,type=flink-native-kubernetes', restoresJobs: true },
+        { fault: 'JobManager pod deleted', selector: 'component=jobmanager,type=flink-native-kubernetes', restoresJobs: true },
+        { fault: 'Kafka pod deleted', selector: 'app.kubernetes.io/name=kafka', restoresJobs: false },
+      ];
+      for (const { fault, selector, restoresJobs } of faults) {
+        const jobIds = [...(await flinkJobs()).entries()].filter(([, j]) => j.state === 'RUNNING').map(([id]) => id).sort();
+        expect(jobIds.length).toBeGreaterThan(0);
         const started = Date.now();
         const before = kubectl('get', 'pods', '-l', selector, '-o', 'jsonpath={.items[*].metadata.uid}').split(' ').filter(Boolean);
         expect(before.length).toBeGreaterThan(0);
@@ -213,7 +229,16 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
             return fresh.length > 0 && fresh.every((p) => (p.status.containerStatuses ?? []).every((c) => c.ready) && (p.status.containerStatuses ?? []).length > 0) ? true : undefined;
           });
           await waitFor(`every FlinkSessionJob RUNNING after: ${fault}`, 5 * 60_000, async () => (sessionJobsRunning() ? true : undefined));
-          await produceProbe();
+          if (restoresJobs) {
+            // The same jobs (a resubmission would have new ids), each restored from a checkpoint taken
+            // before the fault rather than started from the earliest offset.
+            await waitFor(`the same jobs RUNNING, restored from a checkpoint, after: ${fault}`, 5 * 60_000, async () => {
+              const jobs = await flinkJobs().catch(() => new Map<string, { state: string; restoredAt: number }>());
+              const restored = [...jobs.entries()].filter(([, j]) => j.state === 'RUNNING' && j.restoredAt >= started).map(([id]) => id).sort();
+              return JSON.stringify(restored) === JSON.stringify(jobIds) ? true : undefined;
+            });
+          }
+          await probe();
           await oracleCheck(fault, started);
         } catch (err) {
           throw new Error(`${(err as Error).message}\n${diagnostics()}`);
@@ -240,15 +265,7 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
 
     let probes = 0;
     /** A new Top Players #1 after every event in user-score, so the boards change only if the pipeline runs. */
-    async function produceProbe(): Promise<void> {
-      probes++;
-      const kafka = kafkaAccess();
-      const records = await readTopic(kafka, DEFAULT_CONFIG.inputTopic);
-      const maxTime = Math.max(...records.map((r) => (JSON.parse(r.value!.toString('utf8')) as { event_time_millis: number }).event_time_millis));
-      const id = teamIdOf(`Probe-${probes}`);
-      const value = { user_id: `USR-01-${id}`, team_id: id, team_name: `Probe-${probes}`, score: 1_000_000 + probes, event_time_millis: maxTime + 1000, event_type: 'normal' };
-      await produce(kafka, DEFAULT_CONFIG.inputTopic, [{ key: value.user_id, value: JSON.stringify(value) }]);
-    }
+    const probe = (): Promise<void> => produceProbe(kafkaAccess(), DEFAULT_CONFIG.inputTopic, ++probes);
 
     function secret(name: string, key: string): string {
       const value = Buffer.from(kubectl('get', 'secret', name, '-o', `jsonpath={.data.${key}}`), 'base64').toString('utf8');

@@ -15,14 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
-import { dockerEngineCheck, expectSinksEqualOracle, getJson, imageContextsCheck, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
-import { generateEventSet, teamIdOf } from '../../test-support/event-set';
+import { dockerEngineCheck, expectSinksEqualOracle, getJson, imageContextsCheck, maxEventTime, postgresAdminPassword, produceProbe, standinImagesConfig, validEvents, waitFor } from '../../test-support/deploy-checks';
+import { generateEventSet } from '../../test-support/event-set';
 import { produce, readPostgresBoards, readTopic } from '../../test-support/leaderboard-readers';
 import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
 import { INPUT_PARTITIONS, Leaderboards, METRICS } from '../../common/contract';
-import { GameEvent, INVALID_KINDS, isInvalid } from '../../oracle/src/game-event';
-import { parseEvent } from '../../oracle/src/parse-event';
+import { INVALID_KINDS } from '../../oracle/src/game-event';
 import { compareLeaderboards } from '../../oracle/src/compare';
 
 const STACK = 'docker-jdbc';
@@ -43,10 +42,6 @@ function crash(component: string): void {
   execFileSync('kill', ['-KILL', pid]);
 }
 
-/** The valid events among `records`: the injector and the probes write only these; the malformed-input test adds others. */
-const validEvents = (records: { value: Buffer | null }[]): GameEvent[] =>
-  records.map((r) => parseEvent(r.value ?? Buffer.alloc(0))).filter((e): e is GameEvent => !isInvalid(e));
-const maxEventTime = (records: { value: Buffer | null }[]): number => Math.max(...validEvents(records).map((e) => e.event_time_millis));
 
 const restartCount = (component: string): number => Number(docker('inspect', '-f', '{{.RestartCount}}', container(component)));
 const isUp = (component: string): boolean => {
@@ -72,13 +67,6 @@ async function jobsCheckpointedSince(since: number): Promise<CheckpointStats[] |
   if (running.length === 0 || jobs.some((j) => j.state !== 'RUNNING' && j.state !== 'CANCELED' && j.state !== 'FAILED')) return undefined;
   const stats = await Promise.all(running.map((j) => getJson<CheckpointStats>(`${flinkUrl}/jobs/${j.jid}/checkpoints`)));
   return stats.every((s) => (s.latest.completed?.latest_ack_timestamp ?? 0) > since) ? stats : undefined;
-}
-
-function adminPassword(): string {
-  const env = docker('inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', container('postgres'));
-  const line = env.split('\n').find((l) => l.startsWith('POSTGRES_PASSWORD='));
-  if (!line) throw new Error(`${container('postgres')} has no POSTGRES_PASSWORD`);
-  return encodeURIComponent(line.slice('POSTGRES_PASSWORD='.length));
 }
 
 /** The injector's own account of its run: its last log line. */
@@ -123,7 +111,7 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('faults on the 
       inputPartitions: INPUT_PARTITIONS,
       injectedEvents: EVENTS,
       invalidRecords: malformedByTest,
-      readBoards: () => readPostgresBoards(`postgres://leaderboard_admin:${adminPassword()}@127.0.0.1:${ports.postgres}/leaderboard`),
+      readBoards: () => readPostgresBoards(`postgres://leaderboard_admin:${postgresAdminPassword(container('postgres'))}@127.0.0.1:${ports.postgres}/leaderboard`),
       diagnostics: () => stackContainers().map((id) => docker('inspect', '-f', '{{.Name}} {{.State.Status}} restarts={{.RestartCount}}', id)).join('\n'),
       timings,
       label,
@@ -137,14 +125,9 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('faults on the 
   };
 
   /** A fresh top player after the last event, so the sinks must write again for the boards to match. */
-  const produceProbe = async (): Promise<void> => {
+  const probe = async (): Promise<void> => {
     probes++;
-    const name = `Probe-${probes}`;
-    const id = teamIdOf(name);
-    const records = await readTopic(kafka, DEFAULT_CONFIG.inputTopic);
-    const time = maxEventTime(records) + 1000;
-    const value = { user_id: `USR-01-${id}`, team_id: id, team_name: name, score: 1_000_000 + probes, event_time_millis: time, readable_time: new Date(time).toISOString().replace('T', ' ').replace('Z', ''), event_type: 'normal' };
-    await produce(kafka, DEFAULT_CONFIG.inputTopic, [{ key: value.user_id, value: JSON.stringify(value) }]);
+    await produceProbe(kafka, DEFAULT_CONFIG.inputTopic, probes);
     producedByTest++;
   };
 
@@ -164,7 +147,7 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('faults on the 
     await inject();
     await waitFor(`${componentsBack.join(', ')} to be up again after: ${fault}`, 5 * 60_000, async () =>
       componentsBack.every(isUp) && (crashed === undefined || restartCount(crashed) > restarts) ? true : undefined);
-    await produceProbe();
+    await probe();
     await boardsEqualOracle(fault, started);
     const recoverySeconds = (Date.now() - started) / 1000;
     const { lost, duplicated } = await countInput();
