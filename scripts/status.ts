@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { jobsOf } from '../common/contract';
+import { sourceMetricSum } from '../common/flink-metrics';
 import { LeaderboardConfig, loadConfig } from '../stacks/config';
 
 const STACKS = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'];
@@ -47,16 +48,9 @@ async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** The summed `pendingRecords` of the job's source vertex, as Flink's Kafka source reports it. */
-async function sourceLag(restUrl: string, jobId: string): Promise<number | undefined> {
-  const job = await getJson<{ vertices: { id: string; name: string }[] }>(`${restUrl}/jobs/${jobId}`);
-  const source = job.vertices.find((v) => v.name.startsWith('Source'));
-  if (!source) return undefined;
-  const metricsUrl = `${restUrl}/jobs/${jobId}/vertices/${source.id}/subtasks/metrics`;
-  const ids = (await getJson<{ id: string }[]>(metricsUrl)).map((m) => m.id).filter((id) => id.endsWith('pendingRecords'));
-  if (ids.length === 0) return undefined;
-  const values = await getJson<{ id: string; sum?: number }[]>(`${metricsUrl}?get=${ids.join(',')}&agg=sum`);
-  return values.reduce((total, v) => total + (v.sum ?? 0), 0);
+/** The `pendingRecords` of the job's source, as Flink's Kafka source reports it. */
+function sourceLag(restUrl: string, jobId: string): Promise<number | undefined> {
+  return sourceMetricSum((path) => getJson(`${restUrl}${path}`), jobId, (id) => id.endsWith('pendingRecords'));
 }
 
 /** The latest run of each expected job on the session cluster behind `restUrl`. */

@@ -3,6 +3,7 @@
  * that its boards are frozen because a job is restarting or gone rather than look live, and how many
  * invalid input records the jobs skipped.
  */
+import { FlinkRestGet, SourceMetrics, findSourceMetrics, sumSourceMetrics } from '../../common/flink-metrics';
 import { Logger } from './log';
 
 /**
@@ -47,7 +48,7 @@ export class PipelineWatch {
   private current: PipelineStatus = { state: 'unreachable', detail: 'not asked yet', since: new Date().toISOString(), skippedRecords: null };
   private timer: NodeJS.Timeout | undefined;
   /** Per job, its source vertices' skipped-records metric ids, found once. */
-  private readonly skipMetrics = new Map<string, { vertex: string; metric: string }[]>();
+  private readonly skipMetrics = new Map<string, SourceMetrics[]>();
 
   constructor(private readonly options: PipelineWatchOptions) {}
 
@@ -97,28 +98,17 @@ export class PipelineWatch {
   private async skipped(jobIds: string[]): Promise<number | null> {
     for (const jid of this.skipMetrics.keys()) if (!jobIds.includes(jid)) this.skipMetrics.delete(jid);
     let largest: number | null = null;
+    const get: FlinkRestGet = (path) => this.get(path);
     for (const jid of jobIds) {
-      for (const { vertex, metric } of await this.skipMetricsOf(jid)) {
-        const values = await this.get<{ id: string; sum?: number }[]>(`/jobs/${jid}/vertices/${vertex}/subtasks/metrics?get=${encodeURIComponent(metric)}&agg=sum`);
-        const sum = values.find((v) => v.id === metric)?.sum;
-        if (typeof sum === 'number') largest = Math.max(largest ?? 0, sum);
+      let metrics = this.skipMetrics.get(jid);
+      // An empty answer (readers not started yet) is asked again at the next poll.
+      if (metrics === undefined || metrics.length === 0) {
+        metrics = await findSourceMetrics(get, jid, (id) => id === SKIPPED_METRIC || id.endsWith(`.${SKIPPED_METRIC}`));
+        this.skipMetrics.set(jid, metrics);
       }
+      const sum = await sumSourceMetrics(get, jid, metrics);
+      if (sum !== undefined) largest = Math.max(largest ?? 0, sum);
     }
     return largest;
-  }
-
-  private async skipMetricsOf(jid: string): Promise<{ vertex: string; metric: string }[]> {
-    const known = this.skipMetrics.get(jid);
-    if (known !== undefined && known.length > 0) return known;
-    const job = await this.get<{ vertices: { id: string; name: string }[] }>(`/jobs/${jid}`);
-    const found: { vertex: string; metric: string }[] = [];
-    for (const vertex of job.vertices.filter((v) => v.name.startsWith('Source:'))) {
-      const ids = await this.get<{ id: string }[]>(`/jobs/${jid}/vertices/${vertex.id}/subtasks/metrics`);
-      const metric = ids.map((m) => m.id).find((id) => id === SKIPPED_METRIC || id.endsWith(`.${SKIPPED_METRIC}`));
-      if (metric !== undefined) found.push({ vertex: vertex.id, metric });
-    }
-    // Metrics appear once the source's readers have started: an empty answer is asked again next time.
-    this.skipMetrics.set(jid, found);
-    return found;
   }
 }
