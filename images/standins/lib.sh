@@ -24,6 +24,26 @@ fail() {
   exit 1
 }
 
+# run_quietly WHAT LOGFILE COMMAND...: runs the command with its output in a log file shown only when
+# it fails, and a progress line every 30 s (cold builds take many minutes on a small machine). The
+# ticker stops with the command, or with the calling script if it is killed first; its sleep gets no
+# stdout or stderr, so a caller reading them never waits for it.
+run_quietly() {
+  local what=$1 logfile=$2 started=$SECONDS
+  shift 2
+  (while sleep 30 >/dev/null 2>&1 && kill -0 $$ 2>/dev/null; do
+    progress "still ${what} ($((SECONDS - started)) s)"
+  done) >/dev/null &
+  local ticker=$! status=0
+  "$@" >"$logfile" 2>&1 || status=$?
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
+  if ((status != 0)); then
+    tail -n 40 "$logfile" >&2
+    fail "${what} failed with exit code ${status} (full log: ${logfile})"
+  fi
+}
+
 # version KEY[.SUB...]...: strings from versions.json, the single source of versions, one a line
 # (one node start for all of them).
 version() {

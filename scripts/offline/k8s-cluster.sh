@@ -53,24 +53,6 @@ LPP_IMAGE="leaderboard-k8s/local-path-provisioner:$LPP_VERSION"
 HELPER_IMAGE="leaderboard-standin/debian:$DEBIAN_SUITE"
 DAEMONS=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy)
 
-# Runs a command with its output in a log file shown only when it fails, and a progress line every
-# 30 s: cold builds take many minutes on a small machine.
-run_quietly() {
-  local what=$1 logfile=$2 started=$SECONDS
-  shift 2
-  (while sleep 30 >/dev/null 2>&1 && kill -0 $$ 2>/dev/null; do
-    progress "still ${what} ($((SECONDS - started)) s)"
-  done) >/dev/null &
-  local ticker=$! status=0
-  "$@" >"$logfile" 2>&1 || status=$?
-  kill "$ticker" 2>/dev/null || true
-  wait "$ticker" 2>/dev/null || true
-  if ((status != 0)); then
-    tail -n 40 "$logfile" >&2
-    fail "${what} failed with exit code ${status} (full log: ${logfile})"
-  fi
-}
-
 # go_wrapper MODULE VERSION [STAGING_VERSION]: makes the current directory a Go module that requires
 # MODULE@VERSION and repeats its versioned replaces (`go install module@version` refuses modules that
 # have any). Replaces into the module's own tree (Kubernetes' staging modules) point at their

@@ -10,42 +10,12 @@
 # stdout: exactly `TOFU_BINARY=...` and `TF_CLI_CONFIG_FILE=...`; logs (JSON lines) go to stderr.
 set -euo pipefail
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-versions_file="$repo/versions.json"
-root="${LEADERBOARD_CACHE:-$HOME/.cache/leaderboard-stack}/tofu"
+source "$(dirname "${BASH_SOURCE[0]}")/../../images/standins/lib.sh"
+versions_file="$REPO_ROOT/versions.json"
+root="$CACHE_ROOT/tofu"
 # cdktf writes bare sources such as "kreuzwerker/docker"; tofu resolves those to registry.opentofu.org,
 # while configurations written for Terraform name registry.terraform.io. Both resolve to the same builds.
 mirror_hosts=(registry.opentofu.org registry.terraform.io)
-started=$SECONDS
-
-log() {
-  local level=$1 msg=$2
-  printf '{"level":"%s","component":"tofu-toolchain","elapsedSeconds":%d,"msg":"%s"}\n' \
-    "$level" $((SECONDS - started)) "${msg//\"/\\\"}" >&2
-}
-
-fail() {
-  log error "$1"
-  exit 1
-}
-
-# Runs a command with its output kept in a log file that is shown only when it fails, and a progress
-# line every 30 s: a cold build takes minutes on a small machine. The ticker stops with the command,
-# or with this script if it is killed first.
-run_quietly() {
-  local what=$1 logfile=$2
-  shift 2
-  # The ticker's sleep gets no stdout or stderr, so a caller reading them never waits for it.
-  (while sleep 30 >/dev/null 2>&1 && kill -0 $$ 2>/dev/null; do log info "still ${what}"; done) >/dev/null &
-  local ticker=$! status=0
-  "$@" >"$logfile" 2>&1 || status=$?
-  kill "$ticker" 2>/dev/null || true
-  wait "$ticker" 2>/dev/null || true
-  if ((status != 0)); then
-    tail -n 40 "$logfile" >&2
-    fail "${what} failed with exit code ${status} (full log: ${logfile})"
-  fi
-}
 
 # Prepares a Go module in the current directory that builds `module` at `version`. `go install
 # module@version` refuses modules with replace directives (OpenTofu's replaces hcl/v2) and modules
@@ -84,7 +54,7 @@ build_tofu() {
   local module=github.com/opentofu/opentofu
   local out="$root/opentofu/$version/tofu"
   if [[ ! -x $out ]]; then
-    log info "building OpenTofu $version"
+    progress "building OpenTofu $version"
     local work
     work=$(mktemp -d "$root/work.XXXXXX")
     (
@@ -98,7 +68,7 @@ build_tofu() {
     )
     mv "$out.partial" "$out"
     rm -rf "$work"
-    log info "built OpenTofu $version"
+    progress "built OpenTofu $version"
   fi
   mkdir -p "$root/bin"
   ln -sfn "$out" "$root/bin/tofu"
@@ -112,7 +82,7 @@ build_provider() {
   local builds="$root/providers/$namespace/$type"
   local out="$builds/$go_version/terraform-provider-$type"
   if [[ ! -x $out ]]; then
-    log info "building provider $source $mirror_version ($go_module@$go_version)"
+    progress "building provider $source $mirror_version ($go_module@$go_version)"
     local work
     work=$(mktemp -d "$root/work.XXXXXX")
     mkdir -p "$(dirname "$out")"
@@ -127,7 +97,7 @@ build_provider() {
     )
     mv "$out.partial" "$out"
     rm -rf "$work"
-    log info "built provider $source $mirror_version"
+    progress "built provider $source $mirror_version"
   fi
   local host target old
   target="$(go env GOOS)_$(go env GOARCH)"
