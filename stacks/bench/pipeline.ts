@@ -3,11 +3,11 @@
  * (OpenTofu, stand-in images where the official ones cannot be pulled; injector off, Kafka and
  * PostgreSQL published on loopback) and measures, per sink variant:
  *  - drain throughput: N seeded events (with the event set's malformed records) written while the
- *    TaskManager is stopped; from the first row the restored jobs emit to the boards equal to the
+ *    TaskManager is stopped; from the restored jobs' sources running to the boards equal to the
  *    oracle. Start-up is not in the figure, the whole pipeline down to the sinks is;
  *  - the physical reference beside it: a job with the same source and a discarding sink, run alone
- *    over the same topic (reading and parsing only), its source's rows per second between the first
- *    sample that saw rows and the first that saw them all;
+ *    over the same topic (reading and parsing only) up to the offsets it finds at start, timed by
+ *    its source vertex's start and end;
  *  - freshness: under a background load of R events/s, P probe events each making a new Top Players
  *    #1; from the produce call's acknowledgement to the first dashboard push (SSE) frame showing it.
  * Prints one JSON line per variant and a Markdown table.
@@ -22,7 +22,6 @@ import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { DEFAULT_CONFIG } from '../config';
 import { INPUT_PARTITIONS, Leaderboards, SINK_VARIANTS, SinkVariant } from '../../common/contract';
 import { compareLeaderboards } from '../../oracle/src/compare';
-import { sourceMetricSum } from '../../common/flink-metrics';
 import { SseReader } from '../../dashboard/test/helpers';
 import { renderReadOnlyJob } from '../../flink-sql/src/render';
 import { cdktf } from '../../test-support/cdktf-cli';
@@ -75,15 +74,47 @@ interface Job { jid: string; name: string; state: string }
 const flinkUrl = `http://127.0.0.1:${ports.flinkUi}`;
 const jobs = async (): Promise<Job[]> => (await getJson<{ jobs: Job[] }>(`${flinkUrl}/jobs/overview`)).jobs;
 
-/** Rows the job's source vertices have emitted since the job (re)started. */
-async function sourceRowsOut(jid: string): Promise<number> {
-  const job = await getJson<{ vertices: { name: string; metrics: { 'write-records': number } }[] }>(`${flinkUrl}/jobs/${jid}`);
-  return job.vertices.filter((v) => v.name.startsWith('Source')).reduce((sum, v) => sum + v.metrics['write-records'], 0);
+/**
+ * When the restored jobs' sources started reading: the latest source vertex start among the running
+ * jobs, once every one of them runs (Flink's vertex timestamps are exact, its metrics in the REST API
+ * are up to 10 s old).
+ */
+async function sourcesStarted(): Promise<number | undefined> {
+  const running = (await jobs()).filter((j) => j.state === 'RUNNING');
+  if (running.length === 0) return undefined;
+  let latest = 0;
+  for (const job of running) {
+    const detail = await getJson<{ vertices: { name: string; status: string; 'start-time': number }[] }>(`${flinkUrl}/jobs/${job.jid}`);
+    const source = detail.vertices.find((v) => v.name.startsWith('Source'));
+    if (source === undefined || source.status !== 'RUNNING') return undefined;
+    latest = Math.max(latest, source['start-time']);
+  }
+  return latest;
 }
 
-/** Rows the job's Kafka source operator has emitted (an operator metric: it counts inside a chained vertex too). */
-function sourceOperatorRowsOut(jid: string): Promise<number | undefined> {
-  return sourceMetricSum((path) => getJson(`${flinkUrl}${path}`), jid, (id) => /^Source.*\.numRecordsOut$/.test(id));
+const LOAD_METRICS = ['busyTimeMsPerSecond', 'backPressuredTimeMsPerSecond'];
+
+/**
+ * Where the time goes: each running vertex's busy and back-pressured time per second (the largest
+ * subtask), kept at its highest over the samples. A chain busy near 1,000 ms/s while those before it
+ * are back-pressured is the bottleneck.
+ */
+async function sampleLoad(load: Map<string, VertexLoad>): Promise<void> {
+  for (const job of (await jobs()).filter((j) => j.state === 'RUNNING')) {
+    const detail = await getJson<{ vertices: { id: string; name: string }[] }>(`${flinkUrl}/jobs/${job.jid}`);
+    for (const vertex of detail.vertices) {
+      const values = await getJson<{ id: string; max?: number }[]>(`${flinkUrl}/jobs/${job.jid}/vertices/${vertex.id}/subtasks/metrics?get=${LOAD_METRICS.join(',')}&agg=max`);
+      const value = (id: string): number => Math.round(values.find((v) => v.id === id)?.max ?? 0);
+      // Flink's vertex names spell out the whole chain; its first operators are enough to know it.
+      const name = vertex.name.length > 120 ? `${vertex.name.slice(0, 117)}...` : vertex.name;
+      const before = load.get(name) ?? { vertex: name, busyMsPerSecond: 0, backPressuredMsPerSecond: 0 };
+      load.set(name, {
+        vertex: name,
+        busyMsPerSecond: Math.max(before.busyMsPerSecond, value(LOAD_METRICS[0])),
+        backPressuredMsPerSecond: Math.max(before.backPressuredMsPerSecond, value(LOAD_METRICS[1])),
+      });
+    }
+  }
 }
 
 /** Polls until `probe` gives a value; the time of the poll that first saw it. */
@@ -104,11 +135,13 @@ async function producer(): Promise<{ producer: Producer; close: () => Promise<vo
   return { producer: p, close: () => p.disconnect() };
 }
 
-interface Drain { events: number; seconds: number; eventsPerSecond: number; matchesOracle: boolean }
-/** The reference's rate, or why there is none. */
-interface Reference { events: number; seconds: number; eventsPerSecond: number | null; note?: string }
+interface Drain { events: number; seconds: number; eventsPerSecond: number; matchesOracle: boolean; load: VertexLoad[] }
+/** How hard one operator chain worked during the drain: the largest per-subtask values sampled. */
+interface VertexLoad { vertex: string; busyMsPerSecond: number; backPressuredMsPerSecond: number }
+/** The read-only reference's rate over the same topic. */
+interface Reference { events: number; seconds: number; eventsPerSecond: number }
 
-/** N events written while the TaskManager is down; timed from the restored jobs' first row to the boards equal to the oracle. */
+/** N events written while the TaskManager is down; timed from the restored jobs' sources running to the boards equal to the oracle. */
 async function drain(stack: string, events: number, readBoards: () => Promise<Leaderboards>): Promise<{ drain: Drain; maxTime: number }> {
   const set = generateEventSet({ seed: 20261202, validEvents: events });
   const expected = expectedLeaderboards(set);
@@ -123,26 +156,29 @@ async function drain(stack: string, events: number, readBoards: () => Promise<Le
     await close();
   }
   docker('start', `${stack}-taskmanager`);
-  const started = await firstTime('the restored jobs to emit rows', 5 * 60_000, async () => {
-    const running = (await jobs()).filter((j) => j.state === 'RUNNING');
-    for (const job of running) if ((await sourceRowsOut(job.jid)) > 0) return true;
-    return undefined;
-  });
+  const started = await firstTime('the restored jobs to run', 5 * 60_000, sourcesStarted);
   progress('jobs reading the backlog');
   let last = '';
+  const load = new Map<string, VertexLoad>();
+  let sampled = 0;
   const done = await firstTime('the boards to equal the oracle', 30 * 60_000, async () => {
+    if (Date.now() - sampled > 2_000) {
+      sampled = Date.now();
+      await sampleLoad(load).catch(() => undefined);
+    }
     last = compareLeaderboards(expected, await readBoards()) ?? '';
     return last === '' ? true : undefined;
   }).catch((err: Error) => {
     throw new Error(`${err.message}; first difference: ${last}`);
   });
-  const seconds = (done.at - started.at) / 1000;
+  const seconds = (done.at - started.value) / 1000;
   // A loop: spreading 300,000 values into Math.max overflows the call stack.
   const maxTime = set.valid.reduce((max, e) => Math.max(max, e.event_time_millis), -Infinity);
-  return { drain: { events: set.valid.length, seconds, eventsPerSecond: Math.round(set.valid.length / seconds), matchesOracle: true }, maxTime };
+  const busiest = [...load.values()].sort((a, b) => b.busyMsPerSecond - a.busyMsPerSecond);
+  return { drain: { events: set.valid.length, seconds, eventsPerSecond: Math.round(set.valid.length / seconds), matchesOracle: true, load: busiest }, maxTime };
 }
 
-/** The read-only reference job alone over the whole topic: from its first row to an empty backlog. */
+/** The read-only reference job alone over the whole topic: the duration of its bounded read. */
 async function reference(stack: string, events: number): Promise<Reference> {
   const job = renderReadOnlyJob({ kafkaBootstrapServers: INTERNAL_KAFKA, inputTopic: DEFAULT_CONFIG.inputTopic, startupMode: 'earliest' }, 'read-only-reference');
   const dir = mkdtempSync(join(tmpdir(), 'pipeline-bench-'));
@@ -156,23 +192,18 @@ async function reference(stack: string, events: number): Promise<Reference> {
     for (const j of (await jobs()).filter((x) => x.state === 'RUNNING')) await fetch(`${flinkUrl}/jobs/${j.jid}?mode=cancel`, { method: 'PATCH' });
     const r = runRunner(['--rest-url', flinkUrl, '--jar', flinkArtifacts().runnerJar, '--timeout-seconds', '120', '--job', `${job.name}=/tmp/${job.name}.sql`], { main: SUBMITTER_MAIN });
     if (r.status !== 0) throw new Error(`submitting the reference job failed (exit ${r.status}):\n${r.stderr}`);
-    const jid = (await firstTime('the reference job', 120_000, async () => (await jobs()).find((j) => j.name === job.name && j.state === 'RUNNING')?.jid)).value;
-    // Source, parse and blackhole chain into one vertex, which counts no records out, and the whole topic
-    // takes seconds: the source operator's own counter, sampled often, gives the rate between the
-    // first sample that saw rows and the first that saw them all.
-    const sample = async (min: number) => {
-      const rows = await sourceOperatorRowsOut(jid);
-      return rows !== undefined && rows >= min ? rows : undefined;
-    };
-    const started = await firstTime('the reference job to emit rows', 120_000, () => sample(1), 50);
-    const done = await firstTime('the reference job to read the whole topic', 20 * 60_000, () => sample(events), 50);
-    await fetch(`${flinkUrl}/jobs/${jid}?mode=cancel`, { method: 'PATCH' });
-    const seconds = (done.at - started.at) / 1000;
-    const rows = done.value - started.value;
-    if (rows < events / 2) {
-      return { events: rows, seconds, eventsPerSecond: null, note: `the reference read ${started.value} of ${events} rows before its first metric sample: write more events (--events) for a figure` };
-    }
-    return { events: rows, seconds, eventsPerSecond: Math.round(rows / seconds) };
+    const jid = (await firstTime('the reference job', 120_000, async () => (await jobs()).find((j) => j.name === job.name)?.jid)).value;
+    // The bounded source finishes the job at the end of the topic; its vertex (source, parse and
+    // blackhole chained into one) ran from the tasks' start to the last record, start-up not included.
+    const finished = await firstTime('the reference job to read the whole topic and finish', 20 * 60_000, async () => {
+      const detail = await getJson<{ state: string; vertices: { name: string; 'start-time': number; 'end-time': number }[] }>(`${flinkUrl}/jobs/${jid}`);
+      return ['FINISHED', 'FAILED', 'CANCELED'].includes(detail.state) ? detail : undefined;
+    });
+    if (finished.value.state !== 'FINISHED') throw new Error(`the reference job ended ${finished.value.state}; see the Flink UI at ${flinkUrl}`);
+    const source = finished.value.vertices.find((v) => v.name.startsWith('Source'));
+    if (source === undefined) throw new Error('the reference job has no source vertex');
+    const seconds = (source['end-time'] - source['start-time']) / 1000;
+    return { events, seconds, eventsPerSecond: Math.round(events / seconds) };
   } finally {
     docker('start', `${stack}-submitter`);
   }
@@ -260,7 +291,7 @@ async function benchVariant(variant: SinkVariant, options: Options): Promise<Rec
     await waitFor('the leaderboard jobs to run again', 5 * 60_000, async () => ((await jobs()).some((j) => j.state === 'RUNNING' && j.name !== 'read-only-reference') ? true : undefined));
     progress('freshness', { rate: options.rate, probes: options.probes });
     const fresh = await freshness(options.rate, options.probes, maxTime + 60_000);
-    return { variant, parallelism: options.parallelism, partitions: INPUT_PARTITIONS, drain: pipeline, readOnlyReference: readOnly, ratioToReference: readOnly.eventsPerSecond === null ? null : Number((pipeline.eventsPerSecond / readOnly.eventsPerSecond).toFixed(2)), freshnessMs: fresh };
+    return { variant, parallelism: options.parallelism, partitions: INPUT_PARTITIONS, drain: pipeline, readOnlyReference: readOnly, ratioToReference: Number((pipeline.eventsPerSecond / readOnly.eventsPerSecond).toFixed(2)), freshnessMs: fresh };
   } finally {
     progress('destroying', { stack });
     await cli('destroy', '--auto-approve');
@@ -276,9 +307,11 @@ async function main(): Promise<void> {
     results.push(result);
   }
   const rows = results.map((r) =>
-    `| ${r.variant} | ${r.parallelism} | ${r.drain.events} | ${r.drain.eventsPerSecond} | ${r.readOnlyReference.eventsPerSecond ?? "n/a"} | ${r.ratioToReference ?? "n/a"} | ${r.freshnessMs.backgroundRate} | ${r.freshnessMs.p50} | ${r.freshnessMs.p90} | ${r.freshnessMs.p99} | ${r.freshnessMs.max} |`);
+    `| ${r.variant} | ${r.parallelism} | ${r.drain.events} | ${r.drain.eventsPerSecond} | ${r.readOnlyReference.eventsPerSecond} | ${r.ratioToReference} | ${r.freshnessMs.backgroundRate} | ${r.freshnessMs.p50} | ${r.freshnessMs.p90} | ${r.freshnessMs.p99} | ${r.freshnessMs.max} |`);
   process.stdout.write(['', '| sink | parallelism | events | drain events/s | read-only events/s | ratio | background events/s | fresh p50 ms | p90 | p99 | max |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n'));
+  const load = results.flatMap((r) => (r.drain.load as VertexLoad[]).slice(0, 5).map((l) => `| ${r.variant} | ${l.busyMsPerSecond} | ${l.backPressuredMsPerSecond} | ${l.vertex.replace(/\|/g, '\\|')} |`));
+  process.stdout.write(['', 'Busiest operator chains during the drain (largest subtask, ms per second):', '', '| sink | busy | back-pressured | chain |', '| --- | --- | --- | --- |', ...load, ''].join('\n'));
 }
 
 main().catch((err: Error) => {
