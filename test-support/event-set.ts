@@ -3,16 +3,14 @@
  * team whose scores are all 0, tied teams and players, unicode and HTML names, out-of-order and late
  * events, and malformed records of every invalid kind the oracle knows.
  *
- * Hot Streaks and Flink. An event-time OVER window drops a row when its time is not after the last
- * time already fired for the same key, which depends on how far the watermark got, i.e. on timing.
- * The set is built so that this cannot change the final boards:
- * - normal events of a partition (so of a player) arrive at most OUT_OF_ORDER_MILLIS (< the 5 s
- *   watermark bound) behind the latest before them, so none is ever behind the watermark;
- * - every late event is more than the long window (60 s) older than its player's latest event, so
- *   whether Flink drops or keeps it, the player's current values are the same;
- * - each partition ends with a flush event (a zero-team player, score 0) more than 5 s after every
- *   other event, so the final watermark passes every other event and all of them get processed.
- *   Flush players score 0, so they are never ranked in Hot Streaks.
+ * Out of order and late. Normal events of a partition (so of a player) arrive at most
+ * OUT_OF_ORDER_MILLIS (< the 5 s watermark bound) behind the latest before them; late events are 5 to
+ * 10 minutes behind, far behind the watermark, and more than the long window (60 s) older than their
+ * player's latest event. Every board counts every valid event whatever its arrival, so the late ones
+ * count in the totals and, being outside the long window, change no Hot Streak (the runner jar's
+ * tests cover late events inside it). Each partition ends with a flush event (a zero-team player,
+ * score 0) more than 5 s after every other event, which moves the final watermark past everything
+ * else; flush players score 0, so they are never ranked in Hot Streaks.
  * Producers must keep each partition's records in array order and honour `partition` where set.
  */
 import type { Leaderboards } from '../common/contract';
@@ -60,10 +58,10 @@ export interface TeamInfo {
 export interface EventSet {
   /** Every record in production order. */
   readonly records: EventRecord[];
-  /** The valid events in production order: what every board but Hot Streaks is compared on. */
+  /** The valid events in production order: what the boards are compared on. */
   readonly valid: GameEvent[];
-  /** The valid events without the late ones: what Hot Streaks is compared on. */
-  readonly inOrderForHotStreaks: GameEvent[];
+  /** The valid events without the late ones, in production order. */
+  readonly inOrder: GameEvent[];
   readonly late: GameEvent[];
   readonly malformed: Readonly<Record<InvalidKind, number>>;
   readonly teams: readonly TeamInfo[];
@@ -71,9 +69,9 @@ export interface EventSet {
   readonly zeroTeam: TeamInfo;
 }
 
-/** The oracle's boards for an event set: Hot Streaks on the in-order events, the others on all. */
+/** The oracle's boards for an event set. */
 export function expectedLeaderboards(set: EventSet): Leaderboards {
-  return computeLeaderboards(set.valid, { hotStreakEvents: set.inOrderForHotStreaks });
+  return computeLeaderboards(set.valid);
 }
 
 /** Normal events arrive at most this far (event time) behind the latest before them. */
@@ -355,7 +353,7 @@ export function generateEventSet(options: EventSetOptions = {}): EventSet {
 
   const records: EventRecord[] = [];
   const valid: GameEvent[] = [];
-  const inOrderForHotStreaks: GameEvent[] = [];
+  const inOrder: GameEvent[] = [];
   const late: GameEvent[] = [];
   let maxTime = -Infinity;
   emitted.forEach(({ event, type }, i) => {
@@ -367,7 +365,7 @@ export function generateEventSet(options: EventSetOptions = {}): EventSet {
     valid.push(event);
     if (type === 'late') late.push(event);
     else {
-      inOrderForHotStreaks.push(event);
+      inOrder.push(event);
       maxTime = Math.max(maxTime, event.event_time_millis);
     }
   });
@@ -376,14 +374,14 @@ export function generateEventSet(options: EventSetOptions = {}): EventSet {
   for (const { event, record } of flushEvents(maxTime, partitions, zero)) {
     records.push(record);
     valid.push(event);
-    inOrderForHotStreaks.push(event);
+    inOrder.push(event);
   }
 
   const malformed = Object.fromEntries(INVALID_KINDS.map((k) => [k, malformedPerKind])) as Record<InvalidKind, number>;
   return {
     records,
     valid,
-    inOrderForHotStreaks,
+    inOrder,
     late,
     malformed,
     teams: teams.map(({ id, name }) => ({ id, name })),

@@ -47,9 +47,10 @@ export function flinkArtifacts(): FlinkArtifacts {
 }
 
 /** Runs the runner (or another main class in its jar) with Flink's jars, synchronously. */
-export function runRunner(args: string[], options: { main?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
+export function runRunner(args: string[], options: { main?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): SpawnSyncReturns<string> {
   const { runnerJar, classpath } = flinkArtifacts();
   return spawnSync('java', ['-Xmx1g', ...JAVA17_FLINK_OPTS, '-cp', [...classpath, runnerJar].join(':'), options.main ?? RUNNER_MAIN, ...args], {
+    input: options.input,
     encoding: 'utf8',
     env: options.env ?? process.env,
     timeout: options.timeoutMs ?? 10 * 60_000,

@@ -25,5 +25,8 @@ CREATE TEMPORARY TABLE user_score (
   'format' = 'leaderboard-user-score'
 );
 
+-- Functions of the runner jar the metrics use.
+CREATE TEMPORARY SYSTEM FUNCTION hot_streak_windows AS 'leaderboard.sqlrunner.functions.HotStreakWindows' LANGUAGE JAVA;
+
 CREATE TEMPORARY VIEW valid_user_score AS
 SELECT user_id, team_id, team_name, score, event_time FROM user_score;

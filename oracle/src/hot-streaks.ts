@@ -3,8 +3,8 @@
  * mean scores of the player's events with event time in [t - 10 s, t] and [t - 60 s, t], both bounds
  * inclusive, events at the same time included (Flink's RANGE OVER windows treat them as peers). A
  * player's current values are those of their latest event, so only that event's windows are needed.
- * The result does not depend on arrival order: which events Flink may drop as late is the caller's
- * business (test-support/event-set.ts builds sets where it cannot matter).
+ * The result depends on the set of events only, not on their arrival order; Flink's aggregate
+ * (hot_streak_windows in the runner jar) counts late events the same way.
  */
 import type { HotStreakRow } from '../../common/contract';
 import type { GameEvent } from './game-event';

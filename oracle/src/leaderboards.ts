@@ -10,12 +10,6 @@ export interface LeaderboardOptions {
    * @default LEADERBOARD_SIZE (10)
    */
   readonly size?: number;
-  /**
-   * The events Hot Streaks is computed over, when they differ from those of the other boards (Hot
-   * Streaks is compared on in-order events only; see test-support/event-set.ts).
-   * @default - the same events as the other boards
-   */
-  readonly hotStreakEvents?: readonly GameEvent[];
 }
 
 export function computeLeaderboards(events: readonly GameEvent[], options: LeaderboardOptions = {}): Leaderboards {
@@ -25,7 +19,7 @@ export function computeLeaderboards(events: readonly GameEvent[], options: Leade
   return {
     top_teams: topTeams(totals, size),
     top_players: topPlayers(totals, size),
-    hot_streaks: hotStreaks(options.hotStreakEvents ?? events, size),
+    hot_streaks: hotStreaks(events, size),
     team_mvps: teamMvps(totals, size),
   };
 }

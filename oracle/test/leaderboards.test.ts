@@ -223,12 +223,6 @@ describe('Hot Streaks', () => {
     expect(boards.hot_streaks).toEqual([{ rnk: 1, user_id: 'P', short_term_avg: 5, long_term_avg: 5, peak_hotness: 1 }]);
   });
 
-  it('can be computed over other events than the totals', () => {
-    const all = [ev('P', '1', 'A', 4, 0), ev('Q', '1', 'A', 5, 1)];
-    const boards = computeLeaderboards(all, { hotStreakEvents: [all[0]] });
-    expect(boards.hot_streaks.map((r) => r.user_id)).toEqual(['P']);
-    expect(boards.top_players).toHaveLength(2);
-  });
 });
 
 describe('computeLeaderboards', () => {
