@@ -23,7 +23,7 @@ export const JOB_LAYOUTS: readonly JobLayout[] = ['per-metric', 'statement-set']
 /**
  * The statement set: one source scan and JSON validation for all four boards. Measured with
  * flink-sql/bench/throughput.ts (100,553 records, same run, both equal to the oracle): 38.6 s to quiet
- * against 83.2 s for four jobs. The cost: one TTL for all boards and one failure restarts all four.
+ * against 83.2 s for four jobs. The cost: one failure restarts all four boards.
  */
 export const DEFAULT_JOB_LAYOUT: JobLayout = 'statement-set';
 

@@ -51,14 +51,6 @@ export interface FlinkJob {
   readonly sql: string;
 }
 
-/** State TTL per metric (ARCHITECTURE.md section 4): idle keys are dropped after this long. */
-export const STATE_TTL_MINUTES: Readonly<Record<MetricId, number>> = {
-  top_teams: 60,
-  top_players: 60,
-  hot_streaks: 5,
-  team_mvps: 60,
-};
-
 const SQL_DIR = join(__dirname, '..', 'sql');
 
 export function renderJobs(options: RenderOptions): FlinkJob[] {
@@ -81,7 +73,7 @@ export function renderReadOnlyJob(options: Omit<RenderOptions, 'sink' | 'layout'
   validate({ ...options, sink: { variant: 'kafka' }, layout: 'statement-set' });
   const parts = [
     `-- ${jobName}: rendered by flink-sql/src/render.ts (read-only reference: the leaderboards' source into a blackhole sink).`,
-    settings(jobName, 1),
+    settings(jobName),
     source(options, jobName),
     "CREATE TEMPORARY TABLE bounded_user_score WITH ('scan.bounded.mode' = 'latest-offset') LIKE user_score;",
     "CREATE TEMPORARY TABLE discarded (user_id STRING, team_id STRING, team_name STRING, score INT, event_time TIMESTAMP_LTZ(3)) WITH ('connector' = 'blackhole');",
@@ -100,14 +92,10 @@ function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string
 }
 
 function script(options: RenderOptions, jobName: string, metrics: readonly MetricDefinition[]): string {
-  // Per metric the job gets its own TTL. A statement set is one job with one TTL: the longest, since a
-  // shorter one would drop the 60-minute boards' state; Hot Streaks' state there is then kept 60 minutes
-  // (it holds one row per active player, so that costs little).
-  const ttlMinutes = Math.max(...metrics.map((m) => STATE_TTL_MINUTES[m.id]));
   const inserts = metrics.map((m) => fill(readSql(`${m.id}.sql`), { size: String(LEADERBOARD_SIZE) }).trim());
   const parts = [
     `-- ${jobName}: rendered by flink-sql/src/render.ts (sink: ${options.sink.variant}, layout: ${options.layout}); do not edit.`,
-    settings(jobName, ttlMinutes),
+    settings(jobName),
     source(options, jobName),
     ...metrics.map((m) => sinkTable(m, options)),
     inserts.length === 1 ? inserts[0] : `EXECUTE STATEMENT SET\nBEGIN\n${inserts.join('\n\n')}\nEND;`,
@@ -121,16 +109,19 @@ function script(options: RenderOptions, jobName: string, metrics: readonly Metri
  * - mini-batch with 500 ms latency: aggregates and ranks then process a key once per batch instead of
  *   once per event, which cuts state access and, above all, the rank churn the sinks and dashboards
  *   would otherwise see, while keeping boards well under a second behind;
- * - the sinks' own buffers (see sinkTable) flush every 200 ms and keep only the latest row per rank.
+ * - the sinks' own buffers (see sinkTable) flush every 200 ms and keep only the latest row per rank;
+ * - no state TTL: Flink's TTL counts processing time and forgets a key without retracting its rows,
+ *   so boards would depend on when the job ran. The state is bounded by the keys instead (a row per
+ *   team and per player, Hot Streaks' last 60 s of each player's events; flink-sql/README.md).
  */
-function settings(jobName: string, ttlMinutes: number): string {
+function settings(jobName: string): string {
   const entries: [string, string][] = [
     ['pipeline.name', jobName],
     ['execution.checkpointing.interval', '10 s'],
-    ['table.exec.state.ttl', `${ttlMinutes} min`],
     ['table.exec.mini-batch.enabled', 'true'],
     ['table.exec.mini-batch.allow-latency', '500 ms'],
     ['table.exec.mini-batch.size', '5000'],
+    ['pipeline.object-reuse', 'true'],
   ];
   return entries.map(([k, v]) => `SET ${literal(k)} = ${literal(v)};`).join('\n');
 }

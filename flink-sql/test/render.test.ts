@@ -20,9 +20,8 @@ describe('renderJobs', () => {
     }
   });
 
-  it('sets checkpointing, mini-batch and the per-metric state TTL', () => {
-    const ttl = Object.fromEntries(renderJobs(kafka).map((j) => [j.metrics[0], /SET 'table.exec.state.ttl' = '(\d+) min'/.exec(j.sql)?.[1]]));
-    expect(ttl).toEqual({ top_teams: '60', top_players: '60', hot_streaks: '5', team_mvps: '60' });
+  it('sets checkpointing and mini-batch, and no state TTL (it would forget keys without retracting their rows)', () => {
+    for (const job of [...renderJobs(kafka), ...renderJobs(jdbc)]) expect(job.sql).not.toContain('state.ttl');
     for (const job of renderJobs(jdbc)) {
       expect(job.sql).toContain(`SET 'execution.checkpointing.interval' = '10 s';`);
       expect(job.sql).toContain(`SET 'table.exec.mini-batch.enabled' = 'true';`);
@@ -64,7 +63,6 @@ describe('renderJobs', () => {
     expect(jobs[0].sql).toMatch(/EXECUTE STATEMENT SET\nBEGIN\n[\s\S]*END;\n$/);
     expect(jobs[0].sql.match(/^INSERT INTO/gm)).toHaveLength(4);
     expect(jobs[0].sql.match(/CREATE TEMPORARY TABLE user_score/g)).toHaveLength(1);
-    expect(jobs[0].sql).toContain(`SET 'table.exec.state.ttl' = '60 min';`);
   });
 
   it('escapes quotes in values it places in SQL literals', () => {
