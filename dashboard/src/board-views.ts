@@ -14,7 +14,11 @@ export interface BoardView {
   /** Chart bar value; boards rank by it, descending. */
   readonly valueColumn: string;
   readonly valueFormat: ValueFormat;
-  /** Each of these columns holds a value at most once per consistent board. */
+  /**
+   * Each of these columns holds a value at most once per consistent board: the columns of the SQL's
+   * key that the board shows. Names are not keys (two team ids may share one), nor is a user in Team
+   * MVPs (one user may be the MVP of two teams).
+   */
   readonly identityColumns: readonly string[];
   readonly chartLabel: string;
   readonly emptyText: string;
@@ -27,7 +31,7 @@ export const BOARD_VIEWS: Readonly<Record<MetricId, BoardView>> = {
     labelColumn: 'team_name',
     valueColumn: 'total_score',
     valueFormat: 'integer',
-    identityColumns: ['team_id', 'team_name'],
+    identityColumns: ['team_id'],
     chartLabel: 'Total score',
     emptyText: 'No team has scored yet.',
     secondaryColumns: ['team_id'],
@@ -54,7 +58,8 @@ export const BOARD_VIEWS: Readonly<Record<MetricId, BoardView>> = {
     labelColumn: 'team_name',
     valueColumn: 'contrib_ratio',
     valueFormat: 'ratio-percent',
-    identityColumns: ['team_name', 'user_id'],
+    // Its key, team_id, is not among its columns.
+    identityColumns: [],
     chartLabel: 'Share of team total',
     emptyText: 'No team has an MVP yet.',
     secondaryColumns: ['player_total', 'team_total'],
