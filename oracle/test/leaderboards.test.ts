@@ -222,7 +222,6 @@ describe('Hot Streaks', () => {
     const boards = computeLeaderboards([ev('P', '1', 'A', 1, 0), ev('P', '1', 'A', 4, 70), ev('P', '1', 'A', 6, 70)]);
     expect(boards.hot_streaks).toEqual([{ rnk: 1, user_id: 'P', short_term_avg: 5, long_term_avg: 5, peak_hotness: 1 }]);
   });
-
 });
 
 describe('computeLeaderboards', () => {

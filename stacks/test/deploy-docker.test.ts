@@ -159,5 +159,3 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
     }, 10 * 60_000);
   });
 });
-
-/** The generated admin password, read from the deployment's own container (it is never in the code). */

@@ -27,6 +27,8 @@ const outputDir = join(root, 'test-output');
 const EVENTS = 20_000;
 const DASHBOARD_FORWARD_PORT = 18180;
 
+interface FlinkJobState { state: string; restoredAt: number }
+
 /** What scripts/offline/flink-operator.sh built: the operator image and its chart directory. */
 const operatorBuild = (): Record<string, string> => setupOutput('flink-operator.txt');
 
@@ -195,10 +197,10 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
     }, 5 * 60_000);
 
     /** The session's jobs by id, with when each last restored from a checkpoint (0: never). */
-    const flinkJobs = async (): Promise<Map<string, { state: string; restoredAt: number }>> => {
+    const flinkJobs = async (): Promise<Map<string, FlinkJobState>> => {
       const rest = `http://${clusterIp(`${SESSION_DEPLOYMENT_NAME}-rest`)}:${FLINK_IMAGE.restPort}`;
       const overview = (await (await fetch(`${rest}/jobs/overview`)).json()) as { jobs: { jid: string; state: string }[] };
-      const jobs = new Map<string, { state: string; restoredAt: number }>();
+      const jobs = new Map<string, FlinkJobState>();
       for (const job of overview.jobs) {
         const stats = (await (await fetch(`${rest}/jobs/${job.jid}/checkpoints`)).json()) as { latest?: { restored?: { restore_timestamp: number } } };
         jobs.set(job.jid, { state: job.state, restoredAt: stats.latest?.restored?.restore_timestamp ?? 0 });
@@ -233,7 +235,7 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
             // The same jobs (a resubmission would have new ids), each restored from a checkpoint taken
             // before the fault rather than started from the earliest offset.
             await waitFor(`the same jobs RUNNING, restored from a checkpoint, after: ${fault}`, 5 * 60_000, async () => {
-              const jobs = await flinkJobs().catch(() => new Map<string, { state: string; restoredAt: number }>());
+              const jobs = await flinkJobs().catch(() => new Map<string, FlinkJobState>());
               const restored = [...jobs.entries()].filter(([, j]) => j.state === 'RUNNING' && j.restoredAt >= started).map(([id]) => id).sort();
               return JSON.stringify(restored) === JSON.stringify(jobIds) ? true : undefined;
             });
