@@ -240,9 +240,10 @@ describeWith([dockerEngine(), standinImagesBuilt(), commandExists('javac'), comm
       }, 60_000);
 
       it('serves /overview with one registered TaskManager and its slots', async () => {
-        const overview = await waitFor('one TaskManager in /overview', 150_000, async () => {
+        // A TaskManager is counted as soon as it registers; its slots only once it has reported them.
+        const overview = await waitFor('one TaskManager with its slots in /overview', 150_000, async () => {
           const o = await getJson<{ taskmanagers: number; 'slots-total': number; 'flink-version': string }>('/overview');
-          return o.taskmanagers === 1 ? o : undefined;
+          return o.taskmanagers === 1 && o['slots-total'] > 0 ? o : undefined;
         });
         expect(overview['slots-total']).toBe(2);
         expect(overview['flink-version']).toBe(versions.flink);

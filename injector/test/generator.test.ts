@@ -7,7 +7,7 @@ import { Prng } from '../src/prng';
 import { createClock, createGenerator } from '../src/run';
 import { TeamPool } from '../src/teams';
 import { createLogger } from '../src/log';
-import { runCli } from './cli-harness';
+import { CliResult, runCli } from './cli-harness';
 
 const quiet = createLogger('error', () => {});
 
@@ -32,6 +32,15 @@ function expectBinomial(observed: number, trials: number, p: number, sigmas = 5)
   expect(Math.abs(observed - mean)).toBeLessThanOrEqual(sigmas * sd);
 }
 
+/** Where two runs' outputs part, with what each logged: a hash mismatch alone cannot be diagnosed. */
+function firstDifference(a: CliResult, b: CliResult): object | undefined {
+  const linesA = a.stdout.split('\n');
+  const linesB = b.stdout.split('\n');
+  const line = linesA.findIndex((l, i) => l !== linesB[i]);
+  if (line < 0 && linesA.length === linesB.length) return undefined;
+  return { line, a: linesA[line], b: linesB[line], lines: [linesA.length, linesB.length], stderrA: a.stderr, stderrB: b.stderr };
+}
+
 describe('determinism', () => {
   it('the same seed gives the same events; another seed gives others', () => {
     const a = events(['--seed', '11', '--late-event-rate', '7'], 20000).map(eventJson);
@@ -47,6 +56,7 @@ describe('determinism', () => {
     for (const r of [first, second, other]) expect(r.code).toBe(0);
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
     expect(first.stdout.split('\n')).toHaveLength(30001);
+    expect(firstDifference(first, second)).toBeUndefined();
     expect(sha(first.stdout)).toBe(sha(second.stdout));
     expect(sha(first.stdout)).not.toBe(sha(other.stdout));
     // The in-process generator is the CLI's generator.
