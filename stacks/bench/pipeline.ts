@@ -9,12 +9,15 @@
  *    over the same topic (reading and parsing only) up to the offsets it finds at start, timed by
  *    its source vertex's start and end;
  *  - freshness: under a background load of R events/s, P probe events each making a new Top Players
- *    #1; from the produce call's acknowledgement to the first dashboard push (SSE) frame showing it.
- * Prints one JSON line per variant and a Markdown table.
+ *    #1; from the produce call's acknowledgement to the first dashboard push (SSE) frame showing it;
+ *  - sustained rate: the injector (real clock, its default game) at each rate of a rising list for
+ *    S seconds; the highest rate at which the jobs' consumer lag stays bounded.
+ * Prints one JSON line per variant and Markdown tables.
  *
- *   npm run bench:pipeline -- [--events 300000] [--rate 1000] [--probes 40] [--variants jdbc,kafka] [--parallelism 1]
+ *   npm run bench:pipeline -- [--events 300000] [--rate 1000] [--probes 40] [--sustain 10000,20000,30000,40000]
+ *                             [--sustain-seconds 120] [--variants jdbc,kafka] [--parallelism 1]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +28,7 @@ import { compareLeaderboards } from '../../oracle/src/compare';
 import { SseReader } from '../../dashboard/test/helpers';
 import { renderReadOnlyJob } from '../../flink-sql/src/render';
 import { cdktf } from '../../test-support/cdktf-cli';
+import { findSourceMetrics, SourceMetrics, sumSourceMetrics } from '../../common/flink-metrics';
 import { getJson, postgresAdminPassword, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
 import { expectedLeaderboards, generateEventSet, teamIdOf } from '../../test-support/event-set';
 import { flinkArtifacts, runRunner, SUBMITTER_MAIN } from '../../test-support/flink';
@@ -47,10 +51,12 @@ interface Options {
   readonly probes: number;
   readonly variants: SinkVariant[];
   readonly parallelism: number;
+  readonly sustainRates: number[];
+  readonly sustainSeconds: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options = { events: 300_000, rate: 1_000, probes: 40, variants: [...SINK_VARIANTS] as SinkVariant[], parallelism: 1 };
+  const options = { events: 300_000, rate: 1_000, probes: 40, variants: [...SINK_VARIANTS] as SinkVariant[], parallelism: 1, sustainRates: [10_000, 20_000, 30_000, 40_000], sustainSeconds: 120 };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value = ''] = [argv[i], argv[i + 1]];
     const count = /^\d+$/.test(value) ? Number(value) : NaN;
@@ -58,8 +64,10 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--rate' && count >= 1) options.rate = count;
     else if (flag === '--probes' && count >= 5) options.probes = count;
     else if (flag === '--parallelism' && count >= 1 && count <= 4) options.parallelism = count;
+    else if (flag === '--sustain' && /^\d+(,\d+)*$/.test(value)) options.sustainRates = value.split(',').map(Number).sort((a, b) => a - b);
+    else if (flag === '--sustain-seconds' && count >= 30) options.sustainSeconds = count;
     else if (flag === '--variants' && value.split(',').every((v) => (SINK_VARIANTS as string[]).includes(v))) options.variants = value.split(',') as SinkVariant[];
-    else throw new Error(`bad argument '${flag} ${value}'; allowed: --events <N >= 1000>, --rate <events/s>, --probes <N >= 5>, --variants <${SINK_VARIANTS.join(',')}>, --parallelism <1 to 4>`);
+    else throw new Error(`bad argument '${flag} ${value}'; allowed: --events <N >= 1000>, --rate <events/s>, --probes <N >= 5>, --sustain <events/s,...>, --sustain-seconds <S >= 30>, --variants <${SINK_VARIANTS.join(',')}>, --parallelism <1 to 4>`);
   }
   return options;
 }
@@ -265,7 +273,95 @@ async function freshness(rate: number, probes: number, startTime: number): Promi
   return { probes, backgroundRate: rate, p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: Math.max(...latencies) };
 }
 
-async function benchVariant(variant: SinkVariant, options: Options): Promise<Record<string, unknown>> {
+/** A rate counts as sustained while every partition stays within this many seconds of its input behind. */
+const LAG_BOUND_SECONDS = 5;
+const LAG_POLL_MS = 5_000;
+
+interface SustainStep {
+  readonly rate: number;
+  /** What the injector delivered (acknowledged) per second; below `rate` when the producer itself could not keep up. */
+  readonly deliveredPerSecond: number;
+  /** Arrivals the injector's real clock dropped because it fell more than a second behind. */
+  readonly skipped: number;
+  /** The largest lag of one input partition during the run, in records. */
+  readonly lagMax: number;
+  /** The same in the last third of the run, after the start-up transient. */
+  readonly lagLastThird: number;
+  readonly bounded: boolean;
+}
+
+/**
+ * The consumer lag of the slowest running job: the most records one input partition had not been read
+ * yet at any fetch of the source's Kafka consumer over the last half minute or so (`records-lag-max`),
+ * the worst case. Flink's `pendingRecords` is the lag right after the latest fetch, which is 0 whenever
+ * that fetch caught up, so it hides how far behind the reads fall between fetches.
+ */
+async function slowestJobLag(metricsByJob: Map<string, SourceMetrics[]>): Promise<number | undefined> {
+  const get = <T>(path: string): Promise<T> => getJson<T>(`${flinkUrl}${path}`);
+  let lag: number | undefined;
+  for (const job of (await jobs()).filter((j) => j.state === 'RUNNING')) {
+    let metrics = metricsByJob.get(job.jid) ?? [];
+    if (metrics.length === 0) {
+      metrics = await findSourceMetrics(get, job.jid, (id) => id.endsWith('KafkaConsumer.records-lag-max'));
+      metricsByJob.set(job.jid, metrics);
+    }
+    const pending = await sumSourceMetrics(get, job.jid, metrics);
+    if (pending !== undefined) lag = Math.max(lag ?? 0, pending);
+  }
+  return lag;
+}
+
+/** The injector at `rate` events/s for `seconds`, the jobs' lag sampled meanwhile. */
+async function sustainStep(injector: string, rate: number, seconds: number): Promise<SustainStep> {
+  const args = ['--bootstrap-servers', `127.0.0.1:${ports.kafka}`, '--topic', DEFAULT_CONFIG.inputTopic, '--avg-qps', String(rate), '--duration', String(seconds), '--progress-interval', '0'];
+  const child = spawn(process.execPath, [injector, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  let exitCode: number | null | undefined;
+  const exited = new Promise<void>((resolve) => child.on('close', (code) => {
+    exitCode = code;
+    resolve();
+  }));
+  const metricsByJob = new Map<string, SourceMetrics[]>();
+  const started = Date.now();
+  const samples: { at: number; lag: number }[] = [];
+  while (exitCode === undefined) {
+    const lag = await slowestJobLag(metricsByJob).catch(() => undefined);
+    if (lag !== undefined) samples.push({ at: Date.now() - started, lag });
+    await Promise.race([sleep(LAG_POLL_MS), exited]);
+  }
+  const summary = stderr.split('\n').filter((l) => l.includes('"msg":"finished"')).map((l) => JSON.parse(l) as { eventsPerSecond: number; skipped: number })[0];
+  if (exitCode !== 0 || summary === undefined) throw new Error(`the injector at ${rate} events/s failed (exit ${exitCode}):\n${stderr.slice(-2000)}`);
+  const lastThird = samples.filter((s) => s.at >= (seconds * 1000 * 2) / 3).map((s) => s.lag);
+  if (lastThird.length === 0) throw new Error(`no consumer lag read from Flink during the last third of the run at ${rate} events/s`);
+  const lagLastThird = Math.max(...lastThird);
+  return {
+    rate,
+    deliveredPerSecond: summary.eventsPerSecond,
+    skipped: summary.skipped,
+    lagMax: Math.max(...samples.map((s) => s.lag)),
+    lagLastThird,
+    bounded: lagLastThird <= (rate * LAG_BOUND_SECONDS) / INPUT_PARTITIONS,
+  };
+}
+
+/** Rising rates until one is not sustained; the jobs catch up between steps. */
+async function sustain(injector: string, rates: number[], seconds: number): Promise<{ steps: SustainStep[]; highestBoundedRate: number | undefined }> {
+  const steps: SustainStep[] = [];
+  for (const rate of rates) {
+    progress('sustain', { rate, seconds });
+    const step = await sustainStep(injector, rate, seconds);
+    progress('sustained', step as unknown as Record<string, unknown>);
+    steps.push(step);
+    if (!step.bounded) break;
+    // A sustained step ends at most a few seconds of input behind.
+    await sleep(15_000);
+  }
+  const bounded = steps.filter((s) => s.bounded).map((s) => s.rate);
+  return { steps, highestBoundedRate: bounded.length > 0 ? Math.max(...bounded) : undefined };
+}
+
+async function benchVariant(variant: SinkVariant, options: Options, injector: string): Promise<Record<string, unknown>> {
   const stack = `docker-${variant}`;
   const existing = docker('ps', '-a', '-q', '--filter', `label=leaderboard.stack=${stack}`);
   if (existing !== '') throw new Error(`containers of ${stack} exist already; destroy that stack first (npm run destroy ${stack})`);
@@ -294,7 +390,8 @@ async function benchVariant(variant: SinkVariant, options: Options): Promise<Rec
     await waitFor('the leaderboard jobs to run again', 5 * 60_000, async () => ((await jobs()).some((j) => j.state === 'RUNNING' && j.name !== 'read-only-reference') ? true : undefined));
     progress('freshness', { rate: options.rate, probes: options.probes });
     const fresh = await freshness(options.rate, options.probes, maxTime + 60_000);
-    return { variant, parallelism: options.parallelism, partitions: INPUT_PARTITIONS, drain: pipeline, readOnlyReference: readOnly, ratioToReference: Number((pipeline.eventsPerSecond / readOnly.eventsPerSecond).toFixed(2)), freshnessMs: fresh };
+    const sustained = await sustain(injector, options.sustainRates, options.sustainSeconds);
+    return { variant, parallelism: options.parallelism, partitions: INPUT_PARTITIONS, drain: pipeline, readOnlyReference: readOnly, ratioToReference: Number((pipeline.eventsPerSecond / readOnly.eventsPerSecond).toFixed(2)), freshnessMs: fresh, sustained };
   } finally {
     progress('destroying', { stack });
     await cli('destroy', '--auto-approve');
@@ -303,9 +400,12 @@ async function benchVariant(variant: SinkVariant, options: Options): Promise<Rec
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  // The bundle the injector's image ships, as `npm run injector` builds it.
+  const injector = join(mkdtempSync(join(tmpdir(), 'pipeline-bench-injector-')), 'injector.js');
+  execFileSync('sh', [join(__dirname, '..', '..', 'injector', 'bundle.sh'), injector], { stdio: 'inherit' });
   const results: Record<string, any>[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
   for (const variant of options.variants) {
-    const result = await benchVariant(variant, options);
+    const result = await benchVariant(variant, options, injector);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     results.push(result);
   }
@@ -315,6 +415,10 @@ async function main(): Promise<void> {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n'));
   const load = results.flatMap((r) => (r.drain.load as VertexLoad[]).slice(0, 5).map((l) => `| ${r.variant} | ${l.busyPercent} | ${l.backPressuredPercent} | ${l.vertex.replace(/\|/g, '\\|')} |`));
   process.stdout.write(['', 'Busiest operator chains during the drain (share of its time, per subtask):', '', '| sink | busy % | back-pressured % | chain |', '| --- | --- | --- | --- |', ...load, ''].join('\n'));
+  const sustained = results.flatMap((r) => (r.sustained.steps as SustainStep[]).map((s) =>
+    `| ${r.variant} | ${s.rate} | ${s.deliveredPerSecond} | ${s.skipped} | ${s.lagMax} | ${s.lagLastThird} | ${s.bounded ? 'yes' : 'no'} |`));
+  process.stdout.write(['', `Sustained rate (the injector for ${options.sustainSeconds} s per rate; lag: the largest of one partition's; bounded: at most ${LAG_BOUND_SECONDS} s of that partition's input in the last third):`, '',
+    '| sink | injector events/s | delivered events/s | skipped arrivals | max lag | lag in last third | bounded |', '| --- | --- | --- | --- | --- | --- | --- |', ...sustained, ''].join('\n'));
 }
 
 main().catch((err: Error) => {
