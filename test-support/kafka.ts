@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { IResourceConfigEntry, Kafka, logLevel } from 'kafkajs';
+import { IResourceConfigEntry, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Check, commandExists } from './prerequisites';
 
 const distScript = path.resolve(__dirname, '..', 'scripts', 'offline', 'kafka-dist.sh');
@@ -264,4 +264,29 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
       if (!created) throw new Error(`topic '${name}' already exists on ${bootstrapServers}`);
     },
   };
+}
+
+/** A record to produce: keyed by user id; `partition` overrides the key's partition. */
+export interface KeyedRecord {
+  readonly key: string;
+  readonly value: string;
+  readonly partition?: number;
+}
+
+/**
+ * Produces `records` to `topic`, acknowledged by the broker, with Java's partitioner (murmur2 of the
+ * key, as the injector uses) and one request in flight, so each partition gets its records in array
+ * order.
+ */
+export async function produceRecords(bootstrapServers: string, topic: string, records: readonly KeyedRecord[], batchSize = 1000): Promise<void> {
+  const client = new Kafka({ brokers: [bootstrapServers], clientId: 'test-producer', logLevel: logLevel.NOTHING });
+  const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1, idempotent: true });
+  await producer.connect();
+  try {
+    for (let i = 0; i < records.length; i += batchSize) {
+      await producer.send({ topic, messages: records.slice(i, i + batchSize).map((r) => ({ key: r.key, value: r.value, partition: r.partition })) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
 }

@@ -5,17 +5,16 @@
  * submitter (twice: the second run must submit nothing); once the sinks are quiet, the four boards of
  * the sink variant equal the oracle's, or the first differing row is printed.
  */
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compareLeaderboards } from '../../oracle/src/compare';
 import { expectedLeaderboards, generateEventSet } from '../../test-support/event-set';
-import { FlinkCluster, flinkArtifacts, flinkCheck, runRunner, startFlinkCluster, SUBMITTER_MAIN } from '../../test-support/flink';
-import { kafkaCheck, KafkaBroker, startKafka } from '../../test-support/kafka';
+import { FlinkCluster, flinkArtifacts, flinkCheck, startFlinkCluster } from '../../test-support/flink';
+import { kafkaCheck, KafkaBroker, produceRecords, startKafka } from '../../test-support/kafka';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { PgServer, postgresCheck, startPostgres } from '../../test-support/postgres';
 import { describeWith } from '../../test-support/prerequisites';
+import { settleBoards, submitJobs, waitForJobsRunning } from '../../test-support/session-jobs';
 import { JDBC_PASSWORD_ENV, Leaderboards, POSTGRES_DATABASE, kafkaSinkTopics, postgresTablesDdl } from '../../common/contract';
 import { renderJobs, RenderOptions } from '../src/render';
 import { createLogger } from '../../dashboard/src/log';
@@ -47,7 +46,8 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard pipeline on r
     flink = await startFlinkCluster({ env: { [JDBC_PASSWORD_ENV]: pg.password } });
     await kafka.createTopic(INPUT_TOPIC, PARTITIONS);
     for (const topic of kafkaSinkTopics()) await kafka.createTopic(topic.name, topic.partitions, { ...topic.config });
-    await produce(kafka.bootstrapServers);
+    await produceRecords(kafka.bootstrapServers, INPUT_TOPIC, set.records);
+    log('produced', { records: set.records.length, valid: set.valid.length });
   }, 15 * 60_000);
 
   afterAll(async () => {
@@ -56,82 +56,25 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard pipeline on r
     await kafka?.stop();
   }, 120_000);
 
-  async function produce(bootstrapServers: string): Promise<void> {
-    const client = new Kafka({ brokers: [bootstrapServers], clientId: 'pipeline-int-test', logLevel: logLevel.NOTHING });
-    // Java's partitioner (murmur2 of the key), as the injector uses; each partition gets its records in array order.
-    const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1, idempotent: true });
-    await producer.connect();
-    try {
-      for (let i = 0; i < set.records.length; i += 1000) {
-        const batch = set.records.slice(i, i + 1000).map((r) => ({ key: r.key, value: r.value, partition: r.partition }));
-        await producer.send({ topic: INPUT_TOPIC, messages: batch });
-      }
-    } finally {
-      await producer.disconnect();
-    }
-    log('produced', { records: set.records.length, valid: set.valid.length });
-  }
-
   function submit(options: RenderOptions): string[] {
     const jobs = renderJobs(options);
-    const jobArgs = jobs.flatMap((job) => {
-      const file = path.join(scriptsDir, `${job.name}.sql`);
-      writeFileSync(file, job.sql);
-      return ['--job', `${job.name}=${file}`];
-    });
-    const args = ['--rest-url', flink.restUrl, '--jar', flinkArtifacts().runnerJar, '--timeout-seconds', '120', ...jobArgs];
-    const first = runRunner(args, { main: SUBMITTER_MAIN });
+    const first = submitJobs(flink, jobs, scriptsDir);
     if (first.status !== 0) throw new Error(`submitter failed (exit ${first.status}):\n${first.stderr}`);
     expect(first.stderr.match(/"msg":"submitted"/g)).toHaveLength(jobs.length);
-    const second = runRunner(args, { main: SUBMITTER_MAIN });
+    const second = submitJobs(flink, jobs, scriptsDir);
     if (second.status !== 0) throw new Error(`second submitter run failed (exit ${second.status}):\n${second.stderr}`);
     expect(second.stderr).toContain('"msg":"nothing to submit"');
     return jobs.map((j) => j.name);
   }
 
   async function waitForRunning(names: string[]): Promise<void> {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const { jobs } = await flink.rest<{ jobs: { jid: string; name: string; state: string }[] }>('/jobs/overview');
-      const states = names.map((n) => jobs.find((j) => j.name === n)?.state ?? 'MISSING');
-      const failed = states.find((s) => s === 'FAILED');
-      if (failed !== undefined) throw new Error(`a job failed: ${JSON.stringify(jobs)}; logs in ${flink.logDir}`);
-      if (states.every((s) => s === 'RUNNING')) {
-        // The scripts' SET statements reach the jobs submitted through the REST API.
-        for (const job of jobs.filter((j) => names.includes(j.name))) {
-          expect((await flink.rest<{ interval: number }>(`/jobs/${job.jid}/checkpoints/config`)).interval).toBe(10_000);
-        }
-        return;
-      }
-      if (Date.now() > deadline) throw new Error(`jobs not RUNNING within 120 s: ${JSON.stringify(jobs)}`);
-      await sleep(1000);
+    // The scripts' SET statements reach the jobs submitted through the REST API.
+    for (const job of await waitForJobsRunning(flink, names)) {
+      expect((await flink.rest<{ interval: number }>(`/jobs/${job.jid}/checkpoints/config`)).interval).toBe(10_000);
     }
   }
 
-  /**
-   * Polls the boards until they equal the oracle's and have been quiet for QUIET_MS; on timeout, fails
-   * with the first differing row of the last read.
-   */
-  async function settle(read: () => Promise<Leaderboards>): Promise<string | undefined> {
-    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-    let last = '';
-    let since = Date.now();
-    let difference: string | undefined = 'nothing read yet';
-    for (;;) {
-      const boards = await read();
-      const now = JSON.stringify(boards);
-      if (now !== last) {
-        last = now;
-        since = Date.now();
-      }
-      difference = compareLeaderboards(expected, boards);
-      const quietFor = Date.now() - since;
-      if (quietFor >= QUIET_MS && difference === undefined) return undefined;
-      if (Date.now() > deadline) return difference ?? 'boards matched but never stayed quiet';
-      log('waiting for the sinks', { quietForMs: quietFor, firstDifference: difference?.split('\n')[0] ?? 'none' });
-      await sleep(5000);
-    }
-  }
+  const settle = (read: () => Promise<Leaderboards>) => settleBoards(expected, read, { quietMs: QUIET_MS, timeoutMs: SETTLE_TIMEOUT_MS, log });
 
   const base = (): Omit<RenderOptions, 'sink' | 'layout'> => ({
     kafkaBootstrapServers: kafka.bootstrapServers,
