@@ -42,6 +42,11 @@ export interface LeaderboardPipelineProps {
    */
   readonly jobLayout?: JobLayout;
   /**
+   * Hot Streaks ranks players with an event within this many minutes of the game clock.
+   * @default DEFAULT_HOT_STREAK_ACTIVE_MINUTES (5)
+   */
+  readonly hotStreakActiveMinutes?: number;
+  /**
    * Host port of the Flink web UI.
    * @default 8081
    */
@@ -126,6 +131,7 @@ export class LeaderboardPipeline extends Construct {
       inputTopic,
       startupMode: props.startupMode ?? 'earliest',
       layout: props.jobLayout ?? DEFAULT_JOB_LAYOUT,
+      hotStreakActiveMinutes: props.hotStreakActiveMinutes,
     });
 
     this.flink = target.createFlinkSession(this, 'flink', {

@@ -3,7 +3,17 @@
  * default; a bad value fails synthesis with a message naming the field and what is allowed.
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_INPUT_TOPIC, DEFAULT_JOB_LAYOUT, JOB_LAYOUTS, JobLayout, STARTUP_MODES, StartupMode, jobsOf } from '../common/contract';
+import {
+  DEFAULT_HOT_STREAK_ACTIVE_MINUTES,
+  DEFAULT_INPUT_TOPIC,
+  DEFAULT_JOB_LAYOUT,
+  JOB_LAYOUTS,
+  JobLayout,
+  MAX_HOT_STREAK_ACTIVE_MINUTES,
+  STARTUP_MODES,
+  StartupMode,
+  jobsOf,
+} from '../common/contract';
 import versions from '../versions.json';
 
 
@@ -34,6 +44,11 @@ export interface FlinkConfig {
   readonly taskSlots: number;
   /** Parallelism of every job; the jobs of the layout together need parallelism x jobs slots. */
   readonly parallelism: number;
+}
+
+export interface BoardsConfig {
+  /** Hot Streaks ranks players with an event within this many minutes of the game clock (the latest event time). */
+  readonly hotStreakActiveMinutes: number;
 }
 
 export interface ExposeConfig {
@@ -80,6 +95,7 @@ export interface LeaderboardConfig {
   readonly injector: InjectorConfig;
   readonly dashboard: DashboardConfig;
   readonly flink: FlinkConfig;
+  readonly boards: BoardsConfig;
   readonly expose: ExposeConfig;
   readonly images: ImagesConfig;
   readonly kubernetes: KubernetesConfig;
@@ -90,6 +106,7 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
   dashboard: { port: 8080 },
   flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 4, parallelism: 1 },
+  boards: { hotStreakActiveMinutes: DEFAULT_HOT_STREAK_ACTIVE_MINUTES },
   expose: { kafkaPort: null, postgresPort: null, bindAddress: '127.0.0.1' },
   images: { ...versions.images },
   kubernetes: {
@@ -205,6 +222,7 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
       },
       d.flink,
     ),
+    boards: section<BoardsConfig>({ hotStreakActiveMinutes: integer(1, MAX_HOT_STREAK_ACTIVE_MINUTES) }, d.boards),
     expose: section<ExposeConfig>({ kafkaPort: nullable(port), postgresPort: nullable(port), bindAddress: ipv4 }, d.expose),
     images: section<ImagesConfig>(
       { kafka: imageName, postgres: imageName, flinkBase: imageName, node: imageName, flinkOperator: imageName },

@@ -25,6 +25,7 @@ function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sin
     inputTopic: config.inputTopic,
     startupMode: config.flink.startupMode,
     jobLayout: config.flink.jobLayout,
+    hotStreakActiveMinutes: config.boards.hotStreakActiveMinutes,
     flinkUiPort: config.flink.uiPort,
     flinkTaskSlots: config.flink.taskSlots,
     flinkParallelism: config.flink.parallelism,

@@ -27,6 +27,14 @@ export interface MetricDefinition {
 
 export const LEADERBOARD_SIZE = 10;
 
+/**
+ * Hot Streaks ranks the players "hot right now": those with an event within this many minutes of the
+ * game clock (flink-sql/README.md).
+ */
+export const DEFAULT_HOT_STREAK_ACTIVE_MINUTES = 5;
+/** A day of event time: beyond it the board would be "hot today", not "right now". */
+export const MAX_HOT_STREAK_ACTIVE_MINUTES = 1440;
+
 const rnk: Column = { name: 'rnk', type: 'BIGINT' };
 
 export const METRICS: readonly MetricDefinition[] = [

@@ -3,6 +3,14 @@
 -- [T - 60 s, T] (long), both bounds inclusive, every event at T included. peak_hotness = short / long;
 -- a long-term average of 0 gives no hotness, so such a player is not on the board. Ranked by hotness
 -- desc, then user_id asc.
+-- "Hot right now": only players whose latest event is at or after the game clock's minute minus
+-- {{active_minutes}} minutes are ranked. The game clock is the latest event time of any valid event
+-- (the watermark trails it by its fixed 5 s) in whole minutes since the epoch (integer division of
+-- the milliseconds), so players leave the board, and their rows are retracted, as whole minutes of
+-- event time pass; a player who plays again returns.
+-- The clock is an aggregate of the events, not the watermark itself: the board then depends on the
+-- set of events only, never on how partitions interleave or when the job ran. Flooring makes the
+-- clock change once per minute, so re-testing every player against it stays cheap.
 -- The windows are one aggregate per player (hot_streak_windows, from the runner jar: it keeps the
 -- player's last 60 s of events, so its state is bounded by the long window): it depends on the set of
 -- events only, not on their arrival order, and is evaluated once per player and mini-batch. Both
@@ -13,14 +21,25 @@ FROM (
   SELECT user_id, short_term_avg, long_term_avg, peak_hotness,
     ROW_NUMBER() OVER (ORDER BY peak_hotness DESC, user_id ASC) AS rnk
   FROM (
-    SELECT user_id, w.short_term_avg AS short_term_avg, w.long_term_avg AS long_term_avg,
-      w.short_term_avg / w.long_term_avg AS peak_hotness
+    SELECT player.user_id, player.short_term_avg, player.long_term_avg,
+      player.short_term_avg / player.long_term_avg AS peak_hotness
     FROM (
-      SELECT user_id, hot_streak_windows(score, event_time, CAST(10000 AS BIGINT), CAST(60000 AS BIGINT)) AS w
-      FROM valid_user_score
-      GROUP BY user_id
-    )
-    WHERE w.long_term_avg <> 0
+      SELECT user_id, w.short_term_avg AS short_term_avg, w.long_term_avg AS long_term_avg, latest, clock_key
+      FROM (
+        SELECT user_id, hot_streak_windows(score, event_time, CAST(10000 AS BIGINT), CAST(60000 AS BIGINT)) AS w,
+          MAX(event_time_millis) AS latest, CAST(0 AS INT) AS clock_key
+        FROM valid_user_score
+        GROUP BY user_id
+      )
+    ) AS player
+    JOIN (
+      SELECT clock_key, MAX(event_time_millis / 60000) AS clock_minute
+      FROM (SELECT CAST(0 AS INT) AS clock_key, event_time_millis FROM valid_user_score)
+      GROUP BY clock_key
+    ) AS game_clock
+    ON player.clock_key = game_clock.clock_key
+    WHERE player.long_term_avg <> 0
+      AND player.latest >= (game_clock.clock_minute - {{active_minutes}}) * 60000
   )
 )
 WHERE rnk <= {{size}};

@@ -29,4 +29,4 @@ CREATE TEMPORARY TABLE user_score (
 CREATE TEMPORARY SYSTEM FUNCTION hot_streak_windows AS 'leaderboard.sqlrunner.functions.HotStreakWindows' LANGUAGE JAVA;
 
 CREATE TEMPORARY VIEW valid_user_score AS
-SELECT user_id, team_id, team_name, score, event_time FROM user_score;
+SELECT user_id, team_id, team_name, score, event_time_millis, event_time FROM user_score;

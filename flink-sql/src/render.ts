@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Column,
+  DEFAULT_HOT_STREAK_ACTIVE_MINUTES,
   JDBC_PASSWORD_ENV,
   JOB_LAYOUTS,
   JobLayout,
   LEADERBOARD_SIZE,
+  MAX_HOT_STREAK_ACTIVE_MINUTES,
   METRICS,
   MetricDefinition,
   MetricId,
@@ -41,6 +43,11 @@ export interface RenderOptions {
   /** Where a fresh job starts reading the input: `earliest` rebuilds the boards from the retained log. */
   readonly startupMode: StartupMode;
   readonly layout: JobLayout;
+  /**
+   * Hot Streaks ranks players with an event within this many minutes of the game clock.
+   * @default DEFAULT_HOT_STREAK_ACTIVE_MINUTES (5)
+   */
+  readonly hotStreakActiveMinutes?: number;
 }
 
 export interface FlinkJob {
@@ -92,7 +99,8 @@ function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string
 }
 
 function script(options: RenderOptions, jobName: string, metrics: readonly MetricDefinition[]): string {
-  const inserts = metrics.map((m) => fill(readSql(`${m.id}.sql`), { size: String(LEADERBOARD_SIZE) }).trim());
+  const activeMinutes = String(options.hotStreakActiveMinutes ?? DEFAULT_HOT_STREAK_ACTIVE_MINUTES);
+  const inserts = metrics.map((m) => fill(readSql(`${m.id}.sql`), { size: String(LEADERBOARD_SIZE), active_minutes: activeMinutes }).trim());
   const parts = [
     `-- ${jobName}: rendered by flink-sql/src/render.ts (sink: ${options.sink.variant}, layout: ${options.layout}); do not edit.`,
     settings(jobName),
@@ -182,6 +190,10 @@ function validate(o: RenderOptions): void {
   oneOf('layout', o.layout, JOB_LAYOUTS);
   if (!/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/.test(o.kafkaBootstrapServers)) {
     throw new Error(`kafkaBootstrapServers must be host:port[,host:port...]; got '${o.kafkaBootstrapServers}'`);
+  }
+  const active = o.hotStreakActiveMinutes;
+  if (active !== undefined && !(Number.isInteger(active) && active >= 1 && active <= MAX_HOT_STREAK_ACTIVE_MINUTES)) {
+    throw new Error(`hotStreakActiveMinutes must be a whole number of minutes from 1 to ${MAX_HOT_STREAK_ACTIVE_MINUTES}; got ${active}`);
   }
   if (!TOPIC.test(o.inputTopic)) throw new Error(`inputTopic must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars); got '${o.inputTopic}'`);
   if (o.sink.variant === 'jdbc') {

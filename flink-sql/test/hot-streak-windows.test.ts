@@ -25,8 +25,9 @@ function javaAverages(events: readonly GameEvent[]): Map<string, Averages> {
   return result;
 }
 
+/** Every player's, active or not: the aggregate knows no game clock (the SQL's join applies it). */
 function oracleAverages(events: readonly GameEvent[]): Map<string, Averages> {
-  return new Map(hotStreaks(events, events.length).map((r) => [r.user_id, { short_term_avg: r.short_term_avg, long_term_avg: r.long_term_avg }]));
+  return new Map(hotStreaks(events, events.length, Infinity).map((r) => [r.user_id, { short_term_avg: r.short_term_avg, long_term_avg: r.long_term_avg }]));
 }
 
 /** A small deterministic generator (the tests need reproducible orders, not good randomness). */

@@ -65,6 +65,12 @@ describe('renderJobs', () => {
     expect(jobs[0].sql.match(/CREATE TEMPORARY TABLE user_score/g)).toHaveLength(1);
   });
 
+  it('ranks in Hot Streaks only players active within the configured minutes of the game clock', () => {
+    const hotStreaks = (options: RenderOptions) => renderJobs(options).find((j) => j.metrics.includes('hot_streaks'))!.sql;
+    expect(hotStreaks(kafka)).toContain('player.latest >= (game_clock.clock_minute - 5) * 60000');
+    expect(hotStreaks({ ...jdbc, hotStreakActiveMinutes: 30 })).toContain('player.latest >= (game_clock.clock_minute - 30) * 60000');
+  });
+
   it('escapes quotes in values it places in SQL literals', () => {
     expect(renderJobs({ ...jdbc, sink: { ...jdbcSink, jdbcUsername: "o'brien" } })[0].sql).toContain("'username' = 'o''brien'");
   });
@@ -78,6 +84,8 @@ describe('renderJobs', () => {
     [{ ...jdbc, sink: { ...jdbcSink, jdbcUrl: '' } }, "jdbcUrl is required for sink 'jdbc'"],
     [{ ...jdbc, sink: { ...jdbcSink, jdbcUrl: 'jdbc:mysql://x/y' } }, "must start with 'jdbc:postgresql://'"],
     [{ ...jdbc, sink: { ...jdbcSink, jdbcUsername: '' } }, "jdbcUsername is required for sink 'jdbc'"],
+    [{ ...kafka, hotStreakActiveMinutes: 0 }, 'hotStreakActiveMinutes must be a whole number of minutes from 1 to 1440; got 0'],
+    [{ ...kafka, hotStreakActiveMinutes: 2.5 }, 'hotStreakActiveMinutes must be a whole number of minutes from 1 to 1440; got 2.5'],
   ])('rejects bad options naming the field (%#)', (options, message) => {
     expect(() => renderJobs(options as unknown as RenderOptions)).toThrow(message);
   });

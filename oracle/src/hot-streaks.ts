@@ -5,6 +5,8 @@
  * player's current values are those of their latest event, so only that event's windows are needed.
  * The result depends on the set of events only, not on their arrival order; Flink's aggregate
  * (hot_streak_windows in the runner jar) counts late events the same way.
+ * Only players "hot right now" are ranked: latest event at or after the game clock's minute minus
+ * `activeMinutes`, the game clock being the latest event time of all events (flink-sql/sql/hot_streaks.sql).
  */
 import type { HotStreakRow } from '../../common/contract';
 import type { GameEvent } from './game-event';
@@ -12,6 +14,7 @@ import { compareUtf8 } from './utf8-order';
 
 export const SHORT_WINDOW_MILLIS = 10_000;
 export const LONG_WINDOW_MILLIS = 60_000;
+const MINUTE_MILLIS = 60_000;
 
 interface Window {
   sum: number;
@@ -20,16 +23,21 @@ interface Window {
 
 const mean = (w: Window): number => w.sum / w.count;
 
-export function hotStreaks(events: readonly GameEvent[], size: number): HotStreakRow[] {
+export function hotStreaks(events: readonly GameEvent[], size: number, activeMinutes: number): HotStreakRow[] {
   const byPlayer = new Map<string, GameEvent[]>();
+  let clock = -Infinity;
   for (const e of events) {
+    clock = Math.max(clock, e.event_time_millis);
     const list = byPlayer.get(e.user_id);
     if (list === undefined) byPlayer.set(e.user_id, [e]);
     else list.push(e);
   }
+  // Whole minutes since the epoch as SQL's integer division counts them (towards zero).
+  const activeSince = (Math.trunc(clock / MINUTE_MILLIS) - activeMinutes) * MINUTE_MILLIS;
   const rows: Omit<HotStreakRow, 'rnk'>[] = [];
   for (const [userId, list] of byPlayer) {
     const latest = list.reduce((t, e) => Math.max(t, e.event_time_millis), -Infinity);
+    if (latest < activeSince) continue;
     const short: Window = { sum: 0, count: 0 };
     const long: Window = { sum: 0, count: 0 };
     for (const e of list) {

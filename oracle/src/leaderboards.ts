@@ -1,5 +1,5 @@
 /** The oracle: the four leaderboards of ARCHITECTURE.md section 4 over a list of valid events. */
-import { LEADERBOARD_SIZE, Leaderboards } from '../../common/contract';
+import { DEFAULT_HOT_STREAK_ACTIVE_MINUTES, LEADERBOARD_SIZE, Leaderboards } from '../../common/contract';
 import type { GameEvent } from './game-event';
 import { hotStreaks } from './hot-streaks';
 import { teamMvps, topPlayers, topTeams, totalsOf } from './totals';
@@ -10,6 +10,11 @@ export interface LeaderboardOptions {
    * @default LEADERBOARD_SIZE (10)
    */
   readonly size?: number;
+  /**
+   * Hot Streaks ranks players with an event within this many minutes of the game clock.
+   * @default DEFAULT_HOT_STREAK_ACTIVE_MINUTES (5)
+   */
+  readonly hotStreakActiveMinutes?: number;
 }
 
 export function computeLeaderboards(events: readonly GameEvent[], options: LeaderboardOptions = {}): Leaderboards {
@@ -19,7 +24,7 @@ export function computeLeaderboards(events: readonly GameEvent[], options: Leade
   return {
     top_teams: topTeams(totals, size),
     top_players: topPlayers(totals, size),
-    hot_streaks: hotStreaks(events, size),
+    hot_streaks: hotStreaks(events, size, options.hotStreakActiveMinutes ?? DEFAULT_HOT_STREAK_ACTIVE_MINUTES),
     team_mvps: teamMvps(totals, size),
   };
 }

@@ -218,6 +218,25 @@ describe('Hot Streaks', () => {
     expect(computeLeaderboards(withLate).top_players[0].total_score).toBe(1120);
   });
 
+  it('ranks only the players hot right now: latest event at or after the game clock\'s minute minus N minutes', () => {
+    // The game clock is the latest event time of all (10:30), its minute 10:00; N = 5 keeps players
+    // whose latest event is at 5:00 or later. Single events in their windows all have hotness 1.
+    const events = [
+      ev('Gone', '1', 'A', 9, 299.999),
+      ev('Edge', '1', 'A', 3, 300),
+      ev('Back', '1', 'A', 50, 0),
+      ev('Back', '1', 'A', 5, 400),
+      ev('Now', '1', 'A', 4, 630),
+    ];
+    const ranked = (list: GameEvent[], hotStreakActiveMinutes?: number) => computeLeaderboards(list, { hotStreakActiveMinutes }).hot_streaks.map((r) => r.user_id);
+    expect(ranked(events)).toEqual(['Back', 'Edge', 'Now']);
+    expect(ranked(events, 1)).toEqual(['Now']);
+    // The clock's next minute (11:00) moves the limit to 6:00: Edge leaves.
+    expect(ranked([...events, ev('Now', '1', 'A', 4, 660)])).toEqual(['Back', 'Now']);
+    // A late event is an event: it brings its player back if it is recent enough.
+    expect(ranked([...events, ev('Gone', '1', 'A', 9, 350)])).toEqual(['Back', 'Edge', 'Gone', 'Now']);
+  });
+
   it('treats events at the same time as peers, all in the window', () => {
     const boards = computeLeaderboards([ev('P', '1', 'A', 1, 0), ev('P', '1', 'A', 4, 70), ev('P', '1', 'A', 6, 70)]);
     expect(boards.hot_streaks).toEqual([{ rnk: 1, user_id: 'P', short_term_avg: 5, long_term_avg: 5, peak_hotness: 1 }]);

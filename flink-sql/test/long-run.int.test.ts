@@ -1,0 +1,138 @@
+/**
+ * Boards that stay right for hours (issue 15): twelve hours of event time from the injector's own
+ * generator (synthetic clock, its default game: teams coming and going, names returning, robots, one
+ * event in 50 late) through the real pipeline at full speed, both sink variants at once. At two
+ * cut-offs and at the end of the stream every board, Hot Streaks' "hot right now" included, equals the
+ * oracle over the events produced so far: the boards are a function of the events, not of how long
+ * or how fast the jobs ran.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { JDBC_PASSWORD_ENV, Leaderboards, POSTGRES_DATABASE, kafkaSinkTopics, postgresTablesDdl } from '../../common/contract';
+import { eventJson } from '../../injector/src/events';
+import { parseFlags } from '../../injector/src/flags';
+import { createLogger } from '../../injector/src/log';
+import { createClock, createGenerator } from '../../injector/src/run';
+import type { GameEvent } from '../../oracle/src/game-event';
+import { computeLeaderboards } from '../../oracle/src/leaderboards';
+import { FlinkCluster, flinkArtifacts, flinkCheck, startFlinkCluster } from '../../test-support/flink';
+import { kafkaCheck, KafkaBroker, KeyedRecord, produceRecords, startKafka } from '../../test-support/kafka';
+import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
+import { PgServer, postgresCheck, startPostgres } from '../../test-support/postgres';
+import { describeWith } from '../../test-support/prerequisites';
+import { settleBoards, submitJobs, waitForJobsRunning } from '../../test-support/session-jobs';
+import { renderJobs, RenderOptions } from '../src/render';
+
+const INPUT_TOPIC = 'user-score';
+const PARTITIONS = 3;
+const HOUR_MILLIS = 3_600_000;
+const HOURS = 12;
+/** Cut-offs in hours of event time from the start; the last is the end of the stream. */
+const CUT_OFFS = [4, 8, HOURS];
+/** 5 events/s for 12 hours: about 216,000 events of some 240 teams (10 at a time, 20 to 40 minutes each). */
+const INJECTOR_FLAGS = ['--clock', 'synthetic', '--seed', '20261202', '--avg-qps', '5', '--late-event-rate', '50'];
+const QUIET_MS = 20_000;
+const SETTLE_TIMEOUT_MS = 8 * 60_000;
+
+const log = (msg: string, fields: Record<string, unknown> = {}) =>
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), component: 'long-run.int.test', msg, ...fields })}\n`);
+
+interface Stream {
+  readonly records: KeyedRecord[];
+  readonly events: GameEvent[];
+  /** Arrival clock of each event (event times of late ones lie minutes before it). */
+  readonly arrivals: number[];
+  readonly startMillis: number;
+  /** Team names that started playing more than once. */
+  readonly returningNames: number;
+}
+
+/** HOURS of the injector's game, generated in-process exactly as its CLI does. */
+function injectorStream(): Stream {
+  const parsed = parseFlags(INJECTOR_FLAGS, {});
+  if (parsed.help) throw new Error('unexpected --help');
+  const config = parsed.config;
+  const clock = createClock(config);
+  // How often each name started playing, from the generator's log of replaced teams.
+  const started = new Map<string, number>();
+  let live = new Set<string>();
+  const start = (names: readonly string[]): void => {
+    for (const name of names) if (!live.has(name)) started.set(name, (started.get(name) ?? 0) + 1);
+    live = new Set(names);
+  };
+  const logger = createLogger('debug', (line) => {
+    const entry = JSON.parse(line) as { msg: string; live?: string[] };
+    if (entry.msg === 'teams replaced') start(entry.live ?? []);
+  });
+  const generator = createGenerator(config, clock.startMillis, logger);
+  start(generator.teams.map((t) => t.name));
+  const stream: Stream = { records: [], events: [], arrivals: [], startMillis: clock.startMillis, returningNames: 0 };
+  for (let at = clock.advance(); at < clock.startMillis + HOURS * HOUR_MILLIS; at = clock.advance()) {
+    const e = generator.next(at);
+    stream.records.push({ key: e.userId, value: eventJson(e) });
+    stream.events.push({ user_id: e.userId, team_id: e.teamId, team_name: e.teamName, score: e.score, event_time_millis: e.eventTimeMillis });
+    stream.arrivals.push(at);
+  }
+  return { ...stream, returningNames: [...started.values()].filter((n) => n > 1).length };
+}
+
+describeWith([flinkCheck, kafkaCheck, postgresCheck])('twelve hours of the injector\'s game through the real pipeline', () => {
+  const stream = injectorStream();
+  let kafka: KafkaBroker;
+  let pg: PgServer;
+  let flink: FlinkCluster;
+
+  beforeAll(async () => {
+    flinkArtifacts();
+    kafka = await startKafka();
+    pg = await startPostgres({ database: POSTGRES_DATABASE });
+    await pg.query(postgresTablesDdl());
+    flink = await startFlinkCluster({ env: { [JDBC_PASSWORD_ENV]: pg.password } });
+    await kafka.createTopic(INPUT_TOPIC, PARTITIONS);
+    for (const topic of kafkaSinkTopics()) await kafka.createTopic(topic.name, topic.partitions, { ...topic.config });
+  }, 15 * 60_000);
+
+  afterAll(async () => {
+    await flink?.stop();
+    await pg?.stop();
+    await kafka?.stop();
+  }, 120_000);
+
+  it('is the game the issue asks for: 12 hours, teams coming and going with names returning, robots, late events', () => {
+    const { events, arrivals, startMillis } = stream;
+    expect(arrivals[arrivals.length - 1] - startMillis).toBeGreaterThan((HOURS - 0.01) * HOUR_MILLIS);
+    expect(stream.returningNames).toBeGreaterThan(0);
+    expect(new Set(events.map((e) => e.team_id)).size).toBeGreaterThan(200);
+    expect(events.filter((e) => e.user_id.startsWith('RBT-')).length).toBeGreaterThan(events.length / 10);
+    expect(stream.records.filter((r) => r.value.includes('"event_type":"late"')).length).toBe(Math.floor(events.length / 50));
+  });
+
+  it('equals the oracle on every board of both sinks at two cut-offs and at the end of the stream', async () => {
+    const base: Omit<RenderOptions, 'sink' | 'layout'> = { kafkaBootstrapServers: kafka.bootstrapServers, inputTopic: INPUT_TOPIC, startupMode: 'earliest' };
+    const jobs = [
+      ...renderJobs({ ...base, sink: { variant: 'kafka' }, layout: 'per-metric' }),
+      ...renderJobs({ ...base, sink: { variant: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.user }, layout: 'statement-set' }),
+    ];
+    const submitted = submitJobs(flink, jobs, mkdtempSync(path.join(os.tmpdir(), 'long-run-jobs-')));
+    if (submitted.status !== 0) throw new Error(`submitter failed (exit ${submitted.status}):\n${submitted.stderr}`);
+    await waitForJobsRunning(flink, jobs.map((j) => j.name));
+    const sinks: [string, () => Promise<Leaderboards>][] = [
+      ['kafka', () => readKafkaBoards(kafka.bootstrapServers)],
+      ['jdbc', () => readPostgresBoards(pg.url)],
+    ];
+    let produced = 0;
+    for (const hours of CUT_OFFS) {
+      const end = stream.arrivals.findIndex((at) => at >= stream.startMillis + hours * HOUR_MILLIS);
+      const upTo = end < 0 ? stream.events.length : end;
+      await produceRecords(kafka.bootstrapServers, INPUT_TOPIC, stream.records.slice(produced, upTo), 5000);
+      produced = upTo;
+      const expected = computeLeaderboards(stream.events.slice(0, produced));
+      log('produced up to the cut-off', { hours, events: produced, hotStreaks: expected.hot_streaks.length });
+      for (const [sink, read] of sinks) {
+        const difference = await settleBoards(expected, read, { quietMs: QUIET_MS, timeoutMs: SETTLE_TIMEOUT_MS, log: (msg, fields) => log(msg, { sink, hours, ...fields }) });
+        expect({ sink, hours, difference }).toEqual({ sink, hours, difference: undefined });
+      }
+    }
+  }, 30 * 60_000);
+});
