@@ -129,6 +129,20 @@ describeWith([flinkCheck])('SQL runner', () => {
       expect(r.stderr).toMatch(/statement 3 \(line 3\) failed: .*nope/);
     }, 300_000);
 
+    it('reports an error of the generated code (plans, but the operator does not compile), alone and in a statement set', () => {
+      const ddl = [
+        "CREATE TEMPORARY TABLE src (ts TIMESTAMP_LTZ(3)) WITH ('connector' = 'datagen');",
+        "CREATE TEMPORARY TABLE snk (ts TIMESTAMP_LTZ(3)) WITH ('connector' = 'blackhole');",
+      ];
+      const insert = 'INSERT INTO snk SELECT FLOOR(ts TO MINUTE) FROM src;';
+      const alone = runRunner(['--validate', '--script', scriptFile([...ddl, insert].join('\n'))]);
+      expect(alone.status).toBe(1);
+      expect(alone.stderr).toMatch(/statement 3 \(line 3\) failed: .*No applicable constructor\/method found/);
+      const inSet = runRunner(['--validate', '--script', scriptFile([...ddl, 'EXECUTE STATEMENT SET', 'BEGIN', insert, 'END;'].join('\n'))]);
+      expect(inSet.status).toBe(1);
+      expect(inSet.stderr).toMatch(/statement set at statement 3 \(line 3\) failed: .*No applicable constructor\/method found/);
+    }, 300_000);
+
     it('rejects a statement set containing something other than INSERT', () => {
       const r = runRunner(['--validate', '--script', scriptFile("BEGIN STATEMENT SET;\nSET 'a' = 'b';\nEND;")]);
       expect(r.status).toBe(1);
