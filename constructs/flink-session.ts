@@ -46,10 +46,17 @@ export interface FlinkSessionProps {
    */
   readonly bindAddress?: string;
   /**
-   * Task slots of the TaskManager.
+   * Task slots of each TaskManager.
    * @default 4
    */
   readonly taskSlots?: number;
+  /**
+   * TaskManagers of the session. Docker runs that many containers; on Kubernetes the session's
+   * resource manager keeps at least that many pods (Flink's `slotmanager.number-of-slots.min`: native
+   * mode starts TaskManagers itself, the operator's `replicas` applies to standalone mode only).
+   * @default 1
+   */
+  readonly taskManagers?: number;
   /**
    * Parallelism of every job: each takes this many slots (a statement set shares them across its
    * statements).

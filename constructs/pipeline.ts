@@ -57,6 +57,11 @@ export interface LeaderboardPipelineProps {
    */
   readonly flinkTaskSlots?: number;
   /**
+   * TaskManagers of the Flink session (see FlinkSessionProps.taskManagers).
+   * @default 1
+   */
+  readonly flinkTaskManagers?: number;
+  /**
    * Parallelism of every Flink job.
    * @default 1
    */
@@ -143,6 +148,7 @@ export class LeaderboardPipeline extends Construct {
       uiPort: props.flinkUiPort,
       bindAddress: props.bindAddress,
       taskSlots: props.flinkTaskSlots,
+      taskManagers: props.flinkTaskManagers,
       parallelism: props.flinkParallelism,
     });
 

@@ -40,8 +40,10 @@ export interface FlinkConfig {
   readonly startupMode: StartupMode;
   /** One job running the four INSERTs as a statement set (one source scan, faster), or one job per metric. */
   readonly jobLayout: JobLayout;
-  /** Task slots of the (single) TaskManager. */
+  /** Task slots of each TaskManager. */
   readonly taskSlots: number;
+  /** TaskManagers of the session (Docker: containers; Kubernetes: pods the session keeps up). */
+  readonly taskManagers: number;
   /** Parallelism of every job; the jobs of the layout together need parallelism x jobs slots. */
   readonly parallelism: number;
 }
@@ -105,7 +107,7 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   inputTopic: DEFAULT_INPUT_TOPIC,
   injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
   dashboard: { port: 8080 },
-  flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 4, parallelism: 1 },
+  flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 4, taskManagers: 1, parallelism: 1 },
   boards: { hotStreakActiveMinutes: DEFAULT_HOT_STREAK_ACTIVE_MINUTES },
   expose: { kafkaPort: null, postgresPort: null, bindAddress: '127.0.0.1' },
   images: { ...versions.images },
@@ -218,6 +220,7 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
         startupMode: oneOf(STARTUP_MODES),
         jobLayout: oneOf(JOB_LAYOUTS),
         taskSlots: integer(1, 64),
+        taskManagers: integer(1, 16),
         parallelism: integer(1, 64),
       },
       d.flink,
@@ -250,9 +253,12 @@ export function parseConfig(input: unknown): LeaderboardConfig {
     if (clash) throw new ConfigError(field, `port ${value} is already used by '${clash[0]}'`);
   }
   const jobs = jobsOf(config.flink.jobLayout).length;
-  const { parallelism, taskSlots } = config.flink;
-  if (parallelism * jobs > taskSlots) {
-    throw new ConfigError('flink.parallelism', `${jobs} job(s) of layout '${config.flink.jobLayout}' at parallelism ${parallelism} need ${parallelism * jobs} task slots; flink.taskSlots is ${taskSlots}`);
+  const { parallelism, taskSlots, taskManagers } = config.flink;
+  if (parallelism * jobs > taskSlots * taskManagers) {
+    throw new ConfigError(
+      'flink.parallelism',
+      `${jobs} job(s) of layout '${config.flink.jobLayout}' at parallelism ${parallelism} need ${parallelism * jobs} task slots; flink.taskSlots x flink.taskManagers is ${taskSlots * taskManagers}`,
+    );
   }
   return config;
 }

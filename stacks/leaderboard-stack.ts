@@ -28,6 +28,7 @@ function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sin
     hotStreakActiveMinutes: config.boards.hotStreakActiveMinutes,
     flinkUiPort: config.flink.uiPort,
     flinkTaskSlots: config.flink.taskSlots,
+    flinkTaskManagers: config.flink.taskManagers,
     flinkParallelism: config.flink.parallelism,
     dashboardPort: config.dashboard.port,
     bindAddress: config.expose.bindAddress,

@@ -11,7 +11,8 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
   readonly ui: Endpoint;
   readonly jobStatus: Endpoint;
   readonly jobManager: IService;
-  readonly taskManager: IService;
+  /** The first is named `taskmanager`, the others `taskmanager-2`, `taskmanager-3`, ... */
+  readonly taskManagers: IService[];
   readonly submitter: IService;
 
   constructor(scope: Construct, id: string, props: DockerFlinkSessionProps) {
@@ -54,18 +55,20 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
     this.ui = this.jobManager.endpoint('rest');
     this.jobStatus = this.ui;
 
-    this.taskManager = platform.addService(this, {
-      name: 'taskmanager',
-      component: 'taskmanager',
-      image: props.image,
-      user: FLINK_IMAGE.uid,
-      command: ['taskmanager'],
-      env: { FLINK_PROPERTIES: properties },
-      volumes: [checkpoints],
-      resources: { cpuMillis: 1000, memoryMiB: 1728 },
-      dependsOn: [this.jobManager],
-      connectsTo: props.jobConnections,
-    });
+    this.taskManagers = Array.from({ length: props.taskManagers ?? 1 }, (_, i) =>
+      platform.addService(this, {
+        name: i === 0 ? 'taskmanager' : `taskmanager-${i + 1}`,
+        component: 'taskmanager',
+        image: props.image,
+        user: FLINK_IMAGE.uid,
+        command: ['taskmanager'],
+        env: { FLINK_PROPERTIES: properties },
+        volumes: [checkpoints],
+        resources: { cpuMillis: 1000, memoryMiB: 1728 },
+        dependsOn: [this.jobManager],
+        connectsTo: props.jobConnections,
+      }),
+    );
 
     // Without HA a restarted JobManager has no jobs; the keeper stays up to resubmit them from their
     // retained checkpoints (it reads those on the shared volume), and is healthy while all jobs live.
@@ -82,6 +85,8 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
         '--checkpoints-dir', FLINK_IMAGE.checkpointsDir,
         '--watch', String(KEEPER_POLL_SEC),
         '--health-file', healthFile,
+        // Flink's jar run takes parallelism 1 unless told, whatever the cluster's parallelism.default.
+        '--parallelism', String(props.parallelism ?? 1),
         ...props.jobs.flatMap((job) => ['--job', `${job.name}=${jobScriptPath(job)}`]),
       ],
       volumes: [checkpoints],
@@ -93,7 +98,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
         startPeriodSec: 300,
       },
       resources: { cpuMillis: 100, memoryMiB: 256 },
-      dependsOn: [this.jobManager, this.taskManager, ...props.jobDependencies],
+      dependsOn: [this.jobManager, ...this.taskManagers, ...props.jobDependencies],
       connectsTo: [this.ui],
     });
   }

@@ -141,11 +141,17 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       waitUntilBound: false,
     });
 
+    const taskSlots = props.taskSlots ?? 4;
+    const taskManagers = props.taskManagers ?? 1;
     this.deployment = sessionDeployment({
       namespace,
       stackName: platform.stackName,
       image: props.image,
-      properties: flinkProperties(props.taskSlots ?? 4, props.parallelism),
+      properties: {
+        ...flinkProperties(taskSlots, props.parallelism),
+        // Native mode starts TaskManagers for the jobs' slot requests; this keeps the configured number up.
+        ...(taskManagers > 1 ? { 'slotmanager.number-of-slots.min': String(taskManagers * taskSlots) } : {}),
+      },
       jobSecretEnv: Object.entries(props.jobSecretEnv).map(([name, ref]) => ({
         name,
         valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },

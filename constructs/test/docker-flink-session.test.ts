@@ -64,6 +64,7 @@ describe('DockerFlinkSession', () => {
         '--checkpoints-dir', FLINK_IMAGE.checkpointsDir,
         '--watch', '5',
         '--health-file', '/tmp/jobs-alive',
+        '--parallelism', '1',
         '--job', `job-a=${FLINK_IMAGE.jobsDir}/job-a.sql`,
         '--job', `job-b=${FLINK_IMAGE.jobsDir}/job-b.sql`,
       ],
@@ -87,5 +88,18 @@ describe('DockerFlinkSession', () => {
     expect(custom).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-jobmanager`, ports: [{ internal: 8081, external: 18081, ip: '127.0.0.2' }] });
     expect(envOf(containerOf(custom, 'taskmanager')).FLINK_PROPERTIES).toContain('taskmanager.numberOfTaskSlots: 2');
     expect(envOf(containerOf(custom, 'jobmanager')).FLINK_PROPERTIES).toContain('parallelism.default: 2');
+    // Flink's jar run ignores parallelism.default: the keeper must ask for it.
+    expect(containerOf(custom, 'submitter').command?.join(' ')).toContain('--parallelism 2');
+  });
+
+  it('runs as many TaskManagers as asked, all before the keeper submits', () => {
+    const scaled = synthOnDocker((scope, platform) => {
+      new DockerFlinkSession(scope, 'flink', { platform, image: 'flink:test', jobs, jobSecretEnv: {}, jobDependencies: [], jobConnections: [], taskManagers: 3 });
+    });
+    const taskManagers = ['taskmanager', 'taskmanager-2', 'taskmanager-3'];
+    for (const name of taskManagers) expect(containerOf(scaled, name).command).toEqual(['taskmanager']);
+    expect(containerOf(scaled, 'submitter').depends_on).toEqual(
+      expect.arrayContaining(taskManagers.map((name) => expect.stringMatching(new RegExp(`^docker_container\\.flink_${name}_\\w+$`)))),
+    );
   });
 });

@@ -108,6 +108,16 @@ describe('K8sFlinkSession', () => {
     expect(deployment.spec.flinkConfiguration['parallelism.default']).toBe('2');
   });
 
+  it('keeps as many TaskManagers up as asked through the minimum slots of the native resource manager', () => {
+    expect(JSON.parse(resourcesRelease.values[0]).resources[0].spec.flinkConfiguration['slotmanager.number-of-slots.min']).toBeUndefined();
+    const scaled = synthOnK8s((scope, platform) => {
+      session(scope, platform, { taskManagers: 2, taskSlots: 3 });
+    });
+    const [deployment] = JSON.parse(resourcesOf(scaled, 'helm_release').find((r) => r.name === SESSION_DEPLOYMENT_NAME)!.values[0]).resources;
+    expect(deployment.spec.flinkConfiguration['slotmanager.number-of-slots.min']).toBe('6');
+    expect(deployment.spec.flinkConfiguration['taskmanager.numberOfTaskSlots']).toBe('3');
+  });
+
   it('keeps the jobs across a lost JobManager with Flink\'s Kubernetes HA on the shared checkpoint volume', () => {
     const [deployment] = JSON.parse(resourcesRelease.values[0]).resources;
     const conf = deployment.spec.flinkConfiguration;

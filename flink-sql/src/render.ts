@@ -160,6 +160,10 @@ function sinkTable(metric: MetricDefinition, options: RenderOptions): string {
           ['sink.buffer-flush.interval', '200 ms'],
           ['sink.max-retries', '5'],
         ];
+  // One writer per board: the global rank runs at parallelism 1, and a wider sink would get its rows
+  // round-robin, so two writers could apply one rank's updates out of order (measured at parallelism
+  // 2: a stale Top Teams row 2). Ten rows need no more.
+  connector.push(['sink.parallelism', '1']);
   const withClause = connector.map(([k, v]) => `  ${literal(k)} = ${literal(v)}`).join(',\n');
   return `CREATE TEMPORARY TABLE ${metric.id} (\n${columns},\n  PRIMARY KEY (rnk) NOT ENFORCED\n) WITH (\n${withClause}\n);`;
 }

@@ -71,6 +71,12 @@ describe('renderJobs', () => {
     expect(hotStreaks({ ...jdbc, hotStreakActiveMinutes: 30 })).toContain('player.latest >= (game_clock.clock_minute - 30) * 60000');
   });
 
+  it('writes every board with one sink writer, so one rank\'s updates stay in order at any parallelism', () => {
+    for (const job of [...renderJobs(kafka), ...renderJobs(jdbc)]) {
+      expect(job.sql.match(/'sink\.parallelism' = '1'/g)).toHaveLength(job.metrics.length);
+    }
+  });
+
   it('escapes quotes in values it places in SQL literals', () => {
     expect(renderJobs({ ...jdbc, sink: { ...jdbcSink, jdbcUsername: "o'brien" } })[0].sql).toContain("'username' = 'o''brien'");
   });

@@ -15,7 +15,7 @@ import { flinkArtifacts, flinkCheck, runRunner, SUBMITTER_MAIN } from '../../tes
 import { describeWith } from '../../test-support/prerequisites';
 
 interface Job { jid: string; name: string; state: string }
-interface RunRequest { entryClass: string; programArgsList: string[]; savepointPath?: string; allowNonRestoredState?: boolean }
+interface RunRequest { entryClass: string; programArgsList: string[]; parallelism: number; savepointPath?: string; allowNonRestoredState?: boolean }
 
 /** Just the endpoints the keeper uses, with the shapes Flink 1.20 answers with. */
 class FakeJobManager {
@@ -104,7 +104,7 @@ describeWith([flinkCheck])('Docker submitter as job keeper', () => {
     const restUrl = await jm.start();
     keeper = spawn('java', ['-cp', flinkArtifacts().runnerJar, SUBMITTER_MAIN,
       '--rest-url', restUrl, '--jar', flinkArtifacts().runnerJar, '--checkpoints-dir', checkpoints,
-      '--watch', '1', '--health-file', healthFile,
+      '--watch', '1', '--health-file', healthFile, '--parallelism', '3',
       '--job', 'alpha=/opt/flink/jobs/alpha.sql', '--job', 'beta=/opt/flink/jobs/beta.sql'], { stdio: ['ignore', 'ignore', 'pipe'] });
     keeper.stderr!.on('data', (d: Buffer) => { log += d.toString('utf8'); });
   });
@@ -118,6 +118,8 @@ describeWith([flinkCheck])('Docker submitter as job keeper', () => {
     await until('the health file', () => (existsSync(healthFile) ? true : undefined));
     expect(jm.runs.map((r) => r.programArgsList)).toEqual([['--script', '/opt/flink/jobs/alpha.sql'], ['--script', '/opt/flink/jobs/beta.sql']]);
     expect(jm.runs.every((r) => r.savepointPath === undefined)).toBe(true);
+    // Flink's jar run would take 1 without it, whatever the cluster's parallelism.default.
+    expect(jm.runs.map((r) => r.parallelism)).toEqual([3, 3]);
     expect(submitted()).toEqual({ alpha: [jm.jobs[0].jid], beta: [jm.jobs[1].jid] });
     await new Promise((r) => setTimeout(r, 2500));
     expect(jm.runs).toHaveLength(2);

@@ -49,10 +49,12 @@ describe('parseConfig', () => {
     [{ injector: [] }, `config field 'injector': expected an object, got []`],
     [{ injectr: {} }, `config field 'injectr': unknown field; allowed: inputTopic, injector, dashboard, flink, boards, expose, images, kubernetes`],
     [{ boards: { hotStreakActiveMinutes: 0 } }, `config field 'boards.hotStreakActiveMinutes': expected an integer from 1 to 1440, got 0`],
-    [{ flink: { uiport: 1 } }, `config field 'flink.uiport': unknown field; allowed: uiPort, startupMode, jobLayout, taskSlots, parallelism`],
+    [{ flink: { uiport: 1 } }, `config field 'flink.uiport': unknown field; allowed: uiPort, startupMode, jobLayout, taskSlots, taskManagers, parallelism`],
     [{ flink: { parallelism: 0 } }, `config field 'flink.parallelism': expected an integer from 1 to 64, got 0`],
-    [{ flink: { parallelism: 5 } }, `config field 'flink.parallelism': 1 job(s) of layout 'statement-set' at parallelism 5 need 5 task slots; flink.taskSlots is 4`],
-    [{ flink: { jobLayout: 'per-metric', parallelism: 2 } }, `config field 'flink.parallelism': 4 job(s) of layout 'per-metric' at parallelism 2 need 8 task slots; flink.taskSlots is 4`],
+    [{ flink: { parallelism: 5 } }, `config field 'flink.parallelism': 1 job(s) of layout 'statement-set' at parallelism 5 need 5 task slots; flink.taskSlots x flink.taskManagers is 4`],
+    [{ flink: { jobLayout: 'per-metric', parallelism: 2 } }, `config field 'flink.parallelism': 4 job(s) of layout 'per-metric' at parallelism 2 need 8 task slots; flink.taskSlots x flink.taskManagers is 4`],
+    [{ flink: { taskSlots: 1, taskManagers: 1, parallelism: 2 } }, `config field 'flink.parallelism': 1 job(s) of layout 'statement-set' at parallelism 2 need 2 task slots; flink.taskSlots x flink.taskManagers is 1`],
+    [{ flink: { taskManagers: 0 } }, `config field 'flink.taskManagers': expected an integer from 1 to 16, got 0`],
     [{ dashboard: { port: 8081 } }, `config field 'flink.uiPort': port 8081 is already used by 'dashboard.port'`],
   ])('rejects %j', (input, message) => {
     expect(errorOf(input)).toContain(message);

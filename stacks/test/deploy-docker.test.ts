@@ -60,6 +60,8 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
 
   describe.each(['docker-jdbc', 'docker-kafka'] as const)('%s', (stack) => {
     const sink = stack === 'docker-jdbc' ? 'jdbc' : 'kafka';
+    // The Kafka stack also runs scaled out: two TaskManagers of one slot each, every job at parallelism 2.
+    const flink = sink === 'kafka' ? { uiPort: ports.flinkUi, taskManagers: 2, taskSlots: 1, parallelism: 2 } : { uiPort: ports.flinkUi };
     const configFile = join(work, `${stack}.json`);
     const env = {
       LEADERBOARD_CONFIG: configFile,
@@ -80,7 +82,7 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
         JSON.stringify({
           injector: { enabled: true, maxEvents: EVENTS, seed: 20261126, eventsPerSecond: 2000 },
           dashboard: { port: ports.dashboard },
-          flink: { uiPort: ports.flinkUi },
+          flink,
           expose: { kafkaPort: ports.kafka, postgresPort: sink === 'jdbc' ? ports.postgres : null },
           images: standinImagesConfig(),
         }),
@@ -136,13 +138,20 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
       await expectDashboardShows(`http://127.0.0.1:${ports.dashboard}`, expected, join(outputDir, `${stack}-dashboard.png`));
     }, 5 * 60_000);
 
-    it('runs every Flink job once, RUNNING', async () => {
+    it('runs every Flink job once, RUNNING, on the configured TaskManagers at the configured parallelism', async () => {
       requireDeploy();
-      const overview = await getJson<JobOverview>(`http://127.0.0.1:${ports.flinkUi}/jobs/overview`);
+      const flinkUrl = `http://127.0.0.1:${ports.flinkUi}`;
+      const overview = await getJson<JobOverview>(`${flinkUrl}/jobs/overview`);
       const names = overview.jobs.map((j) => j.name).sort();
       const expectedNames = jobsOf(DEFAULT_CONFIG.flink.jobLayout).map((j) => j.name).sort();
       expect(names).toEqual(expectedNames);
       expect(overview.jobs.every((j) => j.state === 'RUNNING')).toBe(true);
+      expect((await getJson<{ taskmanagers: number }>(`${flinkUrl}/overview`)).taskmanagers).toBe(flink.taskManagers ?? 1);
+      for (const job of overview.jobs) {
+        // The global ranks run at parallelism 1 whatever the setting (Flink puts a Top-N without PARTITION BY there).
+        const { vertices } = await getJson<{ vertices: { name: string; parallelism: number }[] }>(`${flinkUrl}/jobs/${job.jid}`);
+        expect(vertices.find((v) => v.name.startsWith('Source'))?.parallelism).toBe(flink.parallelism ?? 1);
+      }
     });
 
     it('changes nothing on a second deploy', async () => {

@@ -37,6 +37,8 @@ import java.util.Set;
  *   --checkpoints-dir &lt;path&gt;             the cluster's checkpoint directory, mounted here at the same path
  *   --watch &lt;seconds&gt;                    keep the jobs running, checking at this interval (needs --checkpoints-dir)
  *   --health-file &lt;path&gt;                 touched after each check that found every job alive
+ *   --parallelism &lt;n&gt;                    parallelism of every job (default 1; Flink's jar run ignores the
+ *                                        cluster's parallelism.default and runs at 1 unless told)
  * </pre>
  */
 public final class DockerSubmitter {
@@ -59,8 +61,8 @@ public final class DockerSubmitter {
     this.restUrl = args.restUrl().replaceAll("/+$", "");
   }
 
-  record Args(String restUrl, Path jar, Map<String, String> jobs, Duration timeout, Path checkpointsDir, Duration watch, Path healthFile) {
-    private static final Set<String> FLAGS = Set.of("--rest-url", "--jar", "--job", "--timeout-seconds", "--checkpoints-dir", "--watch", "--health-file");
+  record Args(String restUrl, Path jar, Map<String, String> jobs, Duration timeout, Path checkpointsDir, Duration watch, Path healthFile, int parallelism) {
+    private static final Set<String> FLAGS = Set.of("--rest-url", "--jar", "--job", "--timeout-seconds", "--checkpoints-dir", "--watch", "--health-file", "--parallelism");
 
     static Args parse(String[] args) {
       String rest = null;
@@ -70,10 +72,11 @@ public final class DockerSubmitter {
       Path checkpoints = null;
       Duration watch = null;
       Path health = null;
+      int parallelism = 1;
       for (int i = 0; i < args.length; i++) {
         String flag = args[i];
         if (!FLAGS.contains(flag)) {
-          throw new IllegalArgumentException("unknown argument '" + flag + "'; allowed: --rest-url <url>, --jar <path>, --job <name>=<script path>, --timeout-seconds <n>, --checkpoints-dir <path>, --watch <seconds>, --health-file <path>");
+          throw new IllegalArgumentException("unknown argument '" + flag + "'; allowed: --rest-url <url>, --jar <path>, --job <name>=<script path>, --timeout-seconds <n>, --checkpoints-dir <path>, --watch <seconds>, --health-file <path>, --parallelism <n>");
         }
         if (i + 1 >= args.length) throw new IllegalArgumentException(flag + " needs a value");
         String v = args[++i];
@@ -93,6 +96,7 @@ public final class DockerSubmitter {
           case "--checkpoints-dir" -> checkpoints = Path.of(v);
           case "--watch" -> watch = seconds(flag, v);
           case "--health-file" -> health = Path.of(v);
+          case "--parallelism" -> parallelism = positive(flag, v);
           default -> timeout = seconds(flag, v);
         }
       }
@@ -102,7 +106,7 @@ public final class DockerSubmitter {
       if (jobs.isEmpty()) throw new IllegalArgumentException("at least one --job <name>=<script path> is required");
       if (watch != null && checkpoints == null) throw new IllegalArgumentException("--watch needs --checkpoints-dir (where the jobs' checkpoints and the submitted job ids are)");
       if (checkpoints != null && !Files.isDirectory(checkpoints)) throw new IllegalArgumentException("--checkpoints-dir " + checkpoints + " is not a directory");
-      return new Args(rest, jar, jobs, timeout, checkpoints, watch, health);
+      return new Args(rest, jar, jobs, timeout, checkpoints, watch, health, parallelism);
     }
 
     private static Duration seconds(String flag, String v) {
@@ -113,6 +117,16 @@ public final class DockerSubmitter {
         // reported below with the flag's name
       }
       throw new IllegalArgumentException(flag + " must be a positive whole number of seconds, got '" + v + "'");
+    }
+
+    private static int positive(String flag, String v) {
+      try {
+        int n = Integer.parseInt(v);
+        if (n > 0) return n;
+      } catch (NumberFormatException e) {
+        // reported below with the flag's name
+      }
+      throw new IllegalArgumentException(flag + " must be a positive whole number, got '" + v + "'");
     }
   }
 
@@ -361,7 +375,8 @@ public final class DockerSubmitter {
 
   private String run(String jarId, String name, String script, Path checkpoint) throws SubmitException, InterruptedException {
     String restore = checkpoint == null ? "" : ",\"savepointPath\":" + JsonLog.quote(checkpoint.toUri().toString()) + ",\"allowNonRestoredState\":false";
-    String body = "{\"entryClass\":\"" + SqlRunner.class.getName() + "\",\"programArgsList\":[\"--script\"," + JsonLog.quote(script) + "]" + restore + "}";
+    String body = "{\"entryClass\":\"" + SqlRunner.class.getName() + "\",\"programArgsList\":[\"--script\"," + JsonLog.quote(script) + "]"
+        + ",\"parallelism\":" + args.parallelism() + restore + "}";
     HttpRequest request = HttpRequest.newBuilder(URI.create(restUrl + "/jars/" + jarId + "/run"))
         .timeout(Duration.ofMinutes(3))
         .header("Content-Type", "application/json")
