@@ -6,12 +6,49 @@
 import { SpawnSyncReturns } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Leaderboards } from '../common/contract';
+import { JDBC_PASSWORD_ENV, Leaderboards, POSTGRES_DATABASE, kafkaSinkTopics, postgresTablesDdl } from '../common/contract';
 import type { FlinkJob } from '../flink-sql/src/render';
 import { compareLeaderboards } from '../oracle/src/compare';
-import { FlinkCluster, flinkArtifacts, runRunner, SUBMITTER_MAIN } from './flink';
+import { FlinkCluster, flinkArtifacts, runRunner, startFlinkCluster, SUBMITTER_MAIN } from './flink';
+import { KafkaBroker, startKafka } from './kafka';
+import { PgServer, startPostgres } from './postgres';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the jobs run against: a broker, PostgreSQL and a session cluster, all on loopback. */
+export interface PipelineServices {
+  readonly kafka: KafkaBroker;
+  readonly pg: PgServer;
+  readonly flink: FlinkCluster;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the services with the input topic, the board topics and tables, and a session cluster whose
+ * JobManager has the JDBC writer's password, as the deployed stacks set them up.
+ */
+export async function startPipelineServices(inputTopic: string, partitions: number): Promise<PipelineServices> {
+  flinkArtifacts();
+  const started: { stop(): Promise<void> }[] = [];
+  const stop = async (): Promise<void> => {
+    for (const s of started.reverse()) await s.stop();
+  };
+  try {
+    const kafka = await startKafka();
+    started.push(kafka);
+    const pg = await startPostgres({ database: POSTGRES_DATABASE });
+    started.push(pg);
+    await pg.query(postgresTablesDdl());
+    const flink = await startFlinkCluster({ env: { [JDBC_PASSWORD_ENV]: pg.password } });
+    started.push(flink);
+    await kafka.createTopic(inputTopic, partitions);
+    for (const topic of kafkaSinkTopics()) await kafka.createTopic(topic.name, topic.partitions, { ...topic.config });
+    return { kafka, pg, flink, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
 
 /** Writes the jobs' scripts to `dir` and runs the submitter once; a second call submits nothing new. */
 export function submitJobs(flink: FlinkCluster, jobs: readonly FlinkJob[], dir: string): SpawnSyncReturns<string> {

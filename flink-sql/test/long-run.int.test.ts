@@ -9,19 +9,19 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { JDBC_PASSWORD_ENV, Leaderboards, POSTGRES_DATABASE, kafkaSinkTopics, postgresTablesDdl } from '../../common/contract';
+import type { Leaderboards } from '../../common/contract';
 import { eventJson } from '../../injector/src/events';
 import { parseFlags } from '../../injector/src/flags';
 import { createLogger } from '../../injector/src/log';
 import { createClock, createGenerator } from '../../injector/src/run';
 import type { GameEvent } from '../../oracle/src/game-event';
 import { computeLeaderboards } from '../../oracle/src/leaderboards';
-import { FlinkCluster, flinkArtifacts, flinkCheck, startFlinkCluster } from '../../test-support/flink';
-import { kafkaCheck, KafkaBroker, KeyedRecord, produceRecords, startKafka } from '../../test-support/kafka';
+import { FlinkCluster, flinkCheck } from '../../test-support/flink';
+import { kafkaCheck, KafkaBroker, KeyedRecord, produceRecords } from '../../test-support/kafka';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
-import { PgServer, postgresCheck, startPostgres } from '../../test-support/postgres';
+import { PgServer, postgresCheck } from '../../test-support/postgres';
 import { describeWith } from '../../test-support/prerequisites';
-import { settleBoards, submitJobs, waitForJobsRunning } from '../../test-support/session-jobs';
+import { PipelineServices, settleBoards, startPipelineServices, submitJobs, waitForJobsRunning } from '../../test-support/session-jobs';
 import { renderJobs, RenderOptions } from '../src/render';
 
 const INPUT_TOPIC = 'user-score';
@@ -79,25 +79,17 @@ function injectorStream(): Stream {
 
 describeWith([flinkCheck, kafkaCheck, postgresCheck])('twelve hours of the injector\'s game through the real pipeline', () => {
   const stream = injectorStream();
+  let services: PipelineServices;
   let kafka: KafkaBroker;
   let pg: PgServer;
   let flink: FlinkCluster;
 
   beforeAll(async () => {
-    flinkArtifacts();
-    kafka = await startKafka();
-    pg = await startPostgres({ database: POSTGRES_DATABASE });
-    await pg.query(postgresTablesDdl());
-    flink = await startFlinkCluster({ env: { [JDBC_PASSWORD_ENV]: pg.password } });
-    await kafka.createTopic(INPUT_TOPIC, PARTITIONS);
-    for (const topic of kafkaSinkTopics()) await kafka.createTopic(topic.name, topic.partitions, { ...topic.config });
+    services = await startPipelineServices(INPUT_TOPIC, PARTITIONS);
+    ({ kafka, pg, flink } = services);
   }, 15 * 60_000);
 
-  afterAll(async () => {
-    await flink?.stop();
-    await pg?.stop();
-    await kafka?.stop();
-  }, 120_000);
+  afterAll(() => services?.stop(), 120_000);
 
   it('is the game the issue asks for: 12 hours, teams coming and going with names returning, robots, late events', () => {
     const { events, arrivals, startMillis } = stream;

@@ -9,13 +9,13 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expectedLeaderboards, generateEventSet } from '../../test-support/event-set';
-import { FlinkCluster, flinkArtifacts, flinkCheck, startFlinkCluster } from '../../test-support/flink';
-import { kafkaCheck, KafkaBroker, produceRecords, startKafka } from '../../test-support/kafka';
+import { FlinkCluster, flinkCheck } from '../../test-support/flink';
+import { kafkaCheck, KafkaBroker, produceRecords } from '../../test-support/kafka';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
-import { PgServer, postgresCheck, startPostgres } from '../../test-support/postgres';
+import { PgServer, postgresCheck } from '../../test-support/postgres';
 import { describeWith } from '../../test-support/prerequisites';
-import { settleBoards, submitJobs, waitForJobsRunning } from '../../test-support/session-jobs';
-import { JDBC_PASSWORD_ENV, Leaderboards, POSTGRES_DATABASE, kafkaSinkTopics, postgresTablesDdl } from '../../common/contract';
+import { PipelineServices, settleBoards, startPipelineServices, submitJobs, waitForJobsRunning } from '../../test-support/session-jobs';
+import type { Leaderboards } from '../../common/contract';
 import { renderJobs, RenderOptions } from '../src/render';
 import { createLogger } from '../../dashboard/src/log';
 import { PipelineWatch } from '../../dashboard/src/pipeline-watch';
@@ -33,28 +33,20 @@ const log = (msg: string, fields: Record<string, unknown> = {}) =>
 describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard pipeline on real Kafka, Flink and PostgreSQL', () => {
   const set = generateEventSet({ partitions: PARTITIONS });
   const expected = expectedLeaderboards(set);
+  let services: PipelineServices;
   let kafka: KafkaBroker;
   let pg: PgServer;
   let flink: FlinkCluster;
   const scriptsDir = mkdtempSync(path.join(os.tmpdir(), 'leaderboard-jobs-'));
 
   beforeAll(async () => {
-    flinkArtifacts();
-    kafka = await startKafka();
-    pg = await startPostgres({ database: POSTGRES_DATABASE });
-    await pg.query(postgresTablesDdl());
-    flink = await startFlinkCluster({ env: { [JDBC_PASSWORD_ENV]: pg.password } });
-    await kafka.createTopic(INPUT_TOPIC, PARTITIONS);
-    for (const topic of kafkaSinkTopics()) await kafka.createTopic(topic.name, topic.partitions, { ...topic.config });
+    services = await startPipelineServices(INPUT_TOPIC, PARTITIONS);
+    ({ kafka, pg, flink } = services);
     await produceRecords(kafka.bootstrapServers, INPUT_TOPIC, set.records);
     log('produced', { records: set.records.length, valid: set.valid.length });
   }, 15 * 60_000);
 
-  afterAll(async () => {
-    await flink?.stop();
-    await pg?.stop();
-    await kafka?.stop();
-  }, 120_000);
+  afterAll(() => services?.stop(), 120_000);
 
   function submit(options: RenderOptions): string[] {
     const jobs = renderJobs(options);
