@@ -9,8 +9,8 @@
 -- the milliseconds), so players leave the board, and their rows are retracted, as whole minutes of
 -- event time pass; a player who plays again returns.
 -- The clock is an aggregate of the events, not the watermark itself: the board then depends on the
--- set of events only, never on how partitions interleave or when the job ran. Flooring makes the
--- clock change once per minute, so re-testing every player against it stays cheap.
+-- set of events only, never on how partitions interleave or when the job ran. Counting whole minutes
+-- makes the clock change once per minute, so re-testing every player against it stays cheap.
 -- The windows are one aggregate per player (hot_streak_windows, from the runner jar: it keeps the
 -- player's last 60 s of events, so its state is bounded by the long window): it depends on the set of
 -- events only, not on their arrival order, and is evaluated once per player and mini-batch. Both
