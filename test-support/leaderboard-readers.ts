@@ -1,6 +1,6 @@
 /**
- * Reads what the pipeline produced, for comparison with the oracle: the four PostgreSQL tables, the
- * four sink topics (latest value per key, tombstones applied) and every record of the input topic.
+ * Reads what the pipeline produced, for comparison with the oracle: the PostgreSQL tables, the
+ * sink topics (latest value per key, tombstones applied) and every record of the input topic.
  */
 import { Kafka, ISocketFactory, logLevel } from 'kafkajs';
 import { connect } from 'node:net';
@@ -109,7 +109,7 @@ export async function produce(broker: string | KafkaAccess, topic: string, recor
   }
 }
 
-/** The four upsert-Kafka sink topics as boards: latest value per `{"rnk":N}` key, tombstones delete. */
+/** The upsert-Kafka sink topics as boards: latest value per `{"rnk":N}` key, tombstones delete. */
 export async function readKafkaBoards(broker: string | KafkaAccess): Promise<Leaderboards> {
   const rows = new Map<string, Row[]>();
   for (const m of METRICS) {

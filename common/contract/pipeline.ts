@@ -16,14 +16,14 @@ export const SINK_VARIANTS: readonly SinkVariant[] = ['kafka', 'jdbc'];
 export type StartupMode = 'earliest' | 'latest';
 export const STARTUP_MODES: readonly StartupMode[] = ['earliest', 'latest'];
 
-/** One Flink job per metric, or one job running the four INSERTs as a statement set (one source scan). */
+/** One Flink job per metric, or one job running every INSERT as a statement set (one source scan). */
 export type JobLayout = 'per-metric' | 'statement-set';
 export const JOB_LAYOUTS: readonly JobLayout[] = ['per-metric', 'statement-set'];
 
 /**
- * The statement set: one source scan and JSON validation for all four boards. Measured with
+ * The statement set: one source scan and JSON validation for all the boards. Measured with
  * flink-sql/bench/throughput.ts (100,553 records, same run, both equal to the oracle): 38.6 s to quiet
- * against 83.2 s for four jobs. The cost: one failure restarts all four boards.
+ * against 83.2 s for four jobs. The cost: one failure restarts every board.
  */
 export const DEFAULT_JOB_LAYOUT: JobLayout = 'statement-set';
 

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL side of the JDBC variant: where the four tables live, their DDL, and the read-only
+ * The PostgreSQL side of the JDBC variant: where the board tables live, their DDL, and the read-only
  * role a reader of the boards logs in with. Flink writes these tables; the dashboard and the tests read them.
  */
 import { ColumnType, METRICS } from './metrics';
@@ -9,7 +9,7 @@ export const POSTGRES_SCHEMA = 'leaderboard';
 
 const POSTGRES_TYPES: Record<ColumnType, string> = { BIGINT: 'BIGINT', STRING: 'TEXT', DOUBLE: 'DOUBLE PRECISION' };
 
-/** DDL for the PostgreSQL side of the JDBC variant: schema, the four tables (primary key `rnk`). */
+/** DDL for the PostgreSQL side of the JDBC variant: schema, the board tables (primary key `rnk`). */
 export function postgresTablesDdl(): string {
   const tables = METRICS.map((m) => {
     const cols = m.columns.map((c) => `  ${c.name} ${POSTGRES_TYPES[c.type]}${c.name === 'rnk' ? ' PRIMARY KEY' : ' NOT NULL'}`);
@@ -31,7 +31,7 @@ export interface ReadOnlyRoleOptions {
 }
 
 /**
- * A login role that can read the four tables and nothing else, with read-only transactions by default.
+ * A login role that can read the board tables and nothing else, with read-only transactions by default.
  * Idempotent, so running it again on an existing database is harmless.
  */
 export function readOnlyRoleSql(options: ReadOnlyRoleOptions): string {

@@ -4,7 +4,7 @@
  * a chart plots and labels, which columns identify an entity that may appear once per board, and the
  * column a board is ordered by.
  */
-import { MetricId } from '../../common/contract';
+import { MetricId, SUSPECTED_BOT_RULE } from '../../common/contract';
 
 export type ValueFormat = 'integer' | 'ratio-percent' | 'ratio-times' | 'decimal' | 'text';
 
@@ -64,6 +64,16 @@ export const BOARD_VIEWS: Readonly<Record<MetricId, BoardView>> = {
     emptyText: 'No team has an MVP yet.',
     secondaryColumns: ['player_total', 'team_total'],
   },
+  suspected_bots: {
+    labelColumn: 'user_id',
+    valueColumn: 'ratio',
+    valueFormat: 'ratio-times',
+    // Its key is the player within a team (team_id, user_id); team_id is not among its columns.
+    identityColumns: [],
+    chartLabel: `Events / team peers' mean (last ${SUSPECTED_BOT_RULE.windowMinutes} min)`,
+    emptyText: 'No player plays far above their team right now.',
+    secondaryColumns: ['team_name', 'peer_mean'],
+  },
 };
 
 /** Column headings; a column without one shows its contract name. */
@@ -79,6 +89,9 @@ export const COLUMN_HEADINGS: Readonly<Record<string, string>> = {
   player_total: 'Player pts',
   team_total: 'Team pts',
   contrib_ratio: 'Share',
+  window_events: 'Events',
+  peer_mean: 'Peer avg',
+  ratio: 'Ratio',
 };
 
 export const COLUMN_FORMATS: Readonly<Record<string, ValueFormat>> = {
@@ -90,6 +103,9 @@ export const COLUMN_FORMATS: Readonly<Record<string, ValueFormat>> = {
   long_term_avg: 'decimal',
   peak_hotness: 'ratio-times',
   contrib_ratio: 'ratio-percent',
+  window_events: 'integer',
+  peer_mean: 'decimal',
+  ratio: 'ratio-times',
 };
 
 export function formatValue(format: ValueFormat, value: unknown): string {

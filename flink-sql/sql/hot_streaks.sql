@@ -4,13 +4,8 @@
 -- a long-term average of 0 gives no hotness, so such a player is not on the board. Ranked by hotness
 -- desc, then user_id asc.
 -- "Hot right now": only players whose latest event is at or after the game clock's minute minus
--- {{active_minutes}} minutes are ranked. The game clock is the latest event time of any valid event
--- (the watermark trails it by its fixed 5 s) in whole minutes since the epoch (integer division of
--- the milliseconds), so players leave the board, and their rows are retracted, as whole minutes of
--- event time pass; a player who plays again returns.
--- The clock is an aggregate of the events, not the watermark itself: the board then depends on the
--- set of events only, never on how partitions interleave or when the job ran. Counting whole minutes
--- makes the clock change once per minute, so re-testing every player against it stays cheap.
+-- {{active_minutes}} minutes are ranked (the game clock: source.sql), so players leave the board, and
+-- their rows are retracted, as whole minutes of event time pass; a player who plays again returns.
 -- The windows are one aggregate per player (hot_streak_windows, from the runner jar: it keeps the
 -- player's last 60 s of events, so its state is bounded by the long window): it depends on the set of
 -- events only, not on their arrival order, and is evaluated once per player and mini-batch. Both
@@ -32,11 +27,7 @@ FROM (
         GROUP BY user_id
       )
     ) AS player
-    JOIN (
-      SELECT clock_key, MAX(event_time_millis / 60000) AS clock_minute
-      FROM (SELECT CAST(0 AS INT) AS clock_key, event_time_millis FROM valid_user_score)
-      GROUP BY clock_key
-    ) AS game_clock
+    JOIN game_clock
     ON player.clock_key = game_clock.clock_key
     WHERE player.long_term_avg <> 0
       AND player.latest >= (game_clock.clock_minute - {{active_minutes}}) * 60000

@@ -27,6 +27,20 @@ CREATE TEMPORARY TABLE user_score (
 
 -- Functions of the runner jar the metrics use.
 CREATE TEMPORARY SYSTEM FUNCTION hot_streak_windows AS 'leaderboard.sqlrunner.functions.HotStreakWindows' LANGUAGE JAVA;
+CREATE TEMPORARY SYSTEM FUNCTION team_window_counts AS 'leaderboard.sqlrunner.functions.TeamWindowCounts' LANGUAGE JAVA;
+CREATE TEMPORARY SYSTEM FUNCTION suspected_bots AS 'leaderboard.sqlrunner.functions.SuspectedBots' LANGUAGE JAVA;
 
 CREATE TEMPORARY VIEW valid_user_score AS
 SELECT user_id, team_id, team_name, score, event_time_millis, event_time FROM user_score;
+
+-- The game clock of the boards "right now" (Hot Streaks, Suspected Bots): the latest event time of
+-- any valid event (the watermark trails it by its fixed 5 s) in whole minutes since the epoch
+-- (integer division of the milliseconds), as one row under the constant key clock_key = 0 that the
+-- metrics join on.
+-- It is an aggregate of the events, not the watermark itself: the boards then depend on the set of
+-- events only, never on how partitions interleave or when the job ran. Counting whole minutes makes
+-- the clock change once per minute, so re-testing every key against it stays cheap.
+CREATE TEMPORARY VIEW game_clock AS
+SELECT clock_key, MAX(event_time_millis / 60000) AS clock_minute
+FROM (SELECT CAST(0 AS INT) AS clock_key, event_time_millis FROM valid_user_score)
+GROUP BY clock_key;

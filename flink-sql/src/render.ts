@@ -19,6 +19,7 @@ import {
   POSTGRES_SCHEMA,
   SINK_VARIANTS,
   STARTUP_MODES,
+  SUSPECTED_BOT_RULE,
   StartupMode,
   jobsOf,
 } from '../../common/contract';
@@ -100,7 +101,15 @@ function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string
 
 function script(options: RenderOptions, jobName: string, metrics: readonly MetricDefinition[]): string {
   const activeMinutes = String(options.hotStreakActiveMinutes ?? DEFAULT_HOT_STREAK_ACTIVE_MINUTES);
-  const inserts = metrics.map((m) => fill(readSql(`${m.id}.sql`), { size: String(LEADERBOARD_SIZE), active_minutes: activeMinutes }).trim());
+  const values = {
+    size: String(LEADERBOARD_SIZE),
+    active_minutes: activeMinutes,
+    bot_window_minutes: String(SUSPECTED_BOT_RULE.windowMinutes),
+    bot_min_events: String(SUSPECTED_BOT_RULE.minEvents),
+    bot_min_peers: String(SUSPECTED_BOT_RULE.minPeers),
+    bot_ratio: String(SUSPECTED_BOT_RULE.ratio),
+  };
+  const inserts = metrics.map((m) => fill(readSql(`${m.id}.sql`), values).trim());
   const parts = [
     `-- ${jobName}: rendered by flink-sql/src/render.ts (sink: ${options.sink.variant}, layout: ${options.layout}); do not edit.`,
     settings(jobName),

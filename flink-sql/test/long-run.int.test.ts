@@ -10,23 +10,18 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Leaderboards } from '../../common/contract';
-import { eventJson } from '../../injector/src/events';
-import { parseFlags } from '../../injector/src/flags';
-import { createLogger } from '../../injector/src/log';
-import { createClock, createGenerator } from '../../injector/src/run';
-import type { GameEvent } from '../../oracle/src/game-event';
 import { computeLeaderboards } from '../../oracle/src/leaderboards';
 import { FlinkCluster, flinkCheck } from '../../test-support/flink';
-import { kafkaCheck, KafkaBroker, KeyedRecord, produceRecords } from '../../test-support/kafka';
+import { kafkaCheck, KafkaBroker, produceRecords } from '../../test-support/kafka';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { PgServer, postgresCheck } from '../../test-support/postgres';
+import { HOUR_MILLIS, injectorStream } from '../../test-support/injector-stream';
 import { describeWith } from '../../test-support/prerequisites';
 import { PipelineServices, settleBoards, startPipelineServices, submitJobs, waitForJobsRunning } from '../../test-support/session-jobs';
 import { renderJobs, RenderOptions } from '../src/render';
 
 const INPUT_TOPIC = 'user-score';
 const PARTITIONS = 3;
-const HOUR_MILLIS = 3_600_000;
 const HOURS = 12;
 /** Cut-offs in hours of event time from the start; the last is the end of the stream. */
 const CUT_OFFS = [4, 8, HOURS];
@@ -38,47 +33,8 @@ const SETTLE_TIMEOUT_MS = 8 * 60_000;
 const log = (msg: string, fields: Record<string, unknown> = {}) =>
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), component: 'long-run.int.test', msg, ...fields })}\n`);
 
-interface Stream {
-  readonly records: KeyedRecord[];
-  readonly events: GameEvent[];
-  /** Arrival clock of each event (event times of late ones lie minutes before it). */
-  readonly arrivals: number[];
-  readonly startMillis: number;
-  /** Team names that started playing more than once. */
-  readonly returningNames: number;
-}
-
-/** HOURS of the injector's game, generated in-process exactly as its CLI does. */
-function injectorStream(): Stream {
-  const parsed = parseFlags(INJECTOR_FLAGS, {});
-  if (parsed.help) throw new Error('unexpected --help');
-  const config = parsed.config;
-  const clock = createClock(config);
-  // How often each name started playing, from the generator's log of replaced teams.
-  const started = new Map<string, number>();
-  let live = new Set<string>();
-  const start = (names: readonly string[]): void => {
-    for (const name of names) if (!live.has(name)) started.set(name, (started.get(name) ?? 0) + 1);
-    live = new Set(names);
-  };
-  const logger = createLogger('debug', (line) => {
-    const entry = JSON.parse(line) as { msg: string; live?: string[] };
-    if (entry.msg === 'teams replaced') start(entry.live ?? []);
-  });
-  const generator = createGenerator(config, clock.startMillis, logger);
-  start(generator.teams.map((t) => t.name));
-  const stream: Stream = { records: [], events: [], arrivals: [], startMillis: clock.startMillis, returningNames: 0 };
-  for (let at = clock.advance(); at < clock.startMillis + HOURS * HOUR_MILLIS; at = clock.advance()) {
-    const e = generator.next(at);
-    stream.records.push({ key: e.userId, value: eventJson(e) });
-    stream.events.push({ user_id: e.userId, team_id: e.teamId, team_name: e.teamName, score: e.score, event_time_millis: e.eventTimeMillis });
-    stream.arrivals.push(at);
-  }
-  return { ...stream, returningNames: [...started.values()].filter((n) => n > 1).length };
-}
-
 describeWith([flinkCheck, kafkaCheck, postgresCheck])('twelve hours of the injector\'s game through the real pipeline', () => {
-  const stream = injectorStream();
+  const stream = injectorStream(INJECTOR_FLAGS, HOURS);
   let services: PipelineServices;
   let kafka: KafkaBroker;
   let pg: PgServer;

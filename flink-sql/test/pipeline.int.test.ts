@@ -2,8 +2,8 @@
  * The leaderboard jobs on real services: a Kafka broker, a Flink session cluster (module jars, same
  * jar set as the project image) and PostgreSQL, all on loopback. The deterministic event set (with
  * malformed records of every kind) goes to `user-score`; the jobs are submitted through the Docker
- * submitter (twice: the second run must submit nothing); once the sinks are quiet, the four boards of
- * the sink variant equal the oracle's, or the first differing row is printed.
+ * submitter (twice: the second run must submit nothing); once the sinks are quiet, every board of
+ * the sink variant must equal the oracle's, or the first differing row is printed.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -94,7 +94,7 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard pipeline on r
   }
   const malformedTotal = Object.values(set.malformed).reduce((a, b) => a + b, 0);
 
-  it('Kafka variant, one job per metric: the four compacted topics equal the oracle, the malformed records counted', async () => {
+  it('Kafka variant, one job per metric: every compacted topic equal the oracle, the malformed records counted', async () => {
     const names = submit({ ...base(), sink: { variant: 'kafka' }, layout: 'per-metric' });
     await waitForRunning(names);
     const difference = await settle(() => readKafkaBoards(kafka.bootstrapServers));
@@ -104,7 +104,7 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard pipeline on r
     expect(skipped).toBe(malformedTotal);
   }, 15 * 60_000);
 
-  it('JDBC variant, one statement set: the four PostgreSQL tables equal the oracle, the malformed records counted', async () => {
+  it('JDBC variant, one statement set: every PostgreSQL table equal the oracle, the malformed records counted', async () => {
     const names = submit({ ...base(), sink: { variant: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.user }, layout: 'statement-set' });
     await waitForRunning(names);
     const difference = await settle(() => readPostgresBoards(pg.url));

@@ -8,7 +8,7 @@ const jdbc: RenderOptions = { ...kafka, sink: jdbcSink };
 describe('renderJobs', () => {
   it('renders one job per metric, named for pipeline.name, each with one INSERT', () => {
     const jobs = renderJobs(kafka);
-    expect(jobs.map((j) => j.name)).toEqual(['leaderboard-top-teams', 'leaderboard-top-players', 'leaderboard-hot-streaks', 'leaderboard-team-mvps']);
+    expect(jobs.map((j) => j.name)).toEqual(['leaderboard-top-teams', 'leaderboard-top-players', 'leaderboard-hot-streaks', 'leaderboard-team-mvps', 'leaderboard-suspected-bots']);
     for (const job of jobs) {
       expect(job.metrics).toHaveLength(1);
       expect(job.name).toBe(jobNameOf(job.metrics[0]));
@@ -55,13 +55,13 @@ describe('renderJobs', () => {
     expect(renderJobs({ ...kafka, startupMode: 'latest', inputTopic: 'scores.v2' })[0].sql).toMatch(/'topic' = 'scores\.v2'[\s\S]*'scan.startup.mode' = 'latest-offset'/);
   });
 
-  it('renders the statement-set layout as one job with four INSERTs in EXECUTE STATEMENT SET', () => {
+  it('renders the statement-set layout as one job with an INSERT per metric in EXECUTE STATEMENT SET', () => {
     const jobs = renderJobs({ ...jdbc, layout: 'statement-set' });
     expect(jobs).toHaveLength(1);
     expect(jobs[0].name).toBe(STATEMENT_SET_JOB_NAME);
     expect(jobs[0].metrics).toEqual(METRICS.map((m) => m.id));
     expect(jobs[0].sql).toMatch(/EXECUTE STATEMENT SET\nBEGIN\n[\s\S]*END;\n$/);
-    expect(jobs[0].sql.match(/^INSERT INTO/gm)).toHaveLength(4);
+    expect(jobs[0].sql.match(/^INSERT INTO/gm)).toHaveLength(METRICS.length);
     expect(jobs[0].sql.match(/CREATE TEMPORARY TABLE user_score/g)).toHaveLength(1);
   });
 

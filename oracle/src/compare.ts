@@ -13,7 +13,7 @@ export interface CompareOptions {
   readonly relativeTolerance?: number;
   /**
    * The boards to compare.
-   * @default - all four
+   * @default - every metric
    */
   readonly metrics?: readonly MetricId[];
 }

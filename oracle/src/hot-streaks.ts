@@ -10,11 +10,11 @@
  */
 import type { HotStreakRow } from '../../common/contract';
 import type { GameEvent } from './game-event';
+import { clockMinute } from './game-clock';
 import { compareUtf8 } from './utf8-order';
 
 export const SHORT_WINDOW_MILLIS = 10_000;
 export const LONG_WINDOW_MILLIS = 60_000;
-const MINUTE_MILLIS = 60_000;
 
 interface Window {
   sum: number;
@@ -25,15 +25,12 @@ const mean = (w: Window): number => w.sum / w.count;
 
 export function hotStreaks(events: readonly GameEvent[], size: number, activeMinutes: number): HotStreakRow[] {
   const byPlayer = new Map<string, GameEvent[]>();
-  let clock = -Infinity;
   for (const e of events) {
-    clock = Math.max(clock, e.event_time_millis);
     const list = byPlayer.get(e.user_id);
     if (list === undefined) byPlayer.set(e.user_id, [e]);
     else list.push(e);
   }
-  // Whole minutes since the epoch as SQL's integer division counts them (towards zero).
-  const activeSince = (Math.trunc(clock / MINUTE_MILLIS) - activeMinutes) * MINUTE_MILLIS;
+  const activeSince = (clockMinute(events) - activeMinutes) * 60_000;
   const rows: Omit<HotStreakRow, 'rnk'>[] = [];
   for (const [userId, list] of byPlayer) {
     const latest = list.reduce((t, e) => Math.max(t, e.event_time_millis), -Infinity);

@@ -1,7 +1,8 @@
-/** The oracle: the four leaderboards of ARCHITECTURE.md section 4 over a list of valid events. */
-import { DEFAULT_HOT_STREAK_ACTIVE_MINUTES, LEADERBOARD_SIZE, Leaderboards } from '../../common/contract';
+/** The oracle: the leaderboards of ARCHITECTURE.md section 4 and Suspected Bots over a list of valid events. */
+import { DEFAULT_HOT_STREAK_ACTIVE_MINUTES, LEADERBOARD_SIZE, Leaderboards, SUSPECTED_BOT_RULE } from '../../common/contract';
 import type { GameEvent } from './game-event';
 import { hotStreaks } from './hot-streaks';
+import { suspectedBots } from './suspected-bots';
 import { teamMvps, topPlayers, topTeams, totalsOf } from './totals';
 
 export interface LeaderboardOptions {
@@ -26,5 +27,6 @@ export function computeLeaderboards(events: readonly GameEvent[], options: Leade
     top_players: topPlayers(totals, size),
     hot_streaks: hotStreaks(events, size, options.hotStreakActiveMinutes ?? DEFAULT_HOT_STREAK_ACTIVE_MINUTES),
     team_mvps: teamMvps(totals, size),
+    suspected_bots: suspectedBots(events, size, SUSPECTED_BOT_RULE),
   };
 }

@@ -102,10 +102,15 @@ describe('generateEventSet', () => {
     expect(computeLeaderboards(set.inOrder).hot_streaks).toEqual(expectedLeaderboards(set).hot_streaks);
   });
 
-  it('fills every board, with ties that exercise each tie-breaker', () => {
+  it('fills every board (Suspected Bots: its flagged players), with ties that exercise each tie-breaker', () => {
     const boards = expectedLeaderboards(set);
-    for (const board of Object.values(boards)) expect(board).toHaveLength(10);
     const tied = <T>(rows: T[], key: (r: T) => unknown): boolean => rows.some((r, i) => i > 0 && key(r) === key(rows[i - 1]));
+    const { suspected_bots: bots, ...full } = boards;
+    for (const board of Object.values(full)) expect(board).toHaveLength(10);
+    // The robots of the last minutes, and the Double team's human who mirrors its robot.
+    expect(bots.length).toBeGreaterThanOrEqual(5);
+    expect(bots.filter((r) => !r.user_id.startsWith('RBT-')).map((r) => r.team_name)).toEqual(['Double-Trouble']);
+    expect(tied(bots, (r) => r.ratio)).toBe(true);
     expect(tied(boards.top_teams, (r) => r.total_score)).toBe(true);
     expect(tied(boards.top_players, (r) => r.total_score)).toBe(true);
     expect(tied(boards.team_mvps, (r) => r.contrib_ratio)).toBe(true);

@@ -260,6 +260,6 @@ describe('computeLeaderboards', () => {
   });
 
   it('gives empty boards for no events', () => {
-    expect(computeLeaderboards([])).toEqual({ top_teams: [], top_players: [], hot_streaks: [], team_mvps: [] });
+    expect(computeLeaderboards([])).toEqual({ top_teams: [], top_players: [], hot_streaks: [], team_mvps: [], suspected_bots: [] });
   });
 });

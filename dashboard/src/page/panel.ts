@@ -14,6 +14,7 @@ const ACCENTS: Record<string, string> = {
   top_players: '#7a5af8',
   hot_streaks: '#f04438',
   team_mvps: '#12b76a',
+  suspected_bots: '#f79009',
 };
 
 const MAX_LABEL = 22;
