@@ -47,7 +47,7 @@ export interface FlinkSessionProps {
   readonly bindAddress?: string;
   /**
    * Task slots of each TaskManager.
-   * @default 4
+   * @default 5 (one per job of the per-metric layout)
    */
   readonly taskSlots?: number;
   /**

@@ -38,7 +38,7 @@ export interface FlinkConfig {
   readonly uiPort: number;
   /** Where a fresh job starts reading `user-score`. */
   readonly startupMode: StartupMode;
-  /** One job running the four INSERTs as a statement set (one source scan, faster), or one job per metric. */
+  /** One job running every INSERT as a statement set (one source scan, faster), or one job per metric. */
   readonly jobLayout: JobLayout;
   /** Task slots of each TaskManager. */
   readonly taskSlots: number;
@@ -107,7 +107,7 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   inputTopic: DEFAULT_INPUT_TOPIC,
   injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
   dashboard: { port: 8080 },
-  flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 4, taskManagers: 1, parallelism: 1 },
+  flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 5, taskManagers: 1, parallelism: 1 },
   boards: { hotStreakActiveMinutes: DEFAULT_HOT_STREAK_ACTIVE_MINUTES },
   expose: { kafkaPort: null, postgresPort: null, bindAddress: '127.0.0.1' },
   images: { ...versions.images },

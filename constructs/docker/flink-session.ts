@@ -21,7 +21,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
     const jobManagerName = 'jobmanager';
     const properties = renderFlinkProperties({
       'jobmanager.rpc.address': jobManagerName,
-      ...flinkProperties(props.taskSlots ?? 4, props.parallelism),
+      ...flinkProperties(props.taskSlots ?? 5, props.parallelism),
       ...DOCKER_HEARTBEATS,
     });
     const checkpoints = { name: 'flink-checkpoints', mountPath: FLINK_IMAGE.checkpointsDir };

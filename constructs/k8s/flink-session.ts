@@ -141,7 +141,7 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       waitUntilBound: false,
     });
 
-    const taskSlots = props.taskSlots ?? 4;
+    const taskSlots = props.taskSlots ?? 5;
     const taskManagers = props.taskManagers ?? 1;
     this.deployment = sessionDeployment({
       namespace,

@@ -38,7 +38,7 @@ describe('DockerFlinkSession', () => {
       volumes: [expect.objectContaining({ container_path: FLINK_IMAGE.checkpointsDir })],
     });
     expect(envOf(containerOf(synthesized, 'jobmanager'))).toEqual({
-      FLINK_PROPERTIES: renderFlinkProperties({ 'jobmanager.rpc.address': 'jobmanager', ...flinkProperties(4), ...DOCKER_HEARTBEATS }),
+      FLINK_PROPERTIES: renderFlinkProperties({ 'jobmanager.rpc.address': 'jobmanager', ...flinkProperties(5), ...DOCKER_HEARTBEATS }),
       LEADERBOARD_JDBC_PASSWORD: 'secret:writer',
     });
   });

@@ -1,6 +1,6 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Testing } from 'cdktf';
-import { INPUT_PARTITIONS, SinkVariant, kafkaSinkTopics } from '../../common/contract';
+import { INPUT_PARTITIONS, METRICS, SinkVariant, kafkaSinkTopics } from '../../common/contract';
 import { DockerTarget } from '../docker/target';
 import { createTopicsScript } from '../kafka';
 import { LeaderboardPipeline, LeaderboardPipelineProps } from '../pipeline';
@@ -36,9 +36,9 @@ describe('LeaderboardPipeline', () => {
       expect(sql).toContain("'scan.startup.mode' = 'earliest-offset'");
     });
 
-    it('runs the four boards as one statement set by default', () => {
+    it('runs every board in one statement set by default', () => {
       expect(submittedJobs(synthesized)).toEqual(['leaderboard-all-metrics=/opt/flink/jobs/leaderboard-all-metrics.sql']);
-      expect(jobScripts(synthesized).match(/INSERT INTO/g)).toHaveLength(4);
+      expect(jobScripts(synthesized).match(/INSERT INTO/g)).toHaveLength(METRICS.length);
     });
 
     it('has the dashboard read the board topics', () => {
@@ -84,11 +84,12 @@ describe('LeaderboardPipeline', () => {
     const synthesized = synth('jdbc', { jobLayout: 'per-metric' });
     expect(submittedJobs(synthesized).map((j) => j.split('=')[0]).sort()).toEqual([
       'leaderboard-hot-streaks',
+      'leaderboard-suspected-bots',
       'leaderboard-team-mvps',
       'leaderboard-top-players',
       'leaderboard-top-teams',
     ]);
-    expect(containerOf(synthesized, 'jobmanager').upload).toHaveLength(4);
+    expect(containerOf(synthesized, 'jobmanager').upload).toHaveLength(5);
   });
 
   it('reads the given input topic from the given offset, and has the injector write to it', () => {

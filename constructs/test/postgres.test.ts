@@ -60,7 +60,7 @@ describe('initScript', () => {
     expect(script).toContain(postgresTablesDdl());
     expect(script).toContain(`CREATE ROLE ${WRITER_USER} LOGIN PASSWORD :'writer_password';`);
     expect(script).toContain(
-      `GRANT SELECT, INSERT, UPDATE, DELETE ON leaderboard.top_teams, leaderboard.top_players, leaderboard.hot_streaks, leaderboard.team_mvps TO ${WRITER_USER};`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON leaderboard.top_teams, leaderboard.top_players, leaderboard.hot_streaks, leaderboard.team_mvps, leaderboard.suspected_bots TO ${WRITER_USER};`,
     );
     expect(script).toContain('REVOKE CREATE ON SCHEMA public FROM PUBLIC;');
   });

@@ -20,7 +20,7 @@ const OUTPUT = resolve(__dirname, '..', '..', 'test-output');
 const HOSTILE = '<script>alert(1)</script>';
 const HOSTILE_IMG = '<img src=x onerror=alert(2)>';
 
-/** Seeds the four boards with plausible data; hot_streaks starts empty to show the empty state. */
+/** Seeds the boards with plausible data; hot_streaks starts empty to show the empty state. */
 async function seed(db: Client): Promise<void> {
   const teams = ['Amber-Koala', HOSTILE, 'Blue-Fox', 'Cyan-Owl', 'Dusky-Lynx', 'Ember-Wolf', 'Frost-Hare', 'Golden-Ibis', HOSTILE_IMG, 'Indigo-Yak'];
   for (let i = 0; i < teams.length; i++) {
@@ -28,6 +28,12 @@ async function seed(db: Client): Promise<void> {
     await db.query('INSERT INTO leaderboard.top_players VALUES ($1, $2, $3, $4)', [i + 1, `USR-${String(i).padStart(2, '0')}-${4100000000 + i * 7919}`, teams[i], 2400 - i * 187]);
     await db.query('INSERT INTO leaderboard.team_mvps VALUES ($1, $2, $3, $4, $5, $6)', [
       i + 1, `USR-0${i}-${4100000000 + i * 7919}`, teams[i], 900 - i * 60, 1000 + i * 90, (900 - i * 60) / (1000 + i * 90),
+    ]);
+  }
+  for (let i = 0; i < 3; i++) {
+    const peers = 12 - i * 3;
+    await db.query('INSERT INTO leaderboard.suspected_bots VALUES ($1, $2, $3, $4, $5, $6)', [
+      i + 1, `RBT-0${i}-${4100000000 + i * 7919}`, teams[i], 120 - i * 20, (120 - i * 20) / peers + 0.25, peers - 0.5,
     ]);
   }
 }

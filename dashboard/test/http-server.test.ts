@@ -34,7 +34,7 @@ describe('dashboard HTTP routes', () => {
     const body = await (await fetch(`${dashboard.url}/api/leaderboards`)).json();
     expect(body.updatedAt).toBeNull();
     expect(body.loaded).toBe(false);
-    expect(Object.keys(body.boards)).toEqual(['top_teams', 'top_players', 'hot_streaks', 'team_mvps']);
+    expect(Object.keys(body.boards)).toEqual(['top_teams', 'top_players', 'hot_streaks', 'team_mvps', 'suspected_bots']);
     expect(body.boards.top_teams).toMatchObject({ title: 'Top Teams', rows: [], consistent: true });
   });
 

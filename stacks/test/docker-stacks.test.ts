@@ -146,7 +146,7 @@ describe('configuration reaches the Docker stack', () => {
 
   it('runs one job per metric when configured', () => {
     const s = synth('docker-jdbc', parseConfig({ flink: { jobLayout: 'per-metric' } }));
-    expect(jobsOf(s).map((j) => j.split('=')[0]).sort()).toEqual(['leaderboard-hot-streaks', 'leaderboard-team-mvps', 'leaderboard-top-players', 'leaderboard-top-teams']);
-    expect(only(s, 'jobmanager').upload).toHaveLength(4);
+    expect(jobsOf(s).map((j) => j.split('=')[0]).sort()).toEqual(['leaderboard-hot-streaks', 'leaderboard-suspected-bots', 'leaderboard-team-mvps', 'leaderboard-top-players', 'leaderboard-top-teams']);
+    expect(only(s, 'jobmanager').upload).toHaveLength(5);
   });
 });
