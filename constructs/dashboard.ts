@@ -1,7 +1,7 @@
 /** The web dashboard: the four leaderboards live, from either sink variant. */
 import { Construct } from 'constructs';
 import { Endpoint, IPlatform, IService, SecretRef } from './platform/platform';
-import { BoardStore, ILeaderboardSinks } from './sinks';
+import { BoardStore, ILeaderboardSinks, boardEndpoints } from './sinks';
 
 export interface DashboardProps {
   readonly platform: IPlatform;
@@ -61,7 +61,7 @@ export class Dashboard extends Construct {
       },
       resources: { cpuMillis: 100, memoryMiB: 256 },
       dependsOn: props.sinks.ready,
-      connectsTo: [props.sinks.boards.endpoint, ...(props.jobStatus ? [props.jobStatus] : [])],
+      connectsTo: [...boardEndpoints(props.sinks.boards), ...(props.jobStatus ? [props.jobStatus] : [])],
     });
     this.endpoint = this.service.endpoint();
   }
@@ -70,7 +70,7 @@ export class Dashboard extends Construct {
 /** The dashboard's settings (dashboard/src/config.ts) for reading the boards of either variant. */
 function sourceEnv(boards: BoardStore): { env: Record<string, string>; secretEnv: Record<string, SecretRef> } {
   if (boards.variant === 'kafka') {
-    return { env: { DASHBOARD_SOURCE: 'kafka', DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: boards.endpoint.address }, secretEnv: {} };
+    return { env: { DASHBOARD_SOURCE: 'kafka', DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: boards.bootstrapServers }, secretEnv: {} };
   }
   return {
     env: {

@@ -48,7 +48,7 @@ export class Injector extends Construct {
       lifecycle: maxEvents > 0 ? 'batch' : 'service',
       resources: { cpuMillis: 250, memoryMiB: 256 },
       dependsOn: [props.kafka.ready],
-      connectsTo: [props.kafka.endpoint],
+      connectsTo: props.kafka.endpoints,
     });
   }
 }

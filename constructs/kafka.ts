@@ -1,15 +1,18 @@
-/** A single-broker Kafka cluster in KRaft mode, plus the topics the pipeline needs. */
+/**
+ * A Kafka cluster in KRaft mode, one broker (which is also its controller) or a quorum of brokers that
+ * are each a controller too, plus the topics the pipeline needs.
+ */
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { Endpoint, IPlatform, IService, endpoint } from './platform/platform';
 
 /** What other components need to know of Kafka. */
 export interface IKafka {
-  /** The broker's listener for clients inside the deployment. */
-  readonly endpoint: Endpoint;
+  /** Every broker's listener for clients inside the deployment. */
+  readonly endpoints: Endpoint[];
   /** `host:port` list reachable from inside the deployment. */
   readonly bootstrapServers: string;
-  /** Ready once the broker is healthy and the topics exist. */
+  /** Ready once the brokers are healthy and the topics exist. */
   readonly ready: IService;
 }
 
@@ -25,105 +28,137 @@ export interface KafkaProps {
   /** Image following the `apache/kafka` image contract. */
   readonly image: string;
   /**
-   * Topics created (if missing) right after the broker is up; more can be added with `addTopic`.
+   * Brokers, each also a KRaft controller. With 3 or more, every topic (and the brokers' own) is
+   * replicated 3 times and a write needs 2 in-sync replicas, so one broker may fail without losing an
+   * acknowledged record or stopping writes.
+   * @default 1
+   */
+  readonly brokers?: number;
+  /**
+   * Topics created (if missing) right after the brokers are up; more can be added with `addTopic`.
    * @default - none
    */
   readonly topics?: TopicSpec[];
   /**
-   * Publish the broker to the host on this port (an extra listener advertised as `localhost:<port>`).
+   * Publish the brokers to the host from this port on (broker n on hostPort + n - 1; an extra listener
+   * advertised as `localhost:<port>`).
    * @default - not published
    */
   readonly hostPort?: number;
   /**
-   * Host address the published port binds to.
+   * Host address the published ports bind to.
    * @default '127.0.0.1'
    */
   readonly bindAddress?: string;
   /**
-   * Broker heap (MiB); the container gets twice that as its memory limit.
+   * Heap of each broker (MiB); its container gets twice that as its memory limit.
    * @default 512
    */
   readonly heapMiB?: number;
   /**
-   * KRaft cluster id (base64 UUID); fixed so a redeploy keeps using the formatted volume.
+   * KRaft cluster id (base64 UUID); fixed so a redeploy keeps using the formatted volumes.
    * @default a constant id for the stack
    */
   readonly clusterId?: string;
 }
 
-const SERVICE = 'kafka';
 const INTERNAL_PORT = 9092;
 const CONTROLLER_PORT = 9093;
 const HOST_LISTENER_PORT = 9094;
 const KAFKA_BIN = '/opt/kafka/bin';
 const KAFKA_UID = '1000';
+/** Replicas of every topic once there are enough brokers, and the in-sync replicas a write needs. */
+const REPLICATION = 3;
+const MIN_IN_SYNC = 2;
+
+/** The service name of broker `n` (1-based): the first keeps the single broker's name. */
+const brokerName = (n: number): string => (n === 1 ? 'kafka' : `kafka-${n}`);
 
 export class Kafka extends Construct implements IKafka {
-  readonly endpoint: Endpoint;
+  readonly endpoints: Endpoint[];
   readonly bootstrapServers: string;
-  readonly broker: IService;
+  readonly brokers: IService[];
   readonly ready: IService;
+  /** Replicas of each topic: 1, or 3 with three brokers or more. */
+  readonly replicationFactor: number;
   private readonly topics: TopicSpec[];
 
   constructor(scope: Construct, id: string, props: KafkaProps) {
     super(scope, id);
     const { platform } = props;
+    const count = props.brokers ?? 1;
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`brokers must be a positive integer, got ${count}`);
     const heapMiB = props.heapMiB ?? 512;
-    const published = props.hostPort !== undefined;
+    const quorum = count > 1;
+    this.replicationFactor = count >= REPLICATION ? REPLICATION : 1;
+    const minInSync = this.replicationFactor === REPLICATION ? MIN_IN_SYNC : 1;
     this.topics = [...(props.topics ?? [])];
+    const names = Array.from({ length: count }, (_, i) => brokerName(i + 1));
+    // A lone broker is its own controller on localhost; a quorum's voters find each other by service name.
+    const voters = quorum ? names.map((name, i) => `${i + 1}@${endpoint(name, CONTROLLER_PORT).address}`).join(',') : `1@localhost:${CONTROLLER_PORT}`;
 
-    const listeners = [`INTERNAL://:${INTERNAL_PORT}`, `CONTROLLER://:${CONTROLLER_PORT}`];
-    const advertised = [`INTERNAL://${endpoint(SERVICE, INTERNAL_PORT).address}`];
-    const protocols = ['INTERNAL:PLAINTEXT', 'CONTROLLER:PLAINTEXT'];
-    if (published) {
-      listeners.push(`HOST://:${HOST_LISTENER_PORT}`);
-      advertised.push(`HOST://localhost:${props.hostPort}`);
-      protocols.push('HOST:PLAINTEXT');
-    }
-
-    this.broker = platform.addService(this, {
-      name: SERVICE,
-      component: 'kafka',
-      image: props.image,
-      user: KAFKA_UID,
-      env: {
-        CLUSTER_ID: props.clusterId ?? 'bGVhZGVyYm9hcmQtc3RhY2s',
-        KAFKA_NODE_ID: '1',
-        KAFKA_PROCESS_ROLES: 'broker,controller',
-        KAFKA_LISTENERS: listeners.join(','),
-        KAFKA_ADVERTISED_LISTENERS: advertised.join(','),
-        KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: protocols.join(','),
-        KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
-        KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
-        KAFKA_CONTROLLER_QUORUM_VOTERS: `1@localhost:${CONTROLLER_PORT}`,
-        KAFKA_LOG_DIRS: '/var/lib/kafka/data',
-        KAFKA_NUM_PARTITIONS: '3',
-        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-        KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-        KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-        KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-        // Topics are created explicitly with the partitions and policies the pipeline expects.
-        KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
-        KAFKA_HEAP_OPTS: `-Xms${heapMiB}m -Xmx${heapMiB}m`,
-      },
-      ports: [
-        { name: 'kafka', containerPort: INTERNAL_PORT },
-        ...(published
-          ? [{ name: 'kafka-host', containerPort: HOST_LISTENER_PORT, publish: { hostPort: props.hostPort!, bindAddress: props.bindAddress ?? '127.0.0.1' } }]
-          : []),
-      ],
-      volumes: [{ name: 'kafka-data', mountPath: '/var/lib/kafka/data', sizeGiB: 5 }],
-      health: {
-        command: [`${KAFKA_BIN}/kafka-broker-api-versions.sh`, '--bootstrap-server', `localhost:${INTERNAL_PORT}`],
-        intervalSec: 5,
-        timeoutSec: 20,
-        retries: 40,
-        startPeriodSec: 10,
-      },
-      resources: { cpuMillis: 250, memoryMiB: heapMiB * 2 },
+    this.brokers = names.map((name, i) => {
+      const hostPort = props.hostPort === undefined ? undefined : props.hostPort + i;
+      const listeners = [`INTERNAL://:${INTERNAL_PORT}`, `CONTROLLER://:${CONTROLLER_PORT}`];
+      const advertised = [`INTERNAL://${endpoint(name, INTERNAL_PORT).address}`];
+      const protocols = ['INTERNAL:PLAINTEXT', 'CONTROLLER:PLAINTEXT'];
+      if (hostPort !== undefined) {
+        listeners.push(`HOST://:${HOST_LISTENER_PORT}`);
+        advertised.push(`HOST://localhost:${hostPort}`);
+        protocols.push('HOST:PLAINTEXT');
+      }
+      return platform.addService(this, {
+        name,
+        component: 'kafka',
+        image: props.image,
+        user: KAFKA_UID,
+        env: {
+          CLUSTER_ID: props.clusterId ?? 'bGVhZGVyYm9hcmQtc3RhY2s',
+          KAFKA_NODE_ID: String(i + 1),
+          KAFKA_PROCESS_ROLES: 'broker,controller',
+          KAFKA_LISTENERS: listeners.join(','),
+          KAFKA_ADVERTISED_LISTENERS: advertised.join(','),
+          KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: protocols.join(','),
+          KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
+          KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+          KAFKA_CONTROLLER_QUORUM_VOTERS: voters,
+          KAFKA_LOG_DIRS: '/var/lib/kafka/data',
+          KAFKA_NUM_PARTITIONS: '3',
+          KAFKA_DEFAULT_REPLICATION_FACTOR: String(this.replicationFactor),
+          KAFKA_MIN_INSYNC_REPLICAS: String(minInSync),
+          KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: String(this.replicationFactor),
+          KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: String(this.replicationFactor),
+          KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: String(minInSync),
+          KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+          // Topics are created explicitly with the partitions and policies the pipeline expects.
+          KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+          KAFKA_HEAP_OPTS: `-Xms${heapMiB}m -Xmx${heapMiB}m`,
+        },
+        ports: [
+          { name: 'kafka', containerPort: INTERNAL_PORT },
+          ...(quorum ? [{ name: 'controller', containerPort: CONTROLLER_PORT }] : []),
+          ...(hostPort !== undefined
+            ? [{ name: 'kafka-host', containerPort: HOST_LISTENER_PORT, publish: { hostPort, bindAddress: props.bindAddress ?? '127.0.0.1' } }]
+            : []),
+        ],
+        volumes: [{ name: 'kafka-data', mountPath: '/var/lib/kafka/data', sizeGiB: 5 }],
+        health: {
+          command: [`${KAFKA_BIN}/kafka-broker-api-versions.sh`, '--bootstrap-server', `localhost:${INTERNAL_PORT}`],
+          intervalSec: 5,
+          timeoutSec: 20,
+          retries: 40,
+          startPeriodSec: 10,
+        },
+        resources: { cpuMillis: 250, memoryMiB: heapMiB * 2 },
+      });
     });
-    this.endpoint = this.broker.endpoint('kafka');
-    this.bootstrapServers = this.endpoint.address;
+    // Brokers of a quorum talk both ways (votes, replication); each is declared once all exist.
+    for (const broker of this.brokers) {
+      const peers = this.brokers.filter((b) => b !== broker);
+      platform.connect(this, broker, peers.flatMap((p) => [p.endpoint('kafka'), p.endpoint('controller')]));
+    }
+    this.endpoints = this.brokers.map((b) => b.endpoint('kafka'));
+    this.bootstrapServers = this.endpoints.map((e) => e.address).join(',');
 
     this.ready = platform.addService(this, {
       name: 'kafka-topics',
@@ -132,11 +167,11 @@ export class Kafka extends Construct implements IKafka {
       user: KAFKA_UID,
       lifecycle: 'task',
       entrypoint: ['/bin/sh', '-c'],
-      command: [Lazy.stringValue({ produce: () => createTopicsScript(this.bootstrapServers, this.topics) })],
+      command: [Lazy.stringValue({ produce: () => createTopicsScript(this.bootstrapServers, this.topics, this.replicationFactor) })],
       env: { KAFKA_HEAP_OPTS: '-Xmx256m' },
       resources: { cpuMillis: 200, memoryMiB: 512 },
-      dependsOn: [this.broker],
-      connectsTo: [this.endpoint],
+      dependsOn: this.brokers,
+      connectsTo: this.endpoints,
     });
   }
 
@@ -148,10 +183,10 @@ export class Kafka extends Construct implements IKafka {
 }
 
 /** A POSIX sh script creating each topic unless it exists, failing loudly otherwise. */
-export function createTopicsScript(bootstrapServers: string, topics: TopicSpec[]): string {
+export function createTopicsScript(bootstrapServers: string, topics: TopicSpec[], replicationFactor = 1): string {
   const lines = topics.map((t) => {
     const configs = Object.entries(t.config ?? {}).map(([k, v]) => ` --config ${k}=${v}`).join('');
-    return `${KAFKA_BIN}/kafka-topics.sh --bootstrap-server ${bootstrapServers} --create --if-not-exists --topic ${t.name} --partitions ${t.partitions} --replication-factor 1${configs}`;
+    return `${KAFKA_BIN}/kafka-topics.sh --bootstrap-server ${bootstrapServers} --create --if-not-exists --topic ${t.name} --partitions ${t.partitions} --replication-factor ${replicationFactor}${configs}`;
   });
   return ['set -e', ...lines, `${KAFKA_BIN}/kafka-topics.sh --bootstrap-server ${bootstrapServers} --list`].join('\n');
 }

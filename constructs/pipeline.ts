@@ -13,7 +13,7 @@ import { Dashboard } from './dashboard';
 import { IFlinkSession } from './flink-session';
 import { Injector, InjectorProps } from './injector';
 import { Kafka } from './kafka';
-import { ILeaderboardSinks, JdbcSinks, KafkaSinks } from './sinks';
+import { ILeaderboardSinks, JdbcSinks, KafkaSinks, boardEndpoints } from './sinks';
 import { IDeploymentTarget } from './target';
 
 /** The injector's settings; the pipeline supplies where it runs and where its events go. */
@@ -24,6 +24,16 @@ export interface LeaderboardPipelineProps {
   readonly sink: SinkVariant;
   /** Image following the `apache/kafka` image contract. */
   readonly kafkaImage: string;
+  /**
+   * Kafka brokers (see KafkaProps.brokers): 3 replicate every topic 3 times with 2 in-sync replicas.
+   * @default 1
+   */
+  readonly kafkaBrokers?: number;
+  /**
+   * Partitions of the input topic: the most source subtasks that get data.
+   * @default INPUT_PARTITIONS (3)
+   */
+  readonly inputTopicPartitions?: number;
   /** Image following the official `postgres` image contract; used by the JDBC variant only. */
   readonly postgresImage: string;
   /**
@@ -37,7 +47,7 @@ export interface LeaderboardPipelineProps {
    */
   readonly startupMode?: StartupMode;
   /**
-   * One Flink job per metric, or one statement set for all four.
+   * One Flink job per metric, or one statement set for every metric.
    * @default DEFAULT_JOB_LAYOUT
    */
   readonly jobLayout?: JobLayout;
@@ -52,8 +62,8 @@ export interface LeaderboardPipelineProps {
    */
   readonly flinkUiPort?: number;
   /**
-   * Task slots of the TaskManager.
-   * @default 4
+   * Task slots of each TaskManager.
+   * @default 5
    */
   readonly flinkTaskSlots?: number;
   /**
@@ -115,7 +125,8 @@ export class LeaderboardPipeline extends Construct {
     this.kafka = new Kafka(this, 'kafka', {
       platform,
       image: props.kafkaImage,
-      topics: [{ name: inputTopic, partitions: INPUT_PARTITIONS }],
+      brokers: props.kafkaBrokers,
+      topics: [{ name: inputTopic, partitions: props.inputTopicPartitions ?? INPUT_PARTITIONS }],
       hostPort: props.kafkaHostPort,
       bindAddress: props.bindAddress,
     });
@@ -144,7 +155,7 @@ export class LeaderboardPipeline extends Construct {
       jobs,
       jobSecretEnv: this.sinks.jobSecretEnv,
       jobDependencies: [this.kafka.ready, ...this.sinks.ready],
-      jobConnections: [this.kafka.endpoint, this.sinks.boards.endpoint],
+      jobConnections: [...this.kafka.endpoints, ...boardEndpoints(this.sinks.boards)],
       uiPort: props.flinkUiPort,
       bindAddress: props.bindAddress,
       taskSlots: props.flinkTaskSlots,

@@ -14,8 +14,9 @@ import { Postgres, PostgresCredentials } from './postgres';
 export type BoardStore =
   | {
       readonly variant: 'kafka';
-      /** The broker holding the compacted board topics. */
-      readonly endpoint: Endpoint;
+      /** The brokers holding the compacted board topics. */
+      readonly endpoints: Endpoint[];
+      readonly bootstrapServers: string;
     }
   | {
       readonly variant: 'jdbc';
@@ -24,6 +25,9 @@ export type BoardStore =
       /** The read-only role. */
       readonly reader: PostgresCredentials;
     };
+
+/** What a reader or writer of the boards connects to. */
+export const boardEndpoints = (boards: BoardStore): Endpoint[] => (boards.variant === 'kafka' ? boards.endpoints : [boards.endpoint]);
 
 export interface ILeaderboardSinks {
   /** How the Flink jobs write the boards, for the SQL renderer. */
@@ -51,7 +55,7 @@ export class KafkaSinks extends Construct implements ILeaderboardSinks {
     super(scope, id);
     for (const topic of kafkaSinkTopics()) props.kafka.addTopic({ ...topic, config: { ...topic.config } });
     this.ready = [props.kafka.ready];
-    this.boards = { variant: 'kafka', endpoint: props.kafka.endpoint };
+    this.boards = { variant: 'kafka', endpoints: props.kafka.endpoints, bootstrapServers: props.kafka.bootstrapServers };
   }
 }
 

@@ -7,6 +7,7 @@ import {
   DEFAULT_HOT_STREAK_ACTIVE_MINUTES,
   DEFAULT_INPUT_TOPIC,
   DEFAULT_JOB_LAYOUT,
+  INPUT_PARTITIONS,
   JOB_LAYOUTS,
   JobLayout,
   MAX_HOT_STREAK_ACTIVE_MINUTES,
@@ -31,6 +32,16 @@ export interface InjectorConfig {
 export interface DashboardConfig {
   /** Host port the dashboard is published on. */
   readonly port: number;
+}
+
+/** One broker, or a KRaft quorum of three that replicates every topic 3 times. */
+export const KAFKA_BROKER_COUNTS = [1, 3] as const;
+
+export interface KafkaConfig {
+  /** 1, or 3: every topic replicated 3 times, writes need 2 in-sync replicas, one broker may fail. */
+  readonly brokers: (typeof KAFKA_BROKER_COUNTS)[number];
+  /** Partitions of the input topic; a job's source runs at most this many useful subtasks. */
+  readonly inputTopicPartitions: number;
 }
 
 export interface FlinkConfig {
@@ -96,6 +107,7 @@ export interface LeaderboardConfig {
   readonly inputTopic: string;
   readonly injector: InjectorConfig;
   readonly dashboard: DashboardConfig;
+  readonly kafka: KafkaConfig;
   readonly flink: FlinkConfig;
   readonly boards: BoardsConfig;
   readonly expose: ExposeConfig;
@@ -107,6 +119,7 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   inputTopic: DEFAULT_INPUT_TOPIC,
   injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
   dashboard: { port: 8080 },
+  kafka: { brokers: 1, inputTopicPartitions: INPUT_PARTITIONS },
   flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 5, taskManagers: 1, parallelism: 1 },
   boards: { hotStreakActiveMinutes: DEFAULT_HOT_STREAK_ACTIVE_MINUTES },
   expose: { kafkaPort: null, postgresPort: null, bindAddress: '127.0.0.1' },
@@ -153,6 +166,13 @@ const bool: Validator<boolean> = (value, field) => {
 const oneOf = <T extends string>(allowed: readonly T[]): Validator<T> => (value, field) => {
   if (typeof value !== 'string' || !allowed.includes(value as T)) {
     throw new ConfigError(field, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
+  }
+  return value as T;
+};
+
+const oneOfNumbers = <T extends number>(allowed: readonly T[]): Validator<T> => (value, field) => {
+  if (typeof value !== 'number' || !allowed.includes(value as T)) {
+    throw new ConfigError(field, `expected one of ${allowed.join(', ')}, got ${describe(value)}`);
   }
   return value as T;
 };
@@ -214,6 +234,7 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
       d.injector,
     ),
     dashboard: section<DashboardConfig>({ port }, d.dashboard),
+    kafka: section<KafkaConfig>({ brokers: oneOfNumbers(KAFKA_BROKER_COUNTS), inputTopicPartitions: integer(1, 1000) }, d.kafka),
     flink: section<FlinkConfig>(
       {
         uiPort: port,
@@ -245,7 +266,11 @@ export function parseConfig(input: unknown): LeaderboardConfig {
   const ports = [
     ['dashboard.port', config.dashboard.port],
     ['flink.uiPort', config.flink.uiPort],
-    ['expose.kafkaPort', config.expose.kafkaPort],
+    // Broker n is published on kafkaPort + n - 1.
+    ...Array.from({ length: config.kafka.brokers }, (_, i): [string, number | null] => [
+      i === 0 ? 'expose.kafkaPort' : `expose.kafkaPort (broker ${i + 1})`,
+      config.expose.kafkaPort === null ? null : config.expose.kafkaPort + i,
+    ]),
     ['expose.postgresPort', config.expose.postgresPort],
   ].filter((p): p is [string, number] => p[1] !== null);
   for (const [i, [field, value]] of ports.entries()) {

@@ -21,6 +21,8 @@ function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sin
     target,
     sink,
     kafkaImage: config.images.kafka,
+    kafkaBrokers: config.kafka.brokers,
+    inputTopicPartitions: config.kafka.inputTopicPartitions,
     postgresImage: config.images.postgres,
     inputTopic: config.inputTopic,
     startupMode: config.flink.startupMode,

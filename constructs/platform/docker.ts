@@ -9,7 +9,7 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
 import { generatePasswords } from './passwords';
-import { GeneratedSecret, IPlatform, IService, Lifecycle, ServiceSpec, serviceHandle, terraformLiteral } from './platform';
+import { Endpoint, GeneratedSecret, IPlatform, IService, Lifecycle, ServiceSpec, serviceHandle, terraformLiteral } from './platform';
 
 export interface DockerPlatformProps {
   /** Stack name: prefix of every container, network and volume, and value of `leaderboard.stack`. */
@@ -82,12 +82,21 @@ export class DockerPlatform extends Construct implements IPlatform {
     return volume;
   }
 
-  addService(scope: Construct, spec: ServiceSpec): IService {
-    for (const target of spec.connectsTo ?? []) {
+  /** One network, so a connection needs no rule; the check keeps declarations honest on both targets. */
+  connect(_scope: Construct, client: IService, endpoints: Endpoint[]): void {
+    this.checkConnections(client.name, endpoints);
+  }
+
+  private checkConnections(client: string, endpoints: readonly Endpoint[]): void {
+    for (const target of endpoints) {
       if (!this.services.has(target.service)) {
-        throw new Error(`service '${spec.name}' connects to '${target.address}', which is not a service of this stack`);
+        throw new Error(`service '${client}' connects to '${target.address}', which is not a service of this stack`);
       }
     }
+  }
+
+  addService(scope: Construct, spec: ServiceSpec): IService {
+    this.checkConnections(spec.name, spec.connectsTo ?? []);
     const lifecycle = spec.lifecycle ?? 'service';
     const task = lifecycle === 'task';
     const env = [

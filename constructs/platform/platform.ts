@@ -155,6 +155,11 @@ export interface IPlatform {
   /** Stack name, carried by every resource as `leaderboard.stack`. */
   readonly stackName: string;
   addService(scope: Construct, spec: ServiceSpec): IService;
+  /**
+   * Declares connections `client` opens to services added after it: peers that talk both ways (a
+   * broker quorum) cannot all name each other in `connectsTo`.
+   */
+  connect(scope: Construct, client: IService, endpoints: Endpoint[]): void;
   /** Random passwords generated at deploy time, stored by the target's secret mechanism. */
   generatedSecret(scope: Construct, name: string, keys: string[]): GeneratedSecret;
 }

@@ -6,12 +6,10 @@ import { ILeaderboardSinks } from '../sinks';
 import { TEST_STACK, containerOf, envOf, fakeSecret, serverOn, synthOnDocker } from '../../test-support/constructs';
 
 /** Kafka boards on a broker service of the stack. */
-const kafkaSinks = (scope: Construct, platform: DockerPlatform): ILeaderboardSinks => ({
-  renderOptions: { variant: 'kafka' },
-  boards: { variant: 'kafka', endpoint: serverOn(scope, platform, 'broker', 9092).endpoint() },
-  jobSecretEnv: {},
-  ready: [],
-});
+const kafkaSinks = (scope: Construct, platform: DockerPlatform): ILeaderboardSinks => {
+  const broker = serverOn(scope, platform, 'broker', 9092).endpoint();
+  return { renderOptions: { variant: 'kafka' }, boards: { variant: 'kafka', endpoints: [broker], bootstrapServers: broker.address }, jobSecretEnv: {}, ready: [] };
+};
 
 /** JDBC boards in a database service of the stack, which is also what the boards wait for. */
 const jdbcSinks = (scope: Construct, platform: DockerPlatform): ILeaderboardSinks => {

@@ -9,7 +9,7 @@ import { TEST_STACK, serverOn, synthOnDocker } from '../../test-support/construc
 const kafkaOn = (scope: Construct, platform: DockerPlatform): IKafka => {
   const endpoint = serverOn(scope, platform, 'broker', 9092).endpoint();
   return {
-    endpoint,
+    endpoints: [endpoint],
     bootstrapServers: endpoint.address,
     ready: platform.addService(scope, { name: 'topics', component: 'kafka', image: 'kafka:test', user: '1000', lifecycle: 'task', resources: { cpuMillis: 1, memoryMiB: 1 } }),
   };

@@ -1,6 +1,6 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Kafka, createTopicsScript } from '../kafka';
-import { TEST_STACK, containerOf, envOf, synthOnDocker } from '../../test-support/constructs';
+import { TEST_STACK, containerOf, envOf, resourcesOf, synthOnDocker, synthOnK8s } from '../../test-support/constructs';
 
 const IMAGE = 'apache/kafka:test';
 
@@ -51,6 +51,46 @@ describe('Kafka', () => {
       entrypoint: ['/bin/sh', '-c'],
       command: [createTopicsScript('kafka:9092', [{ name: 'in', partitions: 3 }, { name: 'out', partitions: 1, config: { 'cleanup.policy': 'compact' } }])],
     });
+  });
+
+  it('runs three brokers as a KRaft quorum: every topic replicated 3 times, writes needing 2 in-sync replicas', () => {
+    let kafka: Kafka | undefined;
+    const synthesized = synthOnDocker((scope, platform) => {
+      kafka = new Kafka(scope, 'kafka', { platform, image: IMAGE, brokers: 3, hostPort: 19092, topics: [{ name: 'in', partitions: 3 }] });
+    });
+    expect(kafka!.bootstrapServers).toBe('kafka:9092,kafka-2:9092,kafka-3:9092');
+    expect(kafka!.replicationFactor).toBe(3);
+    for (const [i, name] of ['kafka', 'kafka-2', 'kafka-3'].entries()) {
+      expect(envOf(containerOf(synthesized, name))).toMatchObject({
+        KAFKA_NODE_ID: String(i + 1),
+        KAFKA_CONTROLLER_QUORUM_VOTERS: '1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093',
+        KAFKA_ADVERTISED_LISTENERS: `INTERNAL://${name}:9092,HOST://localhost:${19092 + i}`,
+        KAFKA_DEFAULT_REPLICATION_FACTOR: '3',
+        KAFKA_MIN_INSYNC_REPLICAS: '2',
+        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '3',
+        KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '2',
+      });
+      expect(containerOf(synthesized, name).ports).toEqual([{ internal: 9094, external: 19092 + i, ip: '127.0.0.1' }]);
+    }
+    expect(containerOf(synthesized, 'kafka-topics').command).toEqual([createTopicsScript(kafka!.bootstrapServers, [{ name: 'in', partitions: 3 }], 3)]);
+    expect(containerOf(synthesized, 'kafka-topics').depends_on).toHaveLength(3);
+  });
+
+  it('lets the brokers of a quorum, and only them, reach each other\'s client and controller ports on Kubernetes', () => {
+    const synthesized = synthOnK8s((scope, platform) => {
+      new Kafka(scope, 'kafka', { platform, image: IMAGE, brokers: 3 });
+    });
+    const policies = resourcesOf(synthesized, 'kubernetes_network_policy_v1').map((p) => p.metadata.name).sort();
+    expect(policies.filter((name: string) => /^kafka(-\d)?-from-kafka(-\d)?$/.test(name))).toEqual([
+      'kafka-2-from-kafka',
+      'kafka-2-from-kafka-3',
+      'kafka-3-from-kafka',
+      'kafka-3-from-kafka-2',
+      'kafka-from-kafka-2',
+      'kafka-from-kafka-3',
+    ]);
+    const policy = resourcesOf(synthesized, 'kubernetes_network_policy_v1').find((p) => p.metadata.name === 'kafka-2-from-kafka-3');
+    expect(policy.spec.ingress[0].ports.map((p: { port: string }) => p.port).sort()).toEqual(['9092', '9093']);
   });
 
   it('rejects a topic added twice, naming it', () => {

@@ -17,8 +17,8 @@ describe('KafkaSinks', () => {
       command: [createTopicsScript('kafka:9092', kafkaSinkTopics().map((t) => ({ ...t, config: { ...t.config } })))],
     });
     expect(sinks!.renderOptions).toEqual({ variant: 'kafka' });
-    expect(sinks!.boards).toEqual({ variant: 'kafka', endpoint: kafka!.endpoint });
-    expect(kafka!.endpoint.address).toBe('kafka:9092');
+    expect(sinks!.boards).toEqual({ variant: 'kafka', endpoints: kafka!.endpoints, bootstrapServers: 'kafka:9092' });
+    expect(kafka!.endpoints.map((e) => e.address)).toEqual(['kafka:9092']);
     expect(sinks!.jobSecretEnv).toEqual({});
     expect(sinks!.ready).toEqual([kafka!.ready]);
   });

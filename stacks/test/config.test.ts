@@ -47,7 +47,7 @@ describe('parseConfig', () => {
     [{ images: { flinkOperator: 'Operator' } }, `config field 'images.flinkOperator': expected an image reference`],
     [{ inputTopic: 'user score' }, `config field 'inputTopic': expected a Kafka topic name`],
     [{ injector: [] }, `config field 'injector': expected an object, got []`],
-    [{ injectr: {} }, `config field 'injectr': unknown field; allowed: inputTopic, injector, dashboard, flink, boards, expose, images, kubernetes`],
+    [{ injectr: {} }, `config field 'injectr': unknown field; allowed: inputTopic, injector, dashboard, kafka, flink, boards, expose, images, kubernetes`],
     [{ boards: { hotStreakActiveMinutes: 0 } }, `config field 'boards.hotStreakActiveMinutes': expected an integer from 1 to 1440, got 0`],
     [{ flink: { uiport: 1 } }, `config field 'flink.uiport': unknown field; allowed: uiPort, startupMode, jobLayout, taskSlots, taskManagers, parallelism`],
     [{ flink: { parallelism: 0 } }, `config field 'flink.parallelism': expected an integer from 1 to 64, got 0`],
@@ -56,6 +56,9 @@ describe('parseConfig', () => {
     [{ flink: { taskSlots: 1, taskManagers: 1, parallelism: 2 } }, `config field 'flink.parallelism': 1 job(s) of layout 'statement-set' at parallelism 2 need 2 task slots; flink.taskSlots x flink.taskManagers is 1`],
     [{ flink: { taskManagers: 0 } }, `config field 'flink.taskManagers': expected an integer from 1 to 16, got 0`],
     [{ dashboard: { port: 8081 } }, `config field 'flink.uiPort': port 8081 is already used by 'dashboard.port'`],
+    [{ kafka: { brokers: 2 } }, `config field 'kafka.brokers': expected one of 1, 3, got 2`],
+    [{ kafka: { inputTopicPartitions: 0 } }, `config field 'kafka.inputTopicPartitions': expected an integer from 1 to 1000, got 0`],
+    [{ kafka: { brokers: 3 }, expose: { kafkaPort: 19092, postgresPort: 19094 } }, `config field 'expose.postgresPort': port 19094 is already used by 'expose.kafkaPort (broker 3)'`],
   ])('rejects %j', (input, message) => {
     expect(errorOf(input)).toContain(message);
   });

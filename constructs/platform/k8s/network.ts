@@ -43,14 +43,15 @@ export class NetworkPolicies {
 
   /** Admits `client`'s pods to each endpoint (each server once per port). */
   connect(scope: Construct, client: Client, endpoints: readonly Endpoint[]): void {
-    const seen = new Set<string>();
+    // One policy per server, admitting the client on every port it connects to there.
+    const ports = new Map<string, Set<number>>();
     for (const target of endpoints) {
-      if (seen.has(target.address)) continue;
-      seen.add(target.address);
-      const server = this.servers.get(target.service);
-      if (!server) throw new Error(`'${client.name}' connects to '${target.address}', which is not a service of this stack`);
+      if (!this.servers.has(target.service)) throw new Error(`'${client.name}' connects to '${target.address}', which is not a service of this stack`);
       if (target.service === client.name) continue;
-      this.policy(scope, `${target.service}-from-${client.name}`, server, [{ from: [client.selector], ports: [target.port] }]);
+      ports.set(target.service, (ports.get(target.service) ?? new Set()).add(target.port));
+    }
+    for (const [service, served] of ports) {
+      this.policy(scope, `${service}-from-${client.name}`, this.servers.get(service)!, [{ from: [client.selector], ports: [...served] }]);
     }
   }
 

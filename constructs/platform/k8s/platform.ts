@@ -63,6 +63,10 @@ export class K8sPlatform extends Construct implements IPlatform {
     this.network.policy(scope, name, podSelector, rules);
   }
 
+  connect(scope: Construct, client: IService, endpoints: Endpoint[]): void {
+    this.network.connect(scope, { name: client.name, selector: serviceSelector(this.stackName, client.name) }, endpoints);
+  }
+
   addService(scope: Construct, spec: ServiceSpec): IService {
     const ports = spec.ports ?? [];
     const selector = serviceSelector(this.stackName, spec.name);
