@@ -70,7 +70,7 @@ describe('Kafka', () => {
         KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '3',
         KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '2',
       });
-      expect(containerOf(synthesized, name).ports).toEqual([{ internal: 9094, external: 19092 + i, ip: '127.0.0.1' }]);
+      expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-${name}`, ports: [{ internal: 9094, external: 19092 + i, ip: '127.0.0.1' }] });
     }
     expect(containerOf(synthesized, 'kafka-topics').command).toEqual([createTopicsScript(kafka!.bootstrapServers, [{ name: 'in', partitions: 3 }], 3)]);
     expect(containerOf(synthesized, 'kafka-topics').depends_on).toHaveLength(3);
@@ -90,7 +90,7 @@ describe('Kafka', () => {
       'kafka-from-kafka-3',
     ]);
     const policy = resourcesOf(synthesized, 'kubernetes_network_policy_v1').find((p) => p.metadata.name === 'kafka-2-from-kafka-3');
-    expect(policy.spec.ingress[0].ports.map((p: { port: string }) => p.port).sort()).toEqual(['9092', '9093']);
+    expect(policy!.spec.ingress[0].ports.map((p: { port: string }) => p.port).sort()).toEqual(['9092', '9093']);
   });
 
   it('rejects a topic added twice, naming it', () => {

@@ -19,7 +19,7 @@ import {
   standinImagesConfig,
   waitFor,
 } from '../../test-support/deploy-checks';
-import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
+import { readKafkaBoards, readPostgresBoards, readTopic } from '../../test-support/leaderboard-readers';
 import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
 import { INPUT_PARTITIONS, Leaderboards, jobsOf } from '../../common/contract';
@@ -60,8 +60,13 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
 
   describe.each(['docker-jdbc', 'docker-kafka'] as const)('%s', (stack) => {
     const sink = stack === 'docker-jdbc' ? 'jdbc' : 'kafka';
-    // The Kafka stack also runs scaled out: two TaskManagers of one slot each, every job at parallelism 2.
-    const flink = sink === 'kafka' ? { uiPort: ports.flinkUi, taskManagers: 2, taskSlots: 1, parallelism: 2 } : { uiPort: ports.flinkUi };
+    // The Kafka stack also runs scaled out: two TaskManagers of one slot each, every job at parallelism 2,
+    // three brokers, one of which is killed while the injector writes.
+    const scaledOut = sink === 'kafka';
+    const flink = scaledOut ? { uiPort: ports.flinkUi, taskManagers: 2, taskSlots: 1, parallelism: 2 } : { uiPort: ports.flinkUi };
+    const kafkaConfig = scaledOut ? { brokers: 3 } : {};
+    // Slower on the scaled-out stack, so the broker dies mid-run.
+    const eventsPerSecond = scaledOut ? 500 : 2000;
     const configFile = join(work, `${stack}.json`);
     const env = {
       LEADERBOARD_CONFIG: configFile,
@@ -71,6 +76,7 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
     let deployed = false;
     let deployOk = false;
     let expected: Leaderboards;
+    let killedBrokerAt = 0;
     /** A later check is meaningless once the deploy failed; fail it at once instead of timing out. */
     const requireDeploy = (): void => {
       if (!deployOk) throw new Error(`${stack} did not deploy`);
@@ -80,8 +86,9 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
       writeFileSync(
         configFile,
         JSON.stringify({
-          injector: { enabled: true, maxEvents: EVENTS, seed: 20261126, eventsPerSecond: 2000 },
+          injector: { enabled: true, maxEvents: EVENTS, seed: 20261126, eventsPerSecond },
           dashboard: { port: ports.dashboard },
+          kafka: kafkaConfig,
           flink,
           expose: { kafkaPort: ports.kafka, postgresPort: sink === 'jdbc' ? ports.postgres : null },
           images: standinImagesConfig(),
@@ -108,16 +115,29 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
       }
     }, 20 * 60_000);
 
-    it('computes the four boards equal to the oracle on the events in user-score', async () => {
+    it('computes every board equal to the oracle on the events in user-score', async () => {
       requireDeploy();
       const started = Date.now();
+      const kafka = { bootstrapServers: `127.0.0.1:${ports.kafka}` };
+      if (scaledOut) {
+        await waitFor('the injector to have written part of its run', 2 * 60_000, async () => {
+          const written = (await readTopic(kafka, DEFAULT_CONFIG.inputTopic)).length;
+          return written >= EVENTS / 10 ? true : undefined;
+        });
+        docker('kill', `${stack}-kafka-2`);
+        killedBrokerAt = Date.now();
+      }
       await waitFor('the injector to finish its finite run', 5 * 60_000, async () => {
         const state = docker('inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', `${stack}-injector`);
         if (state === 'exited 0') return true;
         if (state.startsWith('exited')) throw new Error(`injector ${state}`);
         return undefined;
       });
-      const kafka = { bootstrapServers: `127.0.0.1:${ports.kafka}` };
+      if (scaledOut) {
+        // Idempotent writes with acks=all and 2 in-sync replicas of 3: every acknowledged event once.
+        expect((await readTopic(kafka, DEFAULT_CONFIG.inputTopic)).length).toBe(EVENTS);
+        timings[`${stack} injector done after a broker was killed`] = (Date.now() - killedBrokerAt) / 1000;
+      }
       expected = await expectSinksEqualOracle({
         kafka,
         inputTopic: DEFAULT_CONFIG.inputTopic,
@@ -132,6 +152,15 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
         started,
       });
     }, 15 * 60_000);
+
+    if (scaledOut) {
+      it('takes the killed broker back into the quorum', async () => {
+        requireDeploy();
+        docker('start', `${stack}-kafka-2`);
+        await waitFor('the broker to be healthy again', 3 * 60_000, async () =>
+          docker('inspect', '--format', '{{.State.Health.Status}}', `${stack}-kafka-2`) === 'healthy' ? true : undefined);
+      }, 5 * 60_000);
+    }
 
     it('serves the same boards on the dashboard API and renders them in a browser', async () => {
       requireDeploy();
