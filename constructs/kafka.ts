@@ -141,7 +141,8 @@ export class Kafka extends Construct implements IKafka {
             ? [{ name: 'kafka-host', containerPort: HOST_LISTENER_PORT, publish: { hostPort, bindAddress: props.bindAddress ?? '127.0.0.1' } }]
             : []),
         ],
-        volumes: [{ name: 'kafka-data', mountPath: '/var/lib/kafka/data', sizeGiB: 5 }],
+        // A volume of its own per broker: KRaft stamps the node id into it.
+        volumes: [{ name: `${name}-data`, mountPath: '/var/lib/kafka/data', sizeGiB: 5 }],
         health: {
           command: [`${KAFKA_BIN}/kafka-broker-api-versions.sh`, '--bootstrap-server', `localhost:${INTERNAL_PORT}`],
           intervalSec: 5,

@@ -31,6 +31,7 @@ export interface SynthesizedContainer {
   readonly name: string;
   readonly env?: string[];
   readonly upload?: { readonly file: string; readonly content: string }[];
+  readonly volumes?: { readonly volume_name: string; readonly container_path: string }[];
   readonly command?: string[];
   readonly depends_on?: string[];
 }

@@ -72,6 +72,7 @@ describe('Kafka', () => {
       });
       expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-${name}`, ports: [{ internal: 9094, external: 19092 + i, ip: '127.0.0.1' }] });
     }
+    expect(new Set(['kafka', 'kafka-2', 'kafka-3'].map((name) => containerOf(synthesized, name).volumes?.[0]?.volume_name)).size).toBe(3);
     expect(containerOf(synthesized, 'kafka-topics').command).toEqual([createTopicsScript(kafka!.bootstrapServers, [{ name: 'in', partitions: 3 }], 3)]);
     expect(containerOf(synthesized, 'kafka-topics').depends_on).toHaveLength(3);
   });
