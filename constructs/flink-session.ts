@@ -63,7 +63,48 @@ export interface FlinkSessionProps {
    * @default 1
    */
   readonly parallelism?: number;
+  /**
+   * Memory of each TaskManager process (Flink's `taskmanager.memory.process.size`), MiB; also its
+   * container's memory limit.
+   * @default 1728
+   */
+  readonly taskManagerMemoryMiB?: number;
+  /**
+   * CPU of each TaskManager, in thousandths of a core: on Kubernetes its request (the limit is 4 times
+   * that); Docker applies memory limits only.
+   * @default 500
+   */
+  readonly taskManagerCpuMillis?: number;
+  /**
+   * The Flink Kubernetes Operator's job autoscaler for every job (Kubernetes only: the Docker session
+   * has no operator and warns at synth when it is enabled).
+   * @default - off
+   */
+  readonly autoscaler?: FlinkAutoscalerProps;
 }
+
+/** The operator's job autoscaler (its `job.autoscaler.*` options), per job. */
+export interface FlinkAutoscalerProps {
+  /** Busy time per vertex the autoscaler scales towards, 0 to 1 (`job.autoscaler.utilization.target`). */
+  readonly targetUtilization: number;
+  /** Lowest parallelism it may give a vertex. */
+  readonly minParallelism: number;
+  /** Highest parallelism it may give a vertex; a source gets at most the topic's partitions. */
+  readonly maxParallelism: number;
+}
+
+/** The session job options that turn the autoscaler on with `props`. */
+export function autoscalerOptions(props: FlinkAutoscalerProps): Record<string, string> {
+  return {
+    'job.autoscaler.enabled': 'true',
+    'job.autoscaler.utilization.target': String(props.targetUtilization),
+    'job.autoscaler.vertex.min-parallelism': String(props.minParallelism),
+    'job.autoscaler.vertex.max-parallelism': String(props.maxParallelism),
+  };
+}
+
+export const DEFAULT_TASK_MANAGER_MEMORY_MIB = 1728;
+export const DEFAULT_TASK_MANAGER_CPU_MILLIS = 500;
 
 /** What the rest of the pipeline knows of the session. */
 export interface IFlinkSession {
@@ -74,7 +115,7 @@ export interface IFlinkSession {
 }
 
 /** Cluster configuration shared by both targets (Flink's `key: value` syntax). */
-export function flinkProperties(taskSlots: number, parallelism = 1): Record<string, string> {
+export function flinkProperties(taskSlots: number, parallelism = 1, taskManagerMemoryMiB = DEFAULT_TASK_MANAGER_MEMORY_MIB): Record<string, string> {
   return {
     'taskmanager.numberOfTaskSlots': String(taskSlots),
     'parallelism.default': String(parallelism),
@@ -84,7 +125,7 @@ export function flinkProperties(taskSlots: number, parallelism = 1): Record<stri
     // Kept when a job is cancelled or lost, so it can be resubmitted from where it was.
     'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
     'jobmanager.memory.process.size': '1024m',
-    'taskmanager.memory.process.size': '1728m',
+    'taskmanager.memory.process.size': `${taskManagerMemoryMiB}m`,
     'rest.bind-address': '0.0.0.0',
   };
 }

@@ -10,7 +10,7 @@ import {
 } from '../common/contract';
 import { renderJobs } from '../flink-sql/src/render';
 import { Dashboard } from './dashboard';
-import { IFlinkSession } from './flink-session';
+import { FlinkAutoscalerProps, IFlinkSession } from './flink-session';
 import { Injector, InjectorProps } from './injector';
 import { Kafka } from './kafka';
 import { ILeaderboardSinks, JdbcSinks, KafkaSinks, boardEndpoints } from './sinks';
@@ -76,6 +76,21 @@ export interface LeaderboardPipelineProps {
    * @default 1
    */
   readonly flinkParallelism?: number;
+  /**
+   * Memory of each TaskManager, MiB.
+   * @default 1728
+   */
+  readonly flinkTaskManagerMemoryMiB?: number;
+  /**
+   * CPU of each TaskManager in thousandths of a core (Kubernetes request).
+   * @default 500
+   */
+  readonly flinkTaskManagerCpuMillis?: number;
+  /**
+   * The operator's job autoscaler for every job (Kubernetes).
+   * @default - off
+   */
+  readonly flinkAutoscaler?: FlinkAutoscalerProps;
   /**
    * Host port of the dashboard.
    * @default 8080
@@ -161,6 +176,9 @@ export class LeaderboardPipeline extends Construct {
       taskSlots: props.flinkTaskSlots,
       taskManagers: props.flinkTaskManagers,
       parallelism: props.flinkParallelism,
+      taskManagerMemoryMiB: props.flinkTaskManagerMemoryMiB,
+      taskManagerCpuMillis: props.flinkTaskManagerCpuMillis,
+      autoscaler: props.flinkAutoscaler,
     });
 
     if (props.injector) {

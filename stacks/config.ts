@@ -57,6 +57,20 @@ export interface FlinkConfig {
   readonly taskManagers: number;
   /** Parallelism of every job; the jobs of the layout together need parallelism x jobs slots. */
   readonly parallelism: number;
+  /** Memory of each TaskManager process, MiB. */
+  readonly taskManagerMemoryMiB: number;
+  /** CPU of each TaskManager, thousandths of a core (Kubernetes request; Docker limits memory only). */
+  readonly taskManagerCpuMillis: number;
+  /** The Flink Kubernetes Operator's job autoscaler (Kubernetes stacks). */
+  readonly autoscaler: AutoscalerConfig;
+}
+
+export interface AutoscalerConfig {
+  readonly enabled: boolean;
+  /** Busy time per vertex it scales towards (0 < x <= 1). */
+  readonly targetUtilization: number;
+  readonly minParallelism: number;
+  readonly maxParallelism: number;
 }
 
 export interface BoardsConfig {
@@ -120,7 +134,13 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
   dashboard: { port: 8080 },
   kafka: { brokers: 1, inputTopicPartitions: INPUT_PARTITIONS },
-  flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 5, taskManagers: 1, parallelism: 1 },
+  flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 5,
+    taskManagers: 1,
+    parallelism: 1,
+    taskManagerMemoryMiB: 1728,
+    taskManagerCpuMillis: 500,
+    autoscaler: { enabled: false, targetUtilization: 0.7, minParallelism: 1, maxParallelism: 8 },
+  },
   boards: { hotStreakActiveMinutes: DEFAULT_HOT_STREAK_ACTIVE_MINUTES },
   expose: { kafkaPort: null, postgresPort: null, bindAddress: '127.0.0.1' },
   images: { ...versions.images },
@@ -168,6 +188,11 @@ const oneOf = <T extends string>(allowed: readonly T[]): Validator<T> => (value,
     throw new ConfigError(field, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
   }
   return value as T;
+};
+
+const fraction: Validator<number> = (value, field) => {
+  if (typeof value !== 'number' || !(value > 0 && value <= 1)) throw new ConfigError(field, `expected a number > 0 and <= 1, got ${describe(value)}`);
+  return value;
 };
 
 const oneOfNumbers = <T extends number>(allowed: readonly T[]): Validator<T> => (value, field) => {
@@ -243,6 +268,12 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
         taskSlots: integer(1, 64),
         taskManagers: integer(1, 16),
         parallelism: integer(1, 64),
+        taskManagerMemoryMiB: integer(1024, 65536),
+        taskManagerCpuMillis: integer(100, 64000),
+        autoscaler: section<AutoscalerConfig>(
+          { enabled: bool, targetUtilization: fraction, minParallelism: integer(1, 64), maxParallelism: integer(1, 64) },
+          d.flink.autoscaler,
+        ),
       },
       d.flink,
     ),
@@ -284,6 +315,10 @@ export function parseConfig(input: unknown): LeaderboardConfig {
       'flink.parallelism',
       `${jobs} job(s) of layout '${config.flink.jobLayout}' at parallelism ${parallelism} need ${parallelism * jobs} task slots; flink.taskSlots x flink.taskManagers is ${taskSlots * taskManagers}`,
     );
+  }
+  const { autoscaler } = config.flink;
+  if (autoscaler.minParallelism > autoscaler.maxParallelism) {
+    throw new ConfigError('flink.autoscaler.minParallelism', `${autoscaler.minParallelism} is above maxParallelism ${autoscaler.maxParallelism}`);
   }
   return config;
 }

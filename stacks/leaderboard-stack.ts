@@ -32,6 +32,11 @@ function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sin
     flinkTaskSlots: config.flink.taskSlots,
     flinkTaskManagers: config.flink.taskManagers,
     flinkParallelism: config.flink.parallelism,
+    flinkTaskManagerMemoryMiB: config.flink.taskManagerMemoryMiB,
+    flinkTaskManagerCpuMillis: config.flink.taskManagerCpuMillis,
+    flinkAutoscaler: config.flink.autoscaler.enabled
+      ? { targetUtilization: config.flink.autoscaler.targetUtilization, minParallelism: config.flink.autoscaler.minParallelism, maxParallelism: config.flink.autoscaler.maxParallelism }
+      : undefined,
     dashboardPort: config.dashboard.port,
     bindAddress: config.expose.bindAddress,
     kafkaHostPort: config.expose.kafkaPort ?? undefined,

@@ -1,6 +1,16 @@
 /** The Flink session on Docker: JobManager, TaskManager, and a job keeper that (re)submits the jobs through REST. */
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import { FLINK_IMAGE, FlinkSessionProps, IFlinkSession, flinkProperties, jobScriptPath, renderFlinkProperties } from '../flink-session';
+import {
+  DEFAULT_TASK_MANAGER_CPU_MILLIS,
+  DEFAULT_TASK_MANAGER_MEMORY_MIB,
+  FLINK_IMAGE,
+  FlinkSessionProps,
+  IFlinkSession,
+  flinkProperties,
+  jobScriptPath,
+  renderFlinkProperties,
+} from '../flink-session';
 import { Endpoint, IPlatform, IService } from '../platform/platform';
 
 export interface DockerFlinkSessionProps extends FlinkSessionProps {
@@ -21,9 +31,12 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
     const jobManagerName = 'jobmanager';
     const properties = renderFlinkProperties({
       'jobmanager.rpc.address': jobManagerName,
-      ...flinkProperties(props.taskSlots ?? 5, props.parallelism),
+      ...flinkProperties(props.taskSlots ?? 5, props.parallelism, props.taskManagerMemoryMiB),
       ...DOCKER_HEARTBEATS,
     });
+    if (props.autoscaler) {
+      Annotations.of(this).addWarning('flink.autoscaler is the Flink Kubernetes Operator\'s; the Docker session has no operator and runs every job at its configured parallelism');
+    }
     const checkpoints = { name: 'flink-checkpoints', mountPath: FLINK_IMAGE.checkpointsDir };
 
     this.jobManager = platform.addService(this, {
@@ -64,7 +77,10 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
         command: ['taskmanager'],
         env: { FLINK_PROPERTIES: properties },
         volumes: [checkpoints],
-        resources: { cpuMillis: 1000, memoryMiB: 1728 },
+        resources: {
+          cpuMillis: props.taskManagerCpuMillis ?? DEFAULT_TASK_MANAGER_CPU_MILLIS,
+          memoryMiB: props.taskManagerMemoryMiB ?? DEFAULT_TASK_MANAGER_MEMORY_MIB,
+        },
         dependsOn: [this.jobManager],
         connectsTo: props.jobConnections,
       }),

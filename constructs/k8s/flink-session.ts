@@ -20,7 +20,17 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { FLINK_IMAGE, FlinkSessionProps, IFlinkSession, SqlJob, flinkProperties, jobScriptPath } from '../flink-session';
+import {
+  DEFAULT_TASK_MANAGER_CPU_MILLIS,
+  FLINK_IMAGE,
+  FlinkAutoscalerProps,
+  FlinkSessionProps,
+  IFlinkSession,
+  SqlJob,
+  autoscalerOptions,
+  flinkProperties,
+  jobScriptPath,
+} from '../flink-session';
 import { IService, endpoint, terraformLiteral } from '../platform/platform';
 import { COMPONENT_LABEL, Labels, STACK_LABEL } from '../platform/k8s/metadata';
 import { K8sPlatform } from '../platform/k8s/platform';
@@ -51,7 +61,6 @@ const CHECKPOINTS_VOLUME = 'flink-checkpoints';
  * schedules on a 2-core node, and Flink still bursts when there is CPU to spare.
  */
 const JOBMANAGER_CPU = 0.25;
-const TASKMANAGER_CPU = 0.5;
 const CPU_LIMIT_FACTOR = 4;
 
 export interface K8sFlinkSessionProps extends FlinkSessionProps {
@@ -148,7 +157,9 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       stackName: platform.stackName,
       image: props.image,
       properties: {
-        ...flinkProperties(taskSlots, props.parallelism),
+        ...flinkProperties(taskSlots, props.parallelism, props.taskManagerMemoryMiB),
+        // Where the operator takes the savepoint a rescaled (autoscaler) or changed job restarts from.
+        'state.savepoints.dir': `file://${FLINK_IMAGE.checkpointsDir}/savepoints`,
         // Native mode starts TaskManagers for the jobs' slot requests; this keeps the configured number up.
         ...(taskManagers > 1 ? { 'slotmanager.number-of-slots.min': String(taskManagers * taskSlots) } : {}),
       },
@@ -158,8 +169,10 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       })),
       jobsConfigMap: `${SESSION_DEPLOYMENT_NAME}-jobs`,
       checkpointsClaim: `${SESSION_DEPLOYMENT_NAME}-checkpoints`,
+      taskManagerCpu: (props.taskManagerCpuMillis ?? DEFAULT_TASK_MANAGER_CPU_MILLIS) / 1000,
     });
-    this.sessionJobs = props.jobs.map((job) => sessionJob(job, { namespace, stackName: platform.stackName, jarUri: this.runnerJarUri, parallelism: props.parallelism ?? 1 }));
+    this.sessionJobs = props.jobs.map((job) =>
+      sessionJob(job, { namespace, stackName: platform.stackName, jarUri: this.runnerJarUri, parallelism: props.parallelism ?? 1, autoscaler: props.autoscaler }));
 
     const chart = new TerraformAsset(this, 'resources-chart', {
       path: join(__dirname, 'flink-resources-chart'),
@@ -260,6 +273,8 @@ interface SessionDeploymentOptions {
   readonly jobSecretEnv: Record<string, unknown>[];
   readonly jobsConfigMap: string;
   readonly checkpointsClaim: string;
+  /** CPU request of each TaskManager, in cores. */
+  readonly taskManagerCpu: number;
 }
 
 /** A pod template for one Flink process (JobManager or TaskManager), merged by the operator into its pods. */
@@ -333,7 +348,7 @@ export function sessionDeployment(o: SessionDeploymentOptions): CustomResource {
         ),
       },
       taskManager: {
-        resource: { cpu: TASKMANAGER_CPU, memory: o.properties['taskmanager.memory.process.size'] },
+        resource: { cpu: o.taskManagerCpu, memory: o.properties['taskmanager.memory.process.size'] },
         podTemplate: flinkPodTemplate(
           o.stackName,
           'taskmanager',
@@ -346,20 +361,25 @@ export function sessionDeployment(o: SessionDeploymentOptions): CustomResource {
 }
 
 /** One SQL job of the session: the runner jar, run with the job's script. */
-export function sessionJob(job: SqlJob, o: { namespace: string; stackName: string; jarUri: string; parallelism: number }): CustomResource {
+export function sessionJob(
+  job: SqlJob,
+  o: { namespace: string; stackName: string; jarUri: string; parallelism: number; autoscaler?: FlinkAutoscalerProps },
+): CustomResource {
   return {
     apiVersion: FLINK_API_VERSION,
     kind: 'FlinkSessionJob',
     metadata: { name: job.name, namespace: o.namespace, labels: { [STACK_LABEL]: o.stackName } },
     spec: {
       deploymentName: SESSION_DEPLOYMENT_NAME,
+      ...(o.autoscaler ? { flinkConfiguration: autoscalerOptions(o.autoscaler) } : {}),
       job: {
         jarURI: o.jarUri,
         entryClass: FLINK_IMAGE.runnerMainClass,
         args: ['--script', jobScriptPath(job)],
         parallelism: o.parallelism,
-        // A changed job starts afresh and rebuilds its state from the retained input topic.
-        upgradeMode: 'stateless',
+        // A changed job starts afresh and rebuilds its state from the retained input topic; one the
+        // autoscaler rescales keeps its state through a savepoint, or every rescale would rebuild it.
+        upgradeMode: o.autoscaler ? 'savepoint' : 'stateless',
         state: 'running',
       },
     },
