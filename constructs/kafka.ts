@@ -151,6 +151,7 @@ export class Kafka extends Construct implements IKafka {
           startPeriodSec: 10,
         },
         resources: { cpuMillis: 250, memoryMiB: heapMiB * 2 },
+        replicaGroup: quorum ? 'kafka-brokers' : undefined,
       });
     });
     // Brokers of a quorum talk both ways (votes, replication); each is declared once all exist.

@@ -202,6 +202,7 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
     platform.allowIngress(this, 'flink-rest-ingress', { ...flinkPods, component: 'jobmanager' }, [{ ports: [FLINK_IMAGE.restPort] }]);
     platform.allowConnections(this, { name: OPERATOR_CHART_NAME, selector: OPERATOR_SELECTOR }, [artifacts]);
     platform.allowConnections(this, { name: 'flink', selector: flinkPods }, props.jobConnections);
+    if (taskManagers > 1) platform.limitDisruption(this, `${SESSION_DEPLOYMENT_NAME}-taskmanagers`, { ...flinkPods, component: 'taskmanager' });
   }
 }
 
@@ -283,6 +284,7 @@ function flinkPodTemplate(
   component: 'jobmanager' | 'taskmanager',
   container: Record<string, unknown>,
   volumes: Record<string, unknown>[],
+  podSpec: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
     apiVersion: 'v1',
@@ -299,6 +301,7 @@ function flinkPodTemplate(
         },
       ],
       volumes,
+      ...podSpec,
     },
   };
 }
@@ -354,6 +357,15 @@ export function sessionDeployment(o: SessionDeploymentOptions): CustomResource {
           'taskmanager',
           { volumeMounts: [checkpointsMount], ...tcpProbes(TASKMANAGER_RPC_PORT, 180) },
           [checkpoints],
+          // Across nodes where there are several; soft, so one node (kind) runs them all.
+          {
+            topologySpreadConstraints: [{
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: { app: SESSION_DEPLOYMENT_NAME, component: 'taskmanager' } },
+            }],
+          },
         ),
       },
     },

@@ -103,6 +103,13 @@ export interface ServiceSpec {
    * @default - none
    */
   readonly connectsTo?: Endpoint[];
+  /**
+   * Services that are replicas of one another under this name (Kafka's brokers). Where the target has
+   * nodes (Kubernetes) they spread across them, and a PodDisruptionBudget lets a drain evict only one
+   * at a time; one Docker host has nothing to spread.
+   * @default - none
+   */
+  readonly replicaGroup?: string;
 }
 
 /** One port of a service, as its clients address it inside the deployment. */

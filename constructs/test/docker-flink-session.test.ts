@@ -1,5 +1,7 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
+import { TerraformStack, Testing } from 'cdktf';
 import { DOCKER_HEARTBEATS, DockerFlinkSession } from '../docker/flink-session';
+import { DockerPlatform } from '../platform/docker';
 import { FLINK_IMAGE, SqlJob, flinkProperties, jobScriptPath, renderFlinkProperties } from '../flink-session';
 import { TEST_STACK, containerOf, envOf, fakeSecret, serverOn, synthOnDocker } from '../../test-support/constructs';
 
@@ -90,6 +92,20 @@ describe('DockerFlinkSession', () => {
     expect(envOf(containerOf(custom, 'jobmanager')).FLINK_PROPERTIES).toContain('parallelism.default: 2');
     // Flink's jar run ignores parallelism.default: the keeper must ask for it.
     expect(containerOf(custom, 'submitter').command?.join(' ')).toContain('--parallelism 2');
+  });
+
+  it('sizes the TaskManagers\' memory as asked, and warns that the autoscaler needs the operator', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'stack');
+    const platform = new DockerPlatform(stack, 'platform', { stackName: TEST_STACK });
+    const session = new DockerFlinkSession(stack, 'flink', {
+      platform, image: 'flink:test', jobs, jobSecretEnv: {}, jobDependencies: [], jobConnections: [],
+      taskManagerMemoryMiB: 2048, autoscaler: { targetUtilization: 0.7, minParallelism: 1, maxParallelism: 4 },
+    });
+    const synthesized = Testing.synth(stack);
+    expect(envOf(containerOf(synthesized, 'taskmanager')).FLINK_PROPERTIES).toContain('taskmanager.memory.process.size: 2048m');
+    expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-taskmanager`, memory: 2048 });
+    expect(session.node.metadata.map((m) => String(m.data))).toEqual([expect.stringContaining('flink.autoscaler is the Flink Kubernetes Operator')]);
   });
 
   it('runs as many TaskManagers as asked, all before the keeper submits', () => {

@@ -116,6 +116,35 @@ describe('K8sFlinkSession', () => {
     const [deployment] = JSON.parse(resourcesOf(scaled, 'helm_release').find((r) => r.name === SESSION_DEPLOYMENT_NAME)!.values[0]).resources;
     expect(deployment.spec.flinkConfiguration['slotmanager.number-of-slots.min']).toBe('6');
     expect(deployment.spec.flinkConfiguration['taskmanager.numberOfTaskSlots']).toBe('3');
+    // Spread across nodes (softly), and a drain takes one at a time.
+    const taskManagers = { app: SESSION_DEPLOYMENT_NAME, type: 'flink-native-kubernetes', component: 'taskmanager' };
+    expect(deployment.spec.taskManager.podTemplate.spec.topologySpreadConstraints).toEqual([
+      expect.objectContaining({ topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' }),
+    ]);
+    expect(resourcesOf(scaled, 'kubernetes_pod_disruption_budget_v1')).toEqual([
+      expect.objectContaining({ spec: { max_unavailable: '1', selector: { match_labels: taskManagers } } }),
+    ]);
+    expect(resourcesOf(synthesized, 'kubernetes_pod_disruption_budget_v1')).toEqual([]);
+  });
+
+  it('sizes the TaskManagers as asked and turns the operator\'s autoscaler on for every job, with savepoint upgrades', () => {
+    const [plainDeployment, plainJob] = JSON.parse(resourcesRelease.values[0]).resources;
+    expect(plainJob.spec.flinkConfiguration).toBeUndefined();
+    expect(plainJob.spec.job.upgradeMode).toBe('stateless');
+    expect(plainDeployment.spec.taskManager.resource).toEqual({ cpu: 0.5, memory: '1728m' });
+    const scaled = synthOnK8s((scope, platform) => {
+      session(scope, platform, { taskManagerMemoryMiB: 2048, taskManagerCpuMillis: 750, autoscaler: { targetUtilization: 0.6, minParallelism: 1, maxParallelism: 3 } });
+    });
+    const [deployment, job] = JSON.parse(resourcesOf(scaled, 'helm_release').find((r) => r.name === SESSION_DEPLOYMENT_NAME)!.values[0]).resources;
+    expect(deployment.spec.taskManager.resource).toEqual({ cpu: 0.75, memory: '2048m' });
+    expect(deployment.spec.flinkConfiguration['state.savepoints.dir']).toBe(`file://${FLINK_IMAGE.checkpointsDir}/savepoints`);
+    expect(job.spec.flinkConfiguration).toEqual({
+      'job.autoscaler.enabled': 'true',
+      'job.autoscaler.utilization.target': '0.6',
+      'job.autoscaler.vertex.min-parallelism': '1',
+      'job.autoscaler.vertex.max-parallelism': '3',
+    });
+    expect(job.spec.job.upgradeMode).toBe('savepoint');
   });
 
   it('keeps the jobs across a lost JobManager with Flink\'s Kubernetes HA on the shared checkpoint volume', () => {

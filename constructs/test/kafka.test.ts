@@ -94,6 +94,28 @@ describe('Kafka', () => {
     expect(policy!.spec.ingress[0].ports.map((p: { port: string }) => p.port).sort()).toEqual(['9092', '9093']);
   });
 
+  it('spreads a quorum\'s brokers across nodes, and lets a drain evict one at a time', () => {
+    const synthesized = synthOnK8s((scope, platform) => {
+      new Kafka(scope, 'kafka', { platform, image: IMAGE, brokers: 3 });
+    });
+    const group = { 'leaderboard.stack': TEST_STACK, 'leaderboard.replica-group': 'kafka-brokers' };
+    expect(resourcesOf(synthesized, 'kubernetes_pod_disruption_budget_v1')).toEqual([
+      expect.objectContaining({ spec: { max_unavailable: '1', selector: { match_labels: group } } }),
+    ]);
+    const brokers = resourcesOf(synthesized, 'kubernetes_stateful_set_v1');
+    expect(brokers).toHaveLength(3);
+    for (const broker of brokers) {
+      expect(broker.spec.template.metadata.labels).toMatchObject(group);
+      expect(broker.spec.template.spec.topology_spread_constraint).toEqual([
+        { max_skew: 1, topology_key: 'kubernetes.io/hostname', when_unsatisfiable: 'ScheduleAnyway', label_selector: [{ match_labels: group }] },
+      ]);
+    }
+    const single = synthOnK8s((scope, platform) => {
+      new Kafka(scope, 'kafka', { platform, image: IMAGE });
+    });
+    expect(resourcesOf(single, 'kubernetes_pod_disruption_budget_v1')).toEqual([]);
+  });
+
   it('rejects a topic added twice, naming it', () => {
     synthOnDocker((scope, platform) => {
       const kafka = new Kafka(scope, 'kafka', { platform, image: IMAGE, topics: [{ name: 'in', partitions: 3 }] });

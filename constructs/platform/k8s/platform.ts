@@ -8,7 +8,8 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
 import { Endpoint, GeneratedSecret, IPlatform, IService, ServiceSpec, serviceHandle } from '../platform';
-import { COMPONENT_LABEL, Labels, NAME_LABEL, ObjectMetadata, STACK_LABEL, podLabels, serviceSelector } from './metadata';
+import { COMPONENT_LABEL, Labels, NAME_LABEL, ObjectMetadata, REPLICA_GROUP_LABEL, STACK_LABEL, podLabels, serviceSelector } from './metadata';
+import { disruptionBudget } from './disruption';
 import { Client, IngressRule, NetworkPolicies } from './network';
 import { filesConfigMap, podTemplate } from './pod';
 import { generatedSecret } from './secrets';
@@ -32,6 +33,7 @@ export class K8sPlatform extends Construct implements IPlatform {
   readonly namespaceResource: NamespaceV1;
   private readonly waitTimeout: string;
   private readonly network: NetworkPolicies;
+  private readonly replicaGroups = new Set<string>();
 
   constructor(scope: Construct, id: string, props: K8sPlatformProps) {
     super(scope, id);
@@ -58,9 +60,24 @@ export class K8sPlatform extends Construct implements IPlatform {
     this.network.connect(scope, client, endpoints);
   }
 
+  /** A PodDisruptionBudget for pods this platform did not create: a drain evicts one at a time. */
+  limitDisruption(scope: Construct, name: string, podSelector: Labels): void {
+    disruptionBudget(scope, this.metadata(name), podSelector);
+  }
+
   /** Admits ingress to pods this platform did not create by `rules`. */
   allowIngress(scope: Construct, name: string, podSelector: Labels, rules: IngressRule[]): void {
     this.network.policy(scope, name, podSelector, rules);
+  }
+
+  /** The pod labels of a replica group; its PodDisruptionBudget is made with the first member. */
+  private replicaGroup(scope: Construct, name: string): Labels {
+    const labels = { [STACK_LABEL]: this.stackName, [REPLICA_GROUP_LABEL]: name };
+    if (!this.replicaGroups.has(name)) {
+      this.replicaGroups.add(name);
+      disruptionBudget(scope, this.metadata(name), labels);
+    }
+    return labels;
   }
 
   connect(scope: Construct, client: IService, endpoints: Endpoint[]): void {
@@ -71,10 +88,12 @@ export class K8sPlatform extends Construct implements IPlatform {
     const ports = spec.ports ?? [];
     const selector = serviceSelector(this.stackName, spec.name);
     const files = filesConfigMap(scope, spec, this.metadata(`${spec.name}-files`, { [COMPONENT_LABEL]: spec.component }));
+    const group = spec.replicaGroup && this.replicaGroup(scope, spec.replicaGroup);
     const template = podTemplate(spec, {
-      labels: podLabels(this.stackName, spec.name, spec.component),
+      labels: podLabels(this.stackName, spec.name, spec.component, spec.replicaGroup),
       runsToCompletion: runsToCompletion(spec),
       files,
+      spreadWith: group || undefined,
     });
     const resource = workload(scope, spec, {
       metadata: this.metadata(spec.name, { [COMPONENT_LABEL]: spec.component, [NAME_LABEL]: spec.name }),

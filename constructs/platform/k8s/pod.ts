@@ -63,6 +63,8 @@ export interface PodTemplateOptions {
   readonly runsToCompletion: boolean;
   /** The ConfigMap from `filesConfigMap`. */
   readonly files?: ConfigMapV1;
+  /** Labels of the pods this one should spread across nodes with (its replica group's). */
+  readonly spreadWith?: Labels;
 }
 
 export function podTemplate(spec: ServiceSpec, options: PodTemplateOptions): DeploymentV1SpecTemplate {
@@ -105,6 +107,10 @@ export function podTemplate(spec: ServiceSpec, options: PodTemplateOptions): Dep
       // A service reaches itself under its own name, as on Docker, without waiting for its Service to route to it.
       hostAliases: ports.length ? [{ ip: '127.0.0.1', hostnames: [spec.name] }] : undefined,
       restartPolicy: options.runsToCompletion ? 'OnFailure' : 'Always',
+      // Soft: a single node (kind) still runs them all.
+      topologySpreadConstraint: options.spreadWith && [
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: [{ matchLabels: options.spreadWith }] },
+      ],
       initContainer: spec.init && [
         {
           name: spec.init.name,
