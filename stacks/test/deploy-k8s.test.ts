@@ -62,6 +62,9 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
   describe.each(['k8s-jdbc', 'k8s-kafka'] as const)('%s', (stack) => {
     const sink = stack === 'k8s-jdbc' ? 'jdbc' : 'kafka';
     const namespace = `lb-${stack}`;
+    // The Kafka stack runs scaled out: a quorum of three brokers, two TaskManagers (a quarter of a core
+    // each, so all fits the one node), every job at parallelism 2 under the operator's autoscaler.
+    const scaledOut = sink === 'kafka';
     const configFile = join(work, `${stack}.json`);
     const env = { LEADERBOARD_CONFIG: configFile, LEADERBOARD_STATE_DIR: work };
     const cli = (...args: string[]) => cdktf([...args, stack, '--output', join(work, `${stack}.out`)], env, 25 * 60_000);
@@ -99,10 +102,10 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
     };
 
     const clusterIp = (service: string): string => kubectl('get', 'svc', service, '-o', 'jsonpath={.spec.clusterIP}');
-    // The broker advertises its Service name, which only the cluster resolves; the host dials the ClusterIP.
+    // A broker advertises its Service name, which only the cluster resolves; the host dials the ClusterIP.
     const kafkaAccess = () => {
-      const kafkaIp = clusterIp('kafka');
-      return { bootstrapServers: `${kafkaIp}:9092`, dial: { kafka: kafkaIp } };
+      const dial = Object.fromEntries((scaledOut ? ['kafka', 'kafka-2', 'kafka-3'] : ['kafka']).map((broker) => [broker, clusterIp(broker)]));
+      return { bootstrapServers: `${dial.kafka}:9092`, dial };
     };
     const readBoards = (): Promise<Leaderboards> => (sink === 'jdbc'
       ? readPostgresBoards(`postgres://leaderboard_admin:${secret('postgres-passwords', 'admin')}@${clusterIp('postgres')}:5432/leaderboard`)
@@ -130,6 +133,12 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
         configFile,
         JSON.stringify({
           injector: { enabled: true, maxEvents: EVENTS, seed: 20261126, eventsPerSecond: 2000 },
+          ...(scaledOut
+            ? {
+              kafka: { brokers: 3 },
+              flink: { taskManagers: 2, taskSlots: 1, parallelism: 2, taskManagerCpuMillis: 250, autoscaler: { enabled: true } },
+            }
+            : {}),
           images: { ...standinImagesConfig(), flinkOperator: operator['images.flinkOperator'] },
           kubernetes: { namespace, kubeconfigPath: cluster.kubeconfigPath, operatorChart: operator['kubernetes.operatorChart'] },
         }),
@@ -174,7 +183,28 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
       timings[`${stack} jobs running`] = (Date.now() - started) / 1000;
     }, 12 * 60_000);
 
-    it('computes the four boards equal to the oracle on the events in user-score', async () => {
+    if (scaledOut) {
+      it('runs scaled out: three brokers, two TaskManager pods, the autoscaler on every job, disruption budgets', () => {
+        requireDeploy();
+        const running = (selector: string): number =>
+          kubectl('get', 'pods', '-l', selector, '--field-selector', 'status.phase=Running', '-o', 'name').split('\n').filter(Boolean).length;
+        expect(running('leaderboard.replica-group=kafka-brokers')).toBe(3);
+        expect(running('component=taskmanager,type=flink-native-kubernetes')).toBe(2);
+        const jobs = JSON.parse(kubectl('get', 'flinksessionjobs', '-o', 'json')) as {
+          items: { spec: { flinkConfiguration?: Record<string, string>; job: { parallelism: number; upgradeMode: string } } }[];
+        };
+        for (const job of jobs.items) {
+          expect(job.spec.flinkConfiguration?.['job.autoscaler.enabled']).toBe('true');
+          expect(job.spec.job).toMatchObject({ parallelism: 2, upgradeMode: 'savepoint' });
+        }
+        expect(kubectl('get', 'poddisruptionbudgets', '-o', 'name').split('\n').sort()).toEqual([
+          'poddisruptionbudget.policy/kafka-brokers',
+          `poddisruptionbudget.policy/${SESSION_DEPLOYMENT_NAME}-taskmanagers`,
+        ]);
+      });
+    }
+
+    it('computes every board equal to the oracle on the events in user-score', async () => {
       requireDeploy();
       const started = Date.now();
       await waitFor('the injector Job to finish its finite run', 8 * 60_000, async () => {
