@@ -152,6 +152,8 @@ export class Kafka extends Construct implements IKafka {
         },
         resources: { cpuMillis: 250, memoryMiB: heapMiB * 2 },
         replicaGroup: quorum ? 'kafka-brokers' : undefined,
+        // A broker is healthy once the quorum has a leader, which needs the others reachable first.
+        reachableBeforeHealthy: quorum,
       });
     });
     // Brokers of a quorum talk both ways (votes, replication); each is declared once all exist.

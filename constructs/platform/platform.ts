@@ -110,6 +110,13 @@ export interface ServiceSpec {
    * @default - none
    */
   readonly replicaGroup?: string;
+  /**
+   * Reachable by name before its health check passes: for peers whose health needs each other (a
+   * KRaft quorum elects its leader before any broker is healthy). Kubernetes otherwise routes a
+   * Service only to ready pods.
+   * @default false
+   */
+  readonly reachableBeforeHealthy?: boolean;
 }
 
 /** One port of a service, as its clients address it inside the deployment. */

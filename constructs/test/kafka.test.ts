@@ -102,6 +102,8 @@ describe('Kafka', () => {
     expect(resourcesOf(synthesized, 'kubernetes_pod_disruption_budget_v1')).toEqual([
       expect.objectContaining({ spec: { max_unavailable: '1', selector: { match_labels: group } } }),
     ]);
+    const services = resourcesOf(synthesized, 'kubernetes_service_v1').filter((s) => s.metadata.name.startsWith('kafka'));
+    expect(services.map((s) => s.spec.publish_not_ready_addresses)).toEqual([true, true, true]);
     const brokers = resourcesOf(synthesized, 'kubernetes_stateful_set_v1');
     expect(brokers).toHaveLength(3);
     for (const broker of brokers) {

@@ -109,6 +109,7 @@ export class K8sPlatform extends Construct implements IPlatform {
         spec: {
           type: 'ClusterIP',
           selector,
+          publishNotReadyAddresses: spec.reachableBeforeHealthy,
           port: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: 'TCP' })),
         },
       });
