@@ -103,6 +103,8 @@ export function autoscalerOptions(props: FlinkAutoscalerProps): Record<string, s
   };
 }
 
+/** One slot per job of the per-metric layout. */
+export const DEFAULT_TASK_SLOTS = 5;
 export const DEFAULT_TASK_MANAGER_MEMORY_MIB = 1728;
 export const DEFAULT_TASK_MANAGER_CPU_MILLIS = 500;
 

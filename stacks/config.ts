@@ -15,6 +15,7 @@ import {
   StartupMode,
   jobsOf,
 } from '../common/contract';
+import { DEFAULT_TASK_MANAGER_CPU_MILLIS, DEFAULT_TASK_MANAGER_MEMORY_MIB, DEFAULT_TASK_SLOTS } from '../constructs/flink-session';
 import versions from '../versions.json';
 
 
@@ -134,11 +135,15 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
   dashboard: { port: 8080 },
   kafka: { brokers: 1, inputTopicPartitions: INPUT_PARTITIONS },
-  flink: { uiPort: 8081, startupMode: 'earliest', jobLayout: DEFAULT_JOB_LAYOUT, taskSlots: 5,
+  flink: {
+    uiPort: 8081,
+    startupMode: 'earliest',
+    jobLayout: DEFAULT_JOB_LAYOUT,
+    taskSlots: DEFAULT_TASK_SLOTS,
     taskManagers: 1,
     parallelism: 1,
-    taskManagerMemoryMiB: 1728,
-    taskManagerCpuMillis: 500,
+    taskManagerMemoryMiB: DEFAULT_TASK_MANAGER_MEMORY_MIB,
+    taskManagerCpuMillis: DEFAULT_TASK_MANAGER_CPU_MILLIS,
     autoscaler: { enabled: false, targetUtilization: 0.7, minParallelism: 1, maxParallelism: 8 },
   },
   boards: { hotStreakActiveMinutes: DEFAULT_HOT_STREAK_ACTIVE_MINUTES },
@@ -183,9 +188,9 @@ const bool: Validator<boolean> = (value, field) => {
   return value;
 };
 
-const oneOf = <T extends string>(allowed: readonly T[]): Validator<T> => (value, field) => {
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw new ConfigError(field, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
+const oneOf = <T extends string | number>(allowed: readonly T[]): Validator<T> => (value, field) => {
+  if (!allowed.includes(value as T)) {
+    throw new ConfigError(field, `expected one of ${allowed.map((a) => (typeof a === 'string' ? `'${a}'` : String(a))).join(', ')}, got ${describe(value)}`);
   }
   return value as T;
 };
@@ -193,13 +198,6 @@ const oneOf = <T extends string>(allowed: readonly T[]): Validator<T> => (value,
 const fraction: Validator<number> = (value, field) => {
   if (typeof value !== 'number' || !(value > 0 && value <= 1)) throw new ConfigError(field, `expected a number > 0 and <= 1, got ${describe(value)}`);
   return value;
-};
-
-const oneOfNumbers = <T extends number>(allowed: readonly T[]): Validator<T> => (value, field) => {
-  if (typeof value !== 'number' || !allowed.includes(value as T)) {
-    throw new ConfigError(field, `expected one of ${allowed.join(', ')}, got ${describe(value)}`);
-  }
-  return value as T;
 };
 
 const matching = (pattern: RegExp, what: string): Validator<string> => (value, field) => {
@@ -259,7 +257,7 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
       d.injector,
     ),
     dashboard: section<DashboardConfig>({ port }, d.dashboard),
-    kafka: section<KafkaConfig>({ brokers: oneOfNumbers(KAFKA_BROKER_COUNTS), inputTopicPartitions: integer(1, 1000) }, d.kafka),
+    kafka: section<KafkaConfig>({ brokers: oneOf(KAFKA_BROKER_COUNTS), inputTopicPartitions: integer(1, 1000) }, d.kafka),
     flink: section<FlinkConfig>(
       {
         uiPort: port,

@@ -17,6 +17,7 @@ export interface LeaderboardStackProps {
 /** The pipeline's props for one target and sink variant, as the configuration sets them. */
 function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sink: SinkVariant): LeaderboardPipelineProps {
   const { injector } = config;
+  const { enabled, ...autoscaler } = config.flink.autoscaler;
   return {
     target,
     sink,
@@ -34,9 +35,7 @@ function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sin
     flinkParallelism: config.flink.parallelism,
     flinkTaskManagerMemoryMiB: config.flink.taskManagerMemoryMiB,
     flinkTaskManagerCpuMillis: config.flink.taskManagerCpuMillis,
-    flinkAutoscaler: config.flink.autoscaler.enabled
-      ? { targetUtilization: config.flink.autoscaler.targetUtilization, minParallelism: config.flink.autoscaler.minParallelism, maxParallelism: config.flink.autoscaler.maxParallelism }
-      : undefined,
+    flinkAutoscaler: enabled ? autoscaler : undefined,
     dashboardPort: config.dashboard.port,
     bindAddress: config.expose.bindAddress,
     kafkaHostPort: config.expose.kafkaPort ?? undefined,

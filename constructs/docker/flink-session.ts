@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import {
   DEFAULT_TASK_MANAGER_CPU_MILLIS,
   DEFAULT_TASK_MANAGER_MEMORY_MIB,
+  DEFAULT_TASK_SLOTS,
   FLINK_IMAGE,
   FlinkSessionProps,
   IFlinkSession,
@@ -31,7 +32,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
     const jobManagerName = 'jobmanager';
     const properties = renderFlinkProperties({
       'jobmanager.rpc.address': jobManagerName,
-      ...flinkProperties(props.taskSlots ?? 5, props.parallelism, props.taskManagerMemoryMiB),
+      ...flinkProperties(props.taskSlots ?? DEFAULT_TASK_SLOTS, props.parallelism, props.taskManagerMemoryMiB),
       ...DOCKER_HEARTBEATS,
     });
     if (props.autoscaler) {

@@ -22,6 +22,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import {
   DEFAULT_TASK_MANAGER_CPU_MILLIS,
+  DEFAULT_TASK_SLOTS,
   FLINK_IMAGE,
   FlinkAutoscalerProps,
   FlinkSessionProps,
@@ -34,6 +35,7 @@ import {
 import { IService, endpoint, terraformLiteral } from '../platform/platform';
 import { COMPONENT_LABEL, Labels, STACK_LABEL } from '../platform/k8s/metadata';
 import { K8sPlatform } from '../platform/k8s/platform';
+import { SOFT_NODE_SPREAD } from '../platform/k8s/pod';
 import { containerSecurityContext, podSecurityContext } from '../platform/k8s/security';
 import { ArtifactServer } from '../artifact-server';
 
@@ -150,7 +152,7 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       waitUntilBound: false,
     });
 
-    const taskSlots = props.taskSlots ?? 5;
+    const taskSlots = props.taskSlots ?? DEFAULT_TASK_SLOTS;
     const taskManagers = props.taskManagers ?? 1;
     this.deployment = sessionDeployment({
       namespace,
@@ -357,15 +359,7 @@ export function sessionDeployment(o: SessionDeploymentOptions): CustomResource {
           'taskmanager',
           { volumeMounts: [checkpointsMount], ...tcpProbes(TASKMANAGER_RPC_PORT, 180) },
           [checkpoints],
-          // Across nodes where there are several; soft, so one node (kind) runs them all.
-          {
-            topologySpreadConstraints: [{
-              maxSkew: 1,
-              topologyKey: 'kubernetes.io/hostname',
-              whenUnsatisfiable: 'ScheduleAnyway',
-              labelSelector: { matchLabels: { app: SESSION_DEPLOYMENT_NAME, component: 'taskmanager' } },
-            }],
-          },
+          { topologySpreadConstraints: [{ ...SOFT_NODE_SPREAD, labelSelector: { matchLabels: { app: SESSION_DEPLOYMENT_NAME, component: 'taskmanager' } } }] },
         ),
       },
     },

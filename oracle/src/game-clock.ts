@@ -5,7 +5,7 @@
  */
 import type { GameEvent } from './game-event';
 
-const MINUTE_MILLIS = 60_000;
+export const MINUTE_MILLIS = 60_000;
 
 export const minuteOf = (millis: number): number => Math.trunc(millis / MINUTE_MILLIS);
 

@@ -10,7 +10,7 @@
  */
 import type { HotStreakRow } from '../../common/contract';
 import type { GameEvent } from './game-event';
-import { clockMinute } from './game-clock';
+import { MINUTE_MILLIS, clockMinute } from './game-clock';
 import { compareUtf8 } from './utf8-order';
 
 export const SHORT_WINDOW_MILLIS = 10_000;
@@ -30,7 +30,7 @@ export function hotStreaks(events: readonly GameEvent[], size: number, activeMin
     if (list === undefined) byPlayer.set(e.user_id, [e]);
     else list.push(e);
   }
-  const activeSince = (clockMinute(events) - activeMinutes) * 60_000;
+  const activeSince = (clockMinute(events) - activeMinutes) * MINUTE_MILLIS;
   const rows: Omit<HotStreakRow, 'rnk'>[] = [];
   for (const [userId, list] of byPlayer) {
     const latest = list.reduce((t, e) => Math.max(t, e.event_time_millis), -Infinity);

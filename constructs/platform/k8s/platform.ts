@@ -88,12 +88,11 @@ export class K8sPlatform extends Construct implements IPlatform {
     const ports = spec.ports ?? [];
     const selector = serviceSelector(this.stackName, spec.name);
     const files = filesConfigMap(scope, spec, this.metadata(`${spec.name}-files`, { [COMPONENT_LABEL]: spec.component }));
-    const group = spec.replicaGroup && this.replicaGroup(scope, spec.replicaGroup);
     const template = podTemplate(spec, {
       labels: podLabels(this.stackName, spec.name, spec.component, spec.replicaGroup),
       runsToCompletion: runsToCompletion(spec),
       files,
-      spreadWith: group || undefined,
+      spreadWith: spec.replicaGroup === undefined ? undefined : this.replicaGroup(scope, spec.replicaGroup),
     });
     const resource = workload(scope, spec, {
       metadata: this.metadata(spec.name, { [COMPONENT_LABEL]: spec.component, [NAME_LABEL]: spec.name }),

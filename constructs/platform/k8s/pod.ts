@@ -56,6 +56,12 @@ export function filesConfigMap(scope: Construct, spec: ServiceSpec, metadata: Ob
   });
 }
 
+/**
+ * How replicas spread across nodes: at most one more on any node than on another, and softly, so a
+ * single node (kind) still runs them all.
+ */
+export const SOFT_NODE_SPREAD = { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' } as const;
+
 export interface PodTemplateOptions {
   /** Labels of the pods. */
   readonly labels: Labels;
@@ -107,10 +113,7 @@ export function podTemplate(spec: ServiceSpec, options: PodTemplateOptions): Dep
       // A service reaches itself under its own name, as on Docker, without waiting for its Service to route to it.
       hostAliases: ports.length ? [{ ip: '127.0.0.1', hostnames: [spec.name] }] : undefined,
       restartPolicy: options.runsToCompletion ? 'OnFailure' : 'Always',
-      // Soft: a single node (kind) still runs them all.
-      topologySpreadConstraint: options.spreadWith && [
-        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: [{ matchLabels: options.spreadWith }] },
-      ],
+      topologySpreadConstraint: options.spreadWith && [{ ...SOFT_NODE_SPREAD, labelSelector: [{ matchLabels: options.spreadWith }] }],
       initContainer: spec.init && [
         {
           name: spec.init.name,
