@@ -1,7 +1,8 @@
 /** The web dashboard: the four leaderboards live, from either sink variant. */
 import { Construct } from 'constructs';
 import { Endpoint, IPlatform, IService, SecretRef } from './platform/platform';
-import { BoardStore, ILeaderboardSinks, boardEndpoints } from './sinks';
+import { kafkaClientEnv } from './kafka-client';
+import { BoardStore, ILeaderboardSinks } from './sinks';
 
 export interface DashboardProps {
   readonly platform: IPlatform;
@@ -61,7 +62,7 @@ export class Dashboard extends Construct {
       },
       resources: { cpuMillis: 100, memoryMiB: 256 },
       dependsOn: props.sinks.ready,
-      connectsTo: [...boardEndpoints(props.sinks.boards), ...(props.jobStatus ? [props.jobStatus] : [])],
+      connectsTo: [...props.sinks.boards.endpoints, ...(props.jobStatus ? [props.jobStatus] : [])],
     });
     this.endpoint = this.service.endpoint();
   }
@@ -70,15 +71,21 @@ export class Dashboard extends Construct {
 /** The dashboard's settings (dashboard/src/config.ts) for reading the boards of either variant. */
 function sourceEnv(boards: BoardStore): { env: Record<string, string>; secretEnv: Record<string, SecretRef> } {
   if (boards.variant === 'kafka') {
-    return { env: { DASHBOARD_SOURCE: 'kafka', DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: boards.bootstrapServers }, secretEnv: {} };
+    const client = kafkaClientEnv(boards.client, 'DASHBOARD_KAFKA_');
+    return {
+      env: { DASHBOARD_SOURCE: 'kafka', DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: boards.bootstrapServers, ...client.env },
+      secretEnv: client.secretEnv,
+    };
   }
   return {
     env: {
       DASHBOARD_SOURCE: 'jdbc',
-      PGHOST: boards.endpoint.host,
-      PGPORT: String(boards.endpoint.port),
+      PGHOST: boards.host,
+      PGPORT: String(boards.port),
       PGDATABASE: boards.database,
       PGUSER: boards.reader.user,
+      // node-postgres reads libpq's `require` (encrypt, do not verify) as verify; its `no-verify` is libpq's `require`.
+      ...(boards.sslMode === 'disable' ? {} : { PGSSLMODE: 'no-verify' }),
     },
     secretEnv: { PGPASSWORD: boards.reader.password },
   };

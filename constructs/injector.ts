@@ -1,6 +1,7 @@
 /** The game-event injector: simulated live play produced into the input topic. */
 import { Construct } from 'constructs';
 import { IKafka } from './kafka';
+import { kafkaClientEnv } from './kafka-client';
 import { IPlatform, IService } from './platform/platform';
 
 export interface InjectorProps {
@@ -32,6 +33,7 @@ export class Injector extends Construct {
   constructor(scope: Construct, id: string, props: InjectorProps) {
     super(scope, id);
     const maxEvents = props.maxEvents ?? 0;
+    const client = kafkaClientEnv(props.kafka.client, 'INJECTOR_');
     this.service = props.platform.addService(this, {
       name: 'injector',
       component: 'injector',
@@ -43,7 +45,9 @@ export class Injector extends Construct {
         INJECTOR_AVG_QPS: String(props.eventsPerSecond ?? 20),
         INJECTOR_MAX_EVENTS: String(maxEvents),
         ...(props.seed === undefined ? {} : { INJECTOR_SEED: String(props.seed) }),
+        ...client.env,
       },
+      secretEnv: client.secretEnv,
       // A finite run finishes once in the background, and a redeploy does not replay it.
       lifecycle: maxEvents > 0 ? 'batch' : 'service',
       resources: { cpuMillis: 250, memoryMiB: 256 },

@@ -2,25 +2,25 @@
  * A Kafka cluster in KRaft mode, one broker (which is also its controller) or a quorum of brokers that
  * are each a controller too, plus the topics the pipeline needs.
  */
-import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
+import { PLAINTEXT } from '../common/kafka-client';
+import { KafkaClient } from './kafka-client';
+import { KAFKA_UID, KafkaTopics, TopicSpec } from './kafka-topics';
 import { Endpoint, IPlatform, IService, endpoint } from './platform/platform';
 
-/** What other components need to know of Kafka. */
+
+/** What other components need to know of Kafka, the stack's own or one outside it. */
 export interface IKafka {
-  /** Every broker's listener for clients inside the deployment. */
+  /** Every broker's listener for clients inside the deployment; none for a Kafka outside it. */
   readonly endpoints: Endpoint[];
-  /** `host:port` list reachable from inside the deployment. */
+  /** `host:port` list the deployment's clients bootstrap from. */
   readonly bootstrapServers: string;
+  /** How clients authenticate. */
+  readonly client: KafkaClient;
   /** Ready once the brokers are healthy and the topics exist. */
   readonly ready: IService;
-}
-
-export interface TopicSpec {
-  readonly name: string;
-  readonly partitions: number;
-  /** Extra topic configuration, e.g. `{ 'cleanup.policy': 'compact' }`. */
-  readonly config?: Record<string, string>;
+  /** Creates the topic when the stack deploys, unless it exists. */
+  addTopic(topic: TopicSpec): void;
 }
 
 export interface KafkaProps {
@@ -66,7 +66,6 @@ const INTERNAL_PORT = 9092;
 const CONTROLLER_PORT = 9093;
 const HOST_LISTENER_PORT = 9094;
 const KAFKA_BIN = '/opt/kafka/bin';
-const KAFKA_UID = '1000';
 /** Replicas of every topic once there are enough brokers, and the in-sync replicas a write needs. */
 const REPLICATION = 3;
 const MIN_IN_SYNC = 2;
@@ -79,9 +78,11 @@ export class Kafka extends Construct implements IKafka {
   readonly bootstrapServers: string;
   readonly brokers: IService[];
   readonly ready: IService;
+  /** The stack's brokers serve plaintext on the deployment's private network. */
+  readonly client: KafkaClient = { security: PLAINTEXT };
   /** Replicas of each topic: 1, or 3 with three brokers or more. */
   readonly replicationFactor: number;
-  private readonly topics: TopicSpec[];
+  private readonly topics: KafkaTopics;
 
   constructor(scope: Construct, id: string, props: KafkaProps) {
     super(scope, id);
@@ -92,7 +93,6 @@ export class Kafka extends Construct implements IKafka {
     const quorum = count > 1;
     this.replicationFactor = count >= REPLICATION ? REPLICATION : 1;
     const minInSync = this.replicationFactor === REPLICATION ? MIN_IN_SYNC : 1;
-    this.topics = [...(props.topics ?? [])];
     const names = Array.from({ length: count }, (_, i) => brokerName(i + 1));
     // A lone broker is its own controller on localhost; a quorum's voters find each other by service name.
     const voters = quorum ? names.map((name, i) => `${i + 1}@${endpoint(name, CONTROLLER_PORT).address}`).join(',') : `1@localhost:${CONTROLLER_PORT}`;
@@ -164,33 +164,20 @@ export class Kafka extends Construct implements IKafka {
     this.endpoints = this.brokers.map((b) => b.endpoint('kafka'));
     this.bootstrapServers = this.endpoints.map((e) => e.address).join(',');
 
-    this.ready = platform.addService(this, {
-      name: 'kafka-topics',
-      component: 'kafka',
+    this.topics = new KafkaTopics(this, 'topics', {
+      platform,
       image: props.image,
-      user: KAFKA_UID,
-      lifecycle: 'task',
-      entrypoint: ['/bin/sh', '-c'],
-      command: [Lazy.stringValue({ produce: () => createTopicsScript(this.bootstrapServers, this.topics, this.replicationFactor) })],
-      env: { KAFKA_HEAP_OPTS: '-Xmx256m' },
-      resources: { cpuMillis: 200, memoryMiB: 512 },
+      bootstrapServers: this.bootstrapServers,
+      client: this.client,
+      replicationFactor: this.replicationFactor,
       dependsOn: this.brokers,
       connectsTo: this.endpoints,
     });
+    for (const topic of props.topics ?? []) this.topics.add(topic);
+    this.ready = this.topics.ready;
   }
 
-  /** Creates the topic when the stack deploys, unless it exists. */
   addTopic(topic: TopicSpec): void {
-    if (this.topics.some((t) => t.name === topic.name)) throw new Error(`topic '${topic.name}' is added twice`);
-    this.topics.push(topic);
+    this.topics.add(topic);
   }
-}
-
-/** A POSIX sh script creating each topic unless it exists, failing loudly otherwise. */
-export function createTopicsScript(bootstrapServers: string, topics: TopicSpec[], replicationFactor = 1): string {
-  const lines = topics.map((t) => {
-    const configs = Object.entries(t.config ?? {}).map(([k, v]) => ` --config ${k}=${v}`).join('');
-    return `${KAFKA_BIN}/kafka-topics.sh --bootstrap-server ${bootstrapServers} --create --if-not-exists --topic ${t.name} --partitions ${t.partitions} --replication-factor ${replicationFactor}${configs}`;
-  });
-  return ['set -e', ...lines, `${KAFKA_BIN}/kafka-topics.sh --bootstrap-server ${bootstrapServers} --list`].join('\n');
 }

@@ -8,13 +8,22 @@ import {
   SinkVariant,
   StartupMode,
 } from '../common/contract';
+import { KAFKA_PASSWORD_ENV } from '../common/kafka-client';
 import { renderJobs } from '../flink-sql/src/render';
 import { Dashboard } from './dashboard';
+import { ExternalKafka, ExternalKafkaProps } from './external-kafka';
+import { ExternalPostgres, ExternalPostgresProps } from './external-postgres';
 import { FlinkAutoscalerProps, IFlinkSession } from './flink-session';
 import { Injector, InjectorProps } from './injector';
-import { Kafka } from './kafka';
-import { ILeaderboardSinks, JdbcSinks, KafkaSinks, boardEndpoints } from './sinks';
+import { IKafka, Kafka } from './kafka';
+import { IPostgres, Postgres } from './postgres';
+import { ILeaderboardSinks, JdbcSinks, KafkaSinks } from './sinks';
 import { IDeploymentTarget } from './target';
+
+/** A Kafka outside the deployment; the pipeline adds the topics. */
+export type PipelineExternalKafka = Omit<ExternalKafkaProps, 'platform' | 'image' | 'topics'>;
+/** A PostgreSQL outside the deployment; the pipeline adds what its readers need there. */
+export type PipelineExternalPostgres = Omit<ExternalPostgresProps, 'platform' | 'image' | 'extraInitSql'>;
 
 /** The injector's settings; the pipeline supplies where it runs and where its events go. */
 export type PipelineInjectorProps = Omit<InjectorProps, 'platform' | 'image' | 'kafka' | 'topic'>;
@@ -34,8 +43,20 @@ export interface LeaderboardPipelineProps {
    * @default INPUT_PARTITIONS (3)
    */
   readonly inputTopicPartitions?: number;
+  /**
+   * Use this Kafka instead of deploying brokers: the jobs, injector and dashboard connect to it, and
+   * the stack only creates the topics there (`kafkaBrokers` and `kafkaHostPort` do not apply).
+   * @default - the stack's own brokers
+   */
+  readonly externalKafka?: PipelineExternalKafka;
   /** Image following the official `postgres` image contract; used by the JDBC variant only. */
   readonly postgresImage: string;
+  /**
+   * Use this PostgreSQL instead of deploying one (JDBC variant): the stack creates the schema, tables
+   * and roles there (`postgresHostPort` does not apply).
+   * @default - the stack's own PostgreSQL
+   */
+  readonly externalPostgres?: PipelineExternalPostgres;
   /**
    * Topic of the game events.
    * @default DEFAULT_INPUT_TOPIC
@@ -125,7 +146,7 @@ export interface LeaderboardPipelineProps {
 }
 
 export class LeaderboardPipeline extends Construct {
-  readonly kafka: Kafka;
+  readonly kafka: IKafka;
   readonly sinks: ILeaderboardSinks;
   readonly flink: IFlinkSession;
   readonly dashboard: Dashboard;
@@ -137,28 +158,38 @@ export class LeaderboardPipeline extends Construct {
     const { platform, images } = target;
     const inputTopic = props.inputTopic ?? DEFAULT_INPUT_TOPIC;
 
-    this.kafka = new Kafka(this, 'kafka', {
-      platform,
-      image: props.kafkaImage,
-      brokers: props.kafkaBrokers,
-      topics: [{ name: inputTopic, partitions: props.inputTopicPartitions ?? INPUT_PARTITIONS }],
-      hostPort: props.kafkaHostPort,
-      bindAddress: props.bindAddress,
-    });
-
-    this.sinks = props.sink === 'kafka'
-      ? new KafkaSinks(this, 'sinks', { kafka: this.kafka })
-      : new JdbcSinks(this, 'sinks', {
+    const topics = [{ name: inputTopic, partitions: props.inputTopicPartitions ?? INPUT_PARTITIONS }];
+    this.kafka = props.externalKafka
+      ? new ExternalKafka(this, 'kafka', { ...props.externalKafka, platform, image: props.kafkaImage, topics })
+      : new Kafka(this, 'kafka', {
         platform,
-        postgresImage: props.postgresImage,
-        extraInitSql: props.postgresInitSql,
-        hostPort: props.postgresHostPort,
+        image: props.kafkaImage,
+        brokers: props.kafkaBrokers,
+        topics,
+        hostPort: props.kafkaHostPort,
         bindAddress: props.bindAddress,
       });
+
+    if (props.sink === 'kafka') {
+      this.sinks = new KafkaSinks(this, 'sinks', { kafka: this.kafka });
+    } else {
+      const postgres: IPostgres = props.externalPostgres
+        ? new ExternalPostgres(this, 'postgres', { ...props.externalPostgres, platform, image: props.postgresImage, extraInitSql: props.postgresInitSql })
+        : new Postgres(this, 'postgres', {
+          platform,
+          image: props.postgresImage,
+          extraInitSql: props.postgresInitSql,
+          hostPort: props.postgresHostPort,
+          bindAddress: props.bindAddress,
+        });
+      this.sinks = new JdbcSinks(this, 'sinks', { postgres });
+    }
+    const kafkaPassword = this.kafka.client.password;
 
     const jobs = renderJobs({
       sink: this.sinks.renderOptions,
       kafkaBootstrapServers: this.kafka.bootstrapServers,
+      kafkaSecurity: this.kafka.client.security,
       inputTopic,
       startupMode: props.startupMode ?? 'earliest',
       layout: props.jobLayout ?? DEFAULT_JOB_LAYOUT,
@@ -168,9 +199,9 @@ export class LeaderboardPipeline extends Construct {
     this.flink = target.createFlinkSession(this, 'flink', {
       image: images.flink,
       jobs,
-      jobSecretEnv: this.sinks.jobSecretEnv,
+      jobSecretEnv: { ...this.sinks.jobSecretEnv, ...(kafkaPassword ? { [KAFKA_PASSWORD_ENV]: kafkaPassword } : {}) },
       jobDependencies: [this.kafka.ready, ...this.sinks.ready],
-      jobConnections: [...this.kafka.endpoints, ...boardEndpoints(this.sinks.boards)],
+      jobConnections: [...this.kafka.endpoints, ...this.sinks.boards.endpoints],
       uiPort: props.flinkUiPort,
       bindAddress: props.bindAddress,
       taskSlots: props.flinkTaskSlots,

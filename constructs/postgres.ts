@@ -4,12 +4,36 @@
  * generated at deploy time.
  */
 import { Construct } from 'constructs';
-import { METRICS, POSTGRES_DATABASE, POSTGRES_SCHEMA, postgresTablesDdl, readOnlyRoleSql } from '../common/contract';
+import { POSTGRES_DATABASE, boardTablesSql, loginRoleSql, postgresTablesDdl, readOnlyRoleSql } from '../common/contract';
 import { Endpoint, IPlatform, IService, SecretRef } from './platform/platform';
 
 export interface PostgresCredentials {
   readonly user: string;
   readonly password: SecretRef;
+}
+
+/**
+ * `disable`: no TLS; `require`: TLS without verifying the server's certificate (libpq's meaning).
+ */
+export const POSTGRES_SSL_MODES = ['disable', 'require'] as const;
+export type PostgresSslMode = (typeof POSTGRES_SSL_MODES)[number];
+
+/** What the JDBC sinks and the boards' readers need of PostgreSQL, the stack's own or one outside it. */
+export interface IPostgres {
+  readonly host: string;
+  readonly port: number;
+  /** Its listener inside the deployment; none for a server outside it. */
+  readonly endpoints: Endpoint[];
+  readonly database: string;
+  /** The JDBC URL of `database`, with the TLS mode. */
+  readonly jdbcUrl: string;
+  readonly sslMode: PostgresSslMode;
+  /** Role the Flink JDBC sinks write with. */
+  readonly writer: PostgresCredentials;
+  /** Read-only role of the boards' readers. */
+  readonly reader: PostgresCredentials;
+  /** Ready once the tables and roles exist. */
+  readonly ready: IService;
 }
 
 export interface PostgresProps {
@@ -45,15 +69,18 @@ const ADMIN_USER = 'leaderboard_admin';
 export const WRITER_USER = 'leaderboard_writer';
 export const READER_USER = 'leaderboard_reader';
 
-export class Postgres extends Construct {
+export class Postgres extends Construct implements IPostgres {
   readonly endpoint: Endpoint;
+  readonly endpoints: Endpoint[];
+  readonly host: string;
+  readonly port = PORT;
   readonly database = POSTGRES_DATABASE;
   readonly jdbcUrl: string;
-  /** Role the Flink JDBC sinks write with. */
+  readonly sslMode = 'disable';
   readonly writer: PostgresCredentials;
-  /** Read-only role of the boards' readers. */
   readonly reader: PostgresCredentials;
   readonly service: IService;
+  readonly ready: IService;
 
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
@@ -81,7 +108,7 @@ export class Postgres extends Construct {
         },
       ],
       volumes: [{ name: 'postgres-data', mountPath: '/var/lib/postgresql/data', sizeGiB: 2 }],
-      files: [{ path: '/docker-entrypoint-initdb.d/10-leaderboard.sh', content: initScript(props.extraInitSql), executable: true }],
+      files: [{ path: '/docker-entrypoint-initdb.d/10-leaderboard.sh', content: initScript({ extraSql: props.extraInitSql, ownsDatabase: true }), executable: true }],
       health: {
         // TCP on purpose: during first initialisation the server listens on its socket only.
         command: ['pg_isready', '-h', '127.0.0.1', '-p', String(PORT), '-U', ADMIN_USER, '-d', POSTGRES_DATABASE],
@@ -90,28 +117,44 @@ export class Postgres extends Construct {
       },
       resources: { cpuMillis: 250, memoryMiB: props.memoryMiB ?? 512 },
     });
+    this.ready = this.service;
     this.endpoint = this.service.endpoint();
-    this.jdbcUrl = `jdbc:postgresql://${this.endpoint.address}/${POSTGRES_DATABASE}`;
+    this.endpoints = [this.endpoint];
+    this.host = this.endpoint.host;
+    this.jdbcUrl = jdbcUrl(this.endpoint.address, POSTGRES_DATABASE, this.sslMode);
   }
 }
 
+export const jdbcUrl = (address: string, database: string, sslMode: PostgresSslMode): string =>
+  `jdbc:postgresql://${address}/${database}${sslMode === 'disable' ? '' : `?sslmode=${sslMode}`}`;
+
+export interface InitScriptOptions {
+  /** SQL run last, e.g. the dashboard's change-notification triggers. */
+  readonly extraSql?: string;
+  /**
+   * The database is the stack's alone: nobody else may connect or create objects in `public`. Not
+   * for a database of a server the stack does not own, whose other users it must leave alone.
+   */
+  readonly ownsDatabase: boolean;
+}
+
 /**
- * The init script run once by the image's entrypoint on an empty data directory. Passwords come from
- * the container environment as psql variables, so they never appear in the script.
+ * The script creating the schema, tables and roles, as the admin role: run once by the image's
+ * entrypoint on an empty data directory, or by a task against a server outside the stack; it is
+ * idempotent, so running it again is harmless. Passwords come from the environment as psql
+ * variables, so they never appear in the script; psql connects as POSTGRES_USER to POSTGRES_DB (the
+ * image's variables), on the server PGHOST and PGPORT name (else the local socket).
  */
-export function initScript(extraSql?: string): string {
-  const tables = METRICS.map((m) => `${POSTGRES_SCHEMA}.${m.table}`).join(', ');
+export function initScript(options: InitScriptOptions): string {
   const sql = [
     postgresTablesDdl(),
-    `ALTER SCHEMA ${POSTGRES_SCHEMA} OWNER TO ${ADMIN_USER};`,
-    `CREATE ROLE ${WRITER_USER} LOGIN PASSWORD :'writer_password';`,
-    `REVOKE ALL ON DATABASE ${POSTGRES_DATABASE} FROM PUBLIC;`,
-    `REVOKE CREATE ON SCHEMA public FROM PUBLIC;`,
-    `GRANT CONNECT ON DATABASE ${POSTGRES_DATABASE} TO ${WRITER_USER};`,
-    `GRANT USAGE ON SCHEMA ${POSTGRES_SCHEMA} TO ${WRITER_USER};`,
-    `GRANT SELECT, INSERT, UPDATE, DELETE ON ${tables} TO ${WRITER_USER};`,
+    ...(options.ownsDatabase
+      ? [`REVOKE ALL ON DATABASE ${POSTGRES_DATABASE} FROM PUBLIC;`, 'REVOKE CREATE ON SCHEMA public FROM PUBLIC;']
+      : []),
+    loginRoleSql(WRITER_USER, { psqlVariable: 'writer_password' }),
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ${boardTablesSql()} TO ${WRITER_USER};`,
     readOnlyRoleSql({ role: READER_USER, password: { psqlVariable: 'reader_password' } }),
-    ...(extraSql ? [extraSql] : []),
+    ...(options.extraSql ? [options.extraSql] : []),
   ].join('\n');
   return [
     '#!/bin/sh',

@@ -6,28 +6,31 @@
 import { Construct } from 'constructs';
 import { JDBC_PASSWORD_ENV, kafkaSinkTopics } from '../common/contract';
 import { SinkOptions } from '../flink-sql/src/render';
-import { Kafka } from './kafka';
-import { Endpoint, IPlatform, IService, SecretRef } from './platform/platform';
-import { Postgres, PostgresCredentials } from './postgres';
+import { IKafka } from './kafka';
+import { KafkaClient } from './kafka-client';
+import { Endpoint, IService, SecretRef } from './platform/platform';
+import { IPostgres, PostgresCredentials, PostgresSslMode } from './postgres';
 
 /** Where the boards are kept, per sink variant: what their writers and readers connect to. */
-export type BoardStore =
+export type BoardStore = {
+  /** The deployment's services holding the boards; none when they are outside it. */
+  readonly endpoints: Endpoint[];
+} & (
   | {
       readonly variant: 'kafka';
-      /** The brokers holding the compacted board topics. */
-      readonly endpoints: Endpoint[];
       readonly bootstrapServers: string;
+      readonly client: KafkaClient;
     }
   | {
       readonly variant: 'jdbc';
-      readonly endpoint: Endpoint;
+      readonly host: string;
+      readonly port: number;
       readonly database: string;
+      readonly sslMode: PostgresSslMode;
       /** The read-only role. */
       readonly reader: PostgresCredentials;
-    };
-
-/** What a reader or writer of the boards connects to. */
-export const boardEndpoints = (boards: BoardStore): Endpoint[] => (boards.variant === 'kafka' ? boards.endpoints : [boards.endpoint]);
+    }
+);
 
 export interface ILeaderboardSinks {
   /** How the Flink jobs write the boards, for the SQL renderer. */
@@ -41,7 +44,7 @@ export interface ILeaderboardSinks {
 }
 
 export interface KafkaSinksProps {
-  readonly kafka: Kafka;
+  readonly kafka: IKafka;
 }
 
 /** Upsert-Kafka sinks: creates the four compacted topics, keyed by rank. */
@@ -55,34 +58,18 @@ export class KafkaSinks extends Construct implements ILeaderboardSinks {
     super(scope, id);
     for (const topic of kafkaSinkTopics()) props.kafka.addTopic({ ...topic, config: { ...topic.config } });
     this.ready = [props.kafka.ready];
-    this.boards = { variant: 'kafka', endpoints: props.kafka.endpoints, bootstrapServers: props.kafka.bootstrapServers };
+    const { endpoints, bootstrapServers, client } = props.kafka;
+    this.boards = { variant: 'kafka', endpoints, bootstrapServers, client };
   }
 }
 
 export interface JdbcSinksProps {
-  readonly platform: IPlatform;
-  /** Image following the official `postgres` image contract. */
-  readonly postgresImage: string;
-  /**
-   * SQL run once when PostgreSQL initialises (e.g. the dashboard's change notifications).
-   * @default - none
-   */
-  readonly extraInitSql?: string;
-  /**
-   * Publish PostgreSQL on this host port.
-   * @default - not published
-   */
-  readonly hostPort?: number;
-  /**
-   * Host address a published port binds to.
-   * @default '127.0.0.1'
-   */
-  readonly bindAddress?: string;
+  /** The stack's PostgreSQL or one outside it. */
+  readonly postgres: IPostgres;
 }
 
-/** JDBC sinks: PostgreSQL with the four tables, written by Flink, read by the dashboard. */
+/** JDBC sinks: the PostgreSQL tables, written by Flink, read by the dashboard. */
 export class JdbcSinks extends Construct implements ILeaderboardSinks {
-  readonly postgres: Postgres;
   readonly renderOptions: SinkOptions;
   readonly boards: BoardStore;
   readonly jobSecretEnv: Record<string, SecretRef>;
@@ -90,17 +77,10 @@ export class JdbcSinks extends Construct implements ILeaderboardSinks {
 
   constructor(scope: Construct, id: string, props: JdbcSinksProps) {
     super(scope, id);
-    this.postgres = new Postgres(this, 'postgres', {
-      platform: props.platform,
-      image: props.postgresImage,
-      extraInitSql: props.extraInitSql,
-      hostPort: props.hostPort,
-      bindAddress: props.bindAddress,
-    });
-    const pg = this.postgres;
+    const pg = props.postgres;
     this.renderOptions = { variant: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.writer.user };
-    this.boards = { variant: 'jdbc', endpoint: pg.endpoint, database: pg.database, reader: pg.reader };
+    this.boards = { variant: 'jdbc', endpoints: pg.endpoints, host: pg.host, port: pg.port, database: pg.database, sslMode: pg.sslMode, reader: pg.reader };
     this.jobSecretEnv = { [JDBC_PASSWORD_ENV]: pg.writer.password };
-    this.ready = [pg.service];
+    this.ready = [pg.ready];
   }
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import {
   DEFAULT_HOT_STREAK_ACTIVE_MINUTES,
   DEFAULT_INPUT_TOPIC,
+  POSTGRES_DATABASE,
   DEFAULT_JOB_LAYOUT,
   INPUT_PARTITIONS,
   JOB_LAYOUTS,
@@ -15,6 +16,16 @@ import {
   StartupMode,
   jobsOf,
 } from '../common/contract';
+import {
+  KAFKA_SASL_MECHANISMS,
+  KAFKA_SECURITY_PROTOCOLS,
+  KafkaClientSecurity,
+  KafkaSaslMechanism,
+  KafkaSecurityProtocol,
+  kafkaSecurityProblem,
+  usesSasl,
+} from '../common/kafka-client';
+import { POSTGRES_SSL_MODES, PostgresSslMode } from '../constructs/postgres';
 import { DEFAULT_TASK_MANAGER_CPU_MILLIS, DEFAULT_TASK_MANAGER_MEMORY_MIB, DEFAULT_TASK_SLOTS } from '../constructs/flink-session';
 import versions from '../versions.json';
 
@@ -43,6 +54,41 @@ export interface KafkaConfig {
   readonly brokers: (typeof KAFKA_BROKER_COUNTS)[number];
   /** Partitions of the input topic; a job's source runs at most this many useful subtasks. */
   readonly inputTopicPartitions: number;
+  /** A Kafka outside the stack to use instead of its own brokers; null deploys brokers. */
+  readonly external: ExternalKafkaConfig | null;
+}
+
+export interface ExternalKafkaConfig {
+  /** `host:port[,host:port...]`, reachable from the containers or pods. */
+  readonly bootstrapServers: string;
+  readonly securityProtocol: KafkaSecurityProtocol;
+  /** With a SASL_* protocol. */
+  readonly saslMechanism: KafkaSaslMechanism;
+  /** SASL user name; required with a SASL_* protocol, null otherwise. */
+  readonly username: string | null;
+  /** Terraform variable of the SASL password: set `TF_VAR_<name>` where cdktf deploy and destroy run. */
+  readonly passwordVariable: string;
+  /** Replicas of the topics the stack creates there. */
+  readonly replicationFactor: number;
+}
+
+export interface PostgresConfig {
+  /** A PostgreSQL outside the stack for the JDBC boards, instead of its own; null deploys one. */
+  readonly external: ExternalPostgresConfig | null;
+}
+
+export interface ExternalPostgresConfig {
+  /** Host name or address, reachable from the containers or pods. */
+  readonly host: string;
+  readonly port: number;
+  /** An existing database; the boards go into its schema `leaderboard`. */
+  readonly database: string;
+  /** A role that may create schemas and roles; only the set-up task logs in with it. */
+  readonly adminUser: string;
+  /** Terraform variable of the admin's password: set `TF_VAR_<name>` where cdktf deploy and destroy run. */
+  readonly adminPasswordVariable: string;
+  /** `disable`, or `require` (TLS, the server's certificate not verified). */
+  readonly sslMode: PostgresSslMode;
 }
 
 export interface FlinkConfig {
@@ -123,6 +169,7 @@ export interface LeaderboardConfig {
   readonly injector: InjectorConfig;
   readonly dashboard: DashboardConfig;
   readonly kafka: KafkaConfig;
+  readonly postgres: PostgresConfig;
   readonly flink: FlinkConfig;
   readonly boards: BoardsConfig;
   readonly expose: ExposeConfig;
@@ -134,7 +181,8 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   inputTopic: DEFAULT_INPUT_TOPIC,
   injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
   dashboard: { port: 8080 },
-  kafka: { brokers: 1, inputTopicPartitions: INPUT_PARTITIONS },
+  kafka: { brokers: 1, inputTopicPartitions: INPUT_PARTITIONS, external: null },
+  postgres: { external: null },
   flink: {
     uiPort: 8081,
     startupMode: 'earliest',
@@ -156,6 +204,24 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
     imageRegistry: '',
     operatorChart: `https://archive.apache.org/dist/flink/flink-kubernetes-operator-${versions.flinkKubernetesOperator}/`,
   },
+};
+
+/** What an external Kafka or PostgreSQL section holds when it leaves a field out. */
+export const EXTERNAL_KAFKA_DEFAULTS: ExternalKafkaConfig = {
+  bootstrapServers: '',
+  securityProtocol: 'PLAINTEXT',
+  saslMechanism: 'PLAIN',
+  username: null,
+  passwordVariable: 'kafka_password',
+  replicationFactor: 3,
+};
+export const EXTERNAL_POSTGRES_DEFAULTS: ExternalPostgresConfig = {
+  host: '',
+  port: 5432,
+  database: POSTGRES_DATABASE,
+  adminUser: '',
+  adminPasswordVariable: 'postgres_admin_password',
+  sslMode: 'disable',
 };
 
 export class ConfigError extends Error {
@@ -216,6 +282,11 @@ const topicName = matching(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name (lette
 const ipv4 = matching(/^(\d{1,3})(\.\d{1,3}){3}$/, 'an IPv4 address such as "127.0.0.1"');
 const nonEmpty = matching(/^.+$/, 'a non-empty string');
 const anyString = matching(/^.*$/, 'a string');
+const bootstrapServers = matching(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'host:port[,host:port...]');
+const hostName = matching(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'a host name or IPv4 address');
+const terraformVariable = matching(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Terraform variable name (letters, digits, "_"), set as TF_VAR_<name>');
+const saslUser = matching(/^[^"\\]+$/, 'a user name without " or \\');
+const roleName = matching(/^[A-Za-z_][A-Za-z0-9_$]*$/, 'a PostgreSQL role name');
 // Terraform runs Helm from the synthesized stack's directory, where a relative path means nothing.
 const chartLocation = matching(/^(https?:\/\/\S+|\/\S*)$/, 'a chart repository URL (http(s)://...) or an absolute chart directory path');
 
@@ -257,7 +328,44 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
       d.injector,
     ),
     dashboard: section<DashboardConfig>({ port }, d.dashboard),
-    kafka: section<KafkaConfig>({ brokers: oneOf(KAFKA_BROKER_COUNTS), inputTopicPartitions: integer(1, 1000) }, d.kafka),
+    kafka: section<KafkaConfig>(
+      {
+        brokers: oneOf(KAFKA_BROKER_COUNTS),
+        inputTopicPartitions: integer(1, 1000),
+        external: nullable(
+          section<ExternalKafkaConfig>(
+            {
+              bootstrapServers,
+              securityProtocol: oneOf(KAFKA_SECURITY_PROTOCOLS),
+              saslMechanism: oneOf(KAFKA_SASL_MECHANISMS),
+              username: nullable(saslUser),
+              passwordVariable: terraformVariable,
+              replicationFactor: integer(1, 16),
+            },
+            EXTERNAL_KAFKA_DEFAULTS,
+          ),
+        ),
+      },
+      d.kafka,
+    ),
+    postgres: section<PostgresConfig>(
+      {
+        external: nullable(
+          section<ExternalPostgresConfig>(
+            {
+              host: hostName,
+              port,
+              database: roleName,
+              adminUser: roleName,
+              adminPasswordVariable: terraformVariable,
+              sslMode: oneOf(POSTGRES_SSL_MODES),
+            },
+            EXTERNAL_POSTGRES_DEFAULTS,
+          ),
+        ),
+      },
+      d.postgres,
+    ),
     flink: section<FlinkConfig>(
       {
         uiPort: port,
@@ -318,7 +426,38 @@ export function parseConfig(input: unknown): LeaderboardConfig {
   if (autoscaler.minParallelism > autoscaler.maxParallelism) {
     throw new ConfigError('flink.autoscaler.minParallelism', `${autoscaler.minParallelism} is above maxParallelism ${autoscaler.maxParallelism}`);
   }
+  checkExternalServices(config);
   return config;
+}
+
+/** The security settings an external Kafka's clients use. */
+export function externalKafkaSecurity(external: ExternalKafkaConfig): KafkaClientSecurity {
+  const { securityProtocol, saslMechanism, username } = external;
+  return usesSasl(securityProtocol) ? { securityProtocol, sasl: { mechanism: saslMechanism, username: username ?? '' } } : { securityProtocol };
+}
+
+/** An external service needs its required fields, and the stack's own service's settings do not apply. */
+function checkExternalServices(config: LeaderboardConfig): void {
+  const kafka = config.kafka.external;
+  if (kafka) {
+    if (kafka.bootstrapServers === '') throw new ConfigError('kafka.external.bootstrapServers', 'required: the host:port list of the Kafka to use');
+    if (!usesSasl(kafka.securityProtocol) && kafka.username !== null) {
+      throw new ConfigError('kafka.external.username', `security protocol ${kafka.securityProtocol} takes no SASL user name`);
+    }
+    // The password is a Terraform variable, given at deploy.
+    const problem = kafkaSecurityProblem(externalKafkaSecurity(kafka), usesSasl(kafka.securityProtocol));
+    if (problem) throw new ConfigError('kafka.external.username', problem);
+    if (config.kafka.brokers !== 1) throw new ConfigError('kafka.brokers', 'does not apply with kafka.external (the stack deploys no broker)');
+    if (config.expose.kafkaPort !== null) throw new ConfigError('expose.kafkaPort', 'does not apply with kafka.external (the stack deploys no broker)');
+  }
+  const postgres = config.postgres.external;
+  if (postgres) {
+    if (postgres.host === '') throw new ConfigError('postgres.external.host', 'required: the host of the PostgreSQL to use');
+    if (postgres.adminUser === '') throw new ConfigError('postgres.external.adminUser', 'required: a role that may create schemas and roles there');
+    if (config.expose.postgresPort !== null) {
+      throw new ConfigError('expose.postgresPort', 'does not apply with postgres.external (the stack deploys no PostgreSQL)');
+    }
+  }
 }
 
 /** Reads the file named by `LEADERBOARD_CONFIG`, or returns the defaults when it is unset. */

@@ -1,12 +1,12 @@
 /** One deployable stack: a target and a sink variant, composed from the pipeline construct. */
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { SinkVariant } from '../common/contract';
-import { LeaderboardPipeline, LeaderboardPipelineProps } from '../constructs/pipeline';
+import { LeaderboardPipeline, LeaderboardPipelineProps, PipelineExternalKafka, PipelineExternalPostgres } from '../constructs/pipeline';
 import { IDeploymentTarget } from '../constructs/target';
 import { dashboardChangeTriggersSql } from '../dashboard/src/postgres-setup';
-import { LeaderboardConfig } from './config';
+import { LeaderboardConfig, externalKafkaSecurity } from './config';
 
 export interface LeaderboardStackProps {
   readonly config: LeaderboardConfig;
@@ -14,8 +14,30 @@ export interface LeaderboardStackProps {
   readonly createTarget: (scope: Construct) => IDeploymentTarget;
 }
 
+/** A password given at deploy time as a sensitive Terraform variable (`TF_VAR_<name>`), as an expression. */
+type SecretVariable = (name: string, description: string) => string;
+
+function externalKafka(config: LeaderboardConfig, variable: SecretVariable): PipelineExternalKafka | undefined {
+  const external = config.kafka.external;
+  if (!external) return undefined;
+  const security = externalKafkaSecurity(external);
+  return {
+    bootstrapServers: external.bootstrapServers,
+    security,
+    password: security.sasl ? variable(external.passwordVariable, "the SASL password of kafka.external's user") : undefined,
+    replicationFactor: external.replicationFactor,
+  };
+}
+
+function externalPostgres(config: LeaderboardConfig, variable: SecretVariable): PipelineExternalPostgres | undefined {
+  const external = config.postgres.external;
+  if (!external) return undefined;
+  const { adminPasswordVariable, ...server } = external;
+  return { ...server, adminPassword: variable(adminPasswordVariable, "the password of postgres.external's adminUser") };
+}
+
 /** The pipeline's props for one target and sink variant, as the configuration sets them. */
-function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sink: SinkVariant): LeaderboardPipelineProps {
+function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sink: SinkVariant, variable: SecretVariable): LeaderboardPipelineProps {
   const { injector } = config;
   const { enabled, ...autoscaler } = config.flink.autoscaler;
   return {
@@ -23,6 +45,8 @@ function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sin
     sink,
     kafkaImage: config.images.kafka,
     kafkaBrokers: config.kafka.brokers,
+    externalKafka: externalKafka(config, variable),
+    externalPostgres: sink === 'jdbc' ? externalPostgres(config, variable) : undefined,
     inputTopicPartitions: config.kafka.inputTopicPartitions,
     postgresImage: config.images.postgres,
     inputTopic: config.inputTopic,
@@ -57,7 +81,9 @@ export class LeaderboardStack extends TerraformStack {
     const stateDir = process.env.LEADERBOARD_STATE_DIR;
     if (stateDir) new LocalBackend(this, { path: join(stateDir, `terraform.${name}.tfstate`) });
     const target = props.createTarget(this);
-    this.pipeline = new LeaderboardPipeline(this, 'pipeline', pipelineProps(props.config, target, props.sink));
+    const variable: SecretVariable = (name, description) =>
+      new TerraformVariable(this, name, { type: 'string', sensitive: true, nullable: false, description: `${description} (set TF_VAR_${name})` }).stringValue;
+    this.pipeline = new LeaderboardPipeline(this, 'pipeline', pipelineProps(props.config, target, props.sink, variable));
     const { bindAddress } = props.config.expose;
     new TerraformOutput(this, 'dashboard_url', {
       value: target.browseUrl(this.pipeline.dashboard.endpoint, props.config.dashboard.port, bindAddress),

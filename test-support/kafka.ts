@@ -29,11 +29,18 @@ export interface KafkaOptions {
   jvmOptions?: string[];
   /** Bound on each start (and restart) until the broker serves metadata; default 90 s. */
   startTimeoutMs?: number;
+  /**
+   * A second listener for clients elsewhere (containers reach a host address such as a Docker
+   * bridge's gateway), authenticating with SASL/PLAIN as one of `users` (name to password).
+   */
+  saslListener?: { host: string; users: Record<string, string> };
 }
 
 export interface KafkaBroker {
   /** `127.0.0.1:<port>`, for kafkajs `brokers: [bootstrapServers]` or Flink's `properties.bootstrap.servers`. */
   readonly bootstrapServers: string;
+  /** `<host>:<port>` of the SASL listener, when asked for. */
+  readonly saslBootstrapServers?: string;
   /** The broker's stdout and stderr (log4j at INFO), for diagnosing a failed test. */
   readonly logFile: string;
   /** Stops the broker (graceful, then killed after 30 s) and deletes its data. */
@@ -100,6 +107,19 @@ export async function freePorts(count: number): Promise<number[]> {
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   return ports;
+}
+
+/** Broker properties adding a SASL_PLAINTEXT listener `SASL` on `address`, PLAIN with `users`. */
+function saslListenerProperties(port: number, controllerPort: number, address: string, users: Record<string, string>): Record<string, string> {
+  const quoted = (text: string) => `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  const userEntries = Object.entries(users).map(([name, password]) => `user_${name}=${quoted(password)}`).join(' ');
+  return {
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},SASL://${address}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port},SASL://${address}`,
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT',
+    'sasl.enabled.mechanisms': 'PLAIN',
+    'listener.name.sasl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${userEntries};`,
+  };
 }
 
 function serverProperties(dataDir: string, port: number, controllerPort: number, extra: Record<string, string>): string {
@@ -199,9 +219,12 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
   const dir = mkdtempSync(path.join(os.tmpdir(), 'leaderboard-kafka-'));
   const logFile = path.join(dir, 'broker.log');
   const propertiesFile = path.join(dir, 'server.properties');
-  const [port, controllerPort] = await freePorts(2);
+  const [port, controllerPort, saslPort] = await freePorts(3);
   const bootstrapServers = `127.0.0.1:${port}`;
-  writeFileSync(propertiesFile, serverProperties(path.join(dir, 'data'), port, controllerPort, options.config ?? {}));
+  const sasl = options.saslListener;
+  const saslBootstrapServers = sasl ? `${sasl.host}:${saslPort}` : undefined;
+  const saslProperties = sasl ? saslListenerProperties(port, controllerPort, saslBootstrapServers!, sasl.users) : {};
+  writeFileSync(propertiesFile, serverProperties(path.join(dir, 'data'), port, controllerPort, { ...saslProperties, ...options.config }));
 
   const launch = async (): Promise<ChildProcess> => {
     const out = openSync(logFile, 'a');
@@ -240,6 +263,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
 
   return {
     bootstrapServers,
+    saslBootstrapServers,
     logFile,
     async stop() {
       if (stopped) return;

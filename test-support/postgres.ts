@@ -6,7 +6,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +26,11 @@ export interface PostgresOptions {
   database?: string;
   /** Bound on each start (and restart) until the server accepts connections; default 60 s. */
   startTimeoutMs?: number;
+  /**
+   * Also listen on this address (e.g. a Docker bridge's gateway, which containers reach), admitting
+   * password logins from anywhere there; with `tls`, TLS-only logins (a self-signed certificate).
+   */
+  remote?: { address: string; tls: boolean };
 }
 
 export interface PgServer {
@@ -127,6 +132,19 @@ function track(dataDir: string, pgCtl: string): void {
   running.set(dataDir, pgCtl);
 }
 
+/** A throw-away key and certificate in the data directory, and TLS on. */
+async function selfSignedCertificate(dataDir: string): Promise<void> {
+  const key = path.join(dataDir, 'server.key');
+  const cert = path.join(dataDir, 'server.crt');
+  await runFile('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=leaderboard-test', '-keyout', key, '-out', cert], { timeout: 60_000 });
+  if (runningAsRoot()) {
+    const ids = osUserIds()!;
+    for (const file of [key, cert]) chownSync(file, ids.uid, ids.gid);
+  }
+  chmodSync(key, 0o600);
+  appendFileSync(path.join(dataDir, 'postgresql.conf'), `ssl = on\nssl_cert_file = '${cert}'\nssl_key_file = '${key}'\n`);
+}
+
 export async function startPostgres(options: PostgresOptions = {}): Promise<PgServer> {
   const bin = postgresBinDir();
   if (bin === undefined) throw new Error(postgresCheck());
@@ -184,11 +202,18 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<PgSe
     } finally {
       rmSync(passwordFile, { force: true });
     }
-    // Loopback only; the socket goes in the temp dir because Debian's /var/run/postgresql may not exist.
+    // Loopback (and the remote address); the socket goes in the temp dir because Debian's
+    // /var/run/postgresql may not exist.
+    const remote = options.remote;
+    const listen = remote ? `${host},${remote.address}` : host;
     appendFileSync(
       path.join(dataDir, 'postgresql.conf'),
-      `\nlisten_addresses = '${host}'\nport = ${port}\nunix_socket_directories = '${dir}'\n`,
+      `\nlisten_addresses = '${listen}'\nport = ${port}\nunix_socket_directories = '${dir}'\n`,
     );
+    if (remote) {
+      appendFileSync(path.join(dataDir, 'pg_hba.conf'), `\n${remote.tls ? 'hostssl' : 'host'} all all 0.0.0.0/0 scram-sha-256\n`);
+      if (remote.tls) await selfSignedCertificate(dataDir);
+    }
     await pgCtlStart();
     if (database !== 'postgres') {
       const admin = await connect('postgres');

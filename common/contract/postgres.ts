@@ -30,22 +30,38 @@ export interface ReadOnlyRoleOptions {
   readonly password: { readonly value: string } | { readonly psqlVariable: string };
 }
 
+/** The SQL text of a role's password: a quoted value or a psql variable reference. */
+const passwordSql = (password: ReadOnlyRoleOptions['password']): string =>
+  'value' in password ? sqlLiteral(password.value) : `:'${password.psqlVariable}'`;
+
+/**
+ * A login role with `password` and no other attribute, created unless it exists, and allowed to
+ * connect to the current database (whatever its name: an external server's may differ) and to use
+ * the boards' schema. Idempotent.
+ */
+export function loginRoleSql(role: string, password: ReadOnlyRoleOptions['password']): string {
+  return [
+    'DO $role$ BEGIN',
+    `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${sqlLiteral(role)}) THEN CREATE ROLE ${sqlIdent(role)} LOGIN; END IF;`,
+    `  EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), ${sqlLiteral(role)});`,
+    'END $role$;',
+    `ALTER ROLE ${sqlIdent(role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD ${passwordSql(password)};`,
+    `GRANT USAGE ON SCHEMA ${sqlIdent(POSTGRES_SCHEMA)} TO ${sqlIdent(role)};`,
+  ].join('\n');
+}
+
+/** The board tables, schema-qualified, for GRANTs. */
+export const boardTablesSql = (): string => METRICS.map((m) => `${sqlIdent(POSTGRES_SCHEMA)}.${sqlIdent(m.table)}`).join(', ');
+
 /**
  * A login role that can read the board tables and nothing else, with read-only transactions by default.
  * Idempotent, so running it again on an existing database is harmless.
  */
 export function readOnlyRoleSql(options: ReadOnlyRoleOptions): string {
   const { role } = options;
-  const password = 'value' in options.password ? sqlLiteral(options.password.value) : `:'${options.password.psqlVariable}'`;
-  const tables = METRICS.map((m) => `${sqlIdent(POSTGRES_SCHEMA)}.${sqlIdent(m.table)}`).join(', ');
   return [
-    'DO $role$ BEGIN',
-    `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${sqlLiteral(role)}) THEN CREATE ROLE ${sqlIdent(role)} LOGIN; END IF;`,
-    'END $role$;',
-    `ALTER ROLE ${sqlIdent(role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD ${password};`,
+    loginRoleSql(role, options.password),
     `ALTER ROLE ${sqlIdent(role)} SET default_transaction_read_only = on;`,
-    `GRANT CONNECT ON DATABASE ${sqlIdent(POSTGRES_DATABASE)} TO ${sqlIdent(role)};`,
-    `GRANT USAGE ON SCHEMA ${sqlIdent(POSTGRES_SCHEMA)} TO ${sqlIdent(role)};`,
-    `GRANT SELECT ON ${tables} TO ${sqlIdent(role)};`,
+    `GRANT SELECT ON ${boardTablesSql()} TO ${sqlIdent(role)};`,
   ].join('\n');
 }

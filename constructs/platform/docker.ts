@@ -9,7 +9,7 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
 import { generatePasswords } from './passwords';
-import { Endpoint, GeneratedSecret, IPlatform, IService, Lifecycle, ServiceSpec, serviceHandle, terraformLiteral } from './platform';
+import { Endpoint, IPlatform, IService, Lifecycle, ServiceSpec, StoredSecret, serviceHandle, storedSecret, terraformLiteral } from './platform';
 
 export interface DockerPlatformProps {
   /** Stack name: prefix of every container, network and volume, and value of `leaderboard.stack`. */
@@ -50,10 +50,14 @@ export class DockerPlatform extends Construct implements IPlatform {
     });
   }
 
-  generatedSecret(scope: Construct, name: string, keys: string[]): GeneratedSecret {
-    return generatePasswords(scope, name, keys).secret;
+  generatedSecret(scope: Construct, name: string, keys: string[]): StoredSecret {
+    return this.secret(scope, name, generatePasswords(scope, name, keys));
   }
 
+  /** Containers get secret values in their environment; Docker has no secret store outside Swarm. */
+  secret(_scope: Construct, name: string, values: Readonly<Record<string, string>>): StoredSecret {
+    return storedSecret(name, values);
+  }
 
   /** An image that must exist locally or be pullable; shared by every container that names it. */
   image(reference: string): Image {

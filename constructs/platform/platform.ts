@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 /** Value of the `leaderboard.component` label. */
 export type Component = 'kafka' | 'postgres' | 'jobmanager' | 'taskmanager' | 'submitter' | 'injector' | 'dashboard';
 
-/** A reference to one generated secret value; never the value itself. */
+/** A reference to one secret value; never the value itself. */
 export interface SecretRef {
   readonly secretName: string;
   readonly key: string;
@@ -18,9 +18,22 @@ export interface SecretRef {
   readonly valueToken: string;
 }
 
-export interface GeneratedSecret {
+/** Secret values kept by the target's secret mechanism, handed out by key. */
+export interface StoredSecret {
   readonly name: string;
   ref(key: string): SecretRef;
+}
+
+/** The refs of `values` (key to Terraform expression) stored under `name`. */
+export function storedSecret(name: string, values: Readonly<Record<string, string>>): StoredSecret {
+  return {
+    name,
+    ref: (key) => {
+      const valueToken = values[key];
+      if (valueToken === undefined) throw new Error(`secret '${name}' has no key '${key}'; keys: ${Object.keys(values).join(', ')}`);
+      return { secretName: name, key, valueToken };
+    },
+  };
 }
 
 export interface PortSpec {
@@ -175,7 +188,12 @@ export interface IPlatform {
    */
   connect(scope: Construct, client: IService, endpoints: Endpoint[]): void;
   /** Random passwords generated at deploy time, stored by the target's secret mechanism. */
-  generatedSecret(scope: Construct, name: string, keys: string[]): GeneratedSecret;
+  generatedSecret(scope: Construct, name: string, keys: string[]): StoredSecret;
+  /**
+   * Values given as Terraform expressions (e.g. a sensitive variable's value, so a password the user
+   * holds is set at deploy time and never written into the stack), stored like generated ones.
+   */
+  secret(scope: Construct, name: string, values: Readonly<Record<string, string>>): StoredSecret;
 }
 
 /**

@@ -1,22 +1,33 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
+import { PLAINTEXT } from '../../common/kafka-client';
 import { Dashboard } from '../dashboard';
+import { KafkaClient } from '../kafka-client';
+import { PostgresSslMode } from '../postgres';
 import { DockerPlatform } from '../platform/docker';
 import { ILeaderboardSinks } from '../sinks';
 import { TEST_STACK, containerOf, envOf, fakeSecret, serverOn, synthOnDocker } from '../../test-support/constructs';
 
 /** Kafka boards on a broker service of the stack. */
-const kafkaSinks = (scope: Construct, platform: DockerPlatform): ILeaderboardSinks => {
+const kafkaSinks = (scope: Construct, platform: DockerPlatform, client: KafkaClient = { security: PLAINTEXT }): ILeaderboardSinks => {
   const broker = serverOn(scope, platform, 'broker', 9092).endpoint();
-  return { renderOptions: { variant: 'kafka' }, boards: { variant: 'kafka', endpoints: [broker], bootstrapServers: broker.address }, jobSecretEnv: {}, ready: [] };
+  return { renderOptions: { variant: 'kafka' }, boards: { variant: 'kafka', endpoints: [broker], bootstrapServers: broker.address, client }, jobSecretEnv: {}, ready: [] };
 };
 
 /** JDBC boards in a database service of the stack, which is also what the boards wait for. */
-const jdbcSinks = (scope: Construct, platform: DockerPlatform): ILeaderboardSinks => {
+const jdbcSinks = (scope: Construct, platform: DockerPlatform, sslMode: PostgresSslMode = 'disable'): ILeaderboardSinks => {
   const db = serverOn(scope, platform, 'db', 5432);
   return {
     renderOptions: { variant: 'jdbc', jdbcUrl: 'jdbc:postgresql://db:5432/leaderboard', jdbcUsername: 'writer' },
-    boards: { variant: 'jdbc', endpoint: db.endpoint(), database: 'leaderboard', reader: { user: 'reader', password: fakeSecret('reader') } },
+    boards: {
+      variant: 'jdbc',
+      endpoints: [db.endpoint()],
+      host: 'db',
+      port: 5432,
+      database: 'leaderboard',
+      sslMode,
+      reader: { user: 'reader', password: fakeSecret('reader') },
+    },
     jobSecretEnv: {},
     ready: [db],
   };
@@ -78,6 +89,26 @@ describe('Dashboard', () => {
       PGUSER: 'reader',
       PGPASSWORD: 'secret:reader',
     });
+  });
+
+  it('reads Kafka boards with SASL settings, the password a secret', () => {
+    const client: KafkaClient = { security: { securityProtocol: 'SASL_SSL', sasl: { mechanism: 'SCRAM-SHA-512', username: 'boards' } }, password: fakeSecret('kafka') };
+    const synthesized = synthOnDocker((scope, platform) => {
+      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: kafkaSinks(scope, platform, client) });
+    });
+    expect(envOf(containerOf(synthesized, 'dashboard'))).toMatchObject({
+      DASHBOARD_KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+      DASHBOARD_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      DASHBOARD_KAFKA_SASL_USERNAME: 'boards',
+      DASHBOARD_KAFKA_SASL_PASSWORD: 'secret:kafka',
+    });
+  });
+
+  it("encrypts without verifying the server's certificate where the JDBC boards' server requires TLS", () => {
+    const synthesized = synthOnDocker((scope, platform) => {
+      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks: jdbcSinks(scope, platform, 'require') });
+    });
+    expect(envOf(containerOf(synthesized, 'dashboard')).PGSSLMODE).toBe('no-verify');
   });
 
   it('starts once the boards are ready', () => {

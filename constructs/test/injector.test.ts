@@ -1,5 +1,6 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
+import { PLAINTEXT } from '../../common/kafka-client';
 import { Injector } from '../injector';
 import { IKafka } from '../kafka';
 import { DockerPlatform } from '../platform/docker';
@@ -11,6 +12,8 @@ const kafkaOn = (scope: Construct, platform: DockerPlatform): IKafka => {
   return {
     endpoints: [endpoint],
     bootstrapServers: endpoint.address,
+    client: { security: PLAINTEXT },
+    addTopic: () => undefined,
     ready: platform.addService(scope, { name: 'topics', component: 'kafka', image: 'kafka:test', user: '1000', lifecycle: 'task', resources: { cpuMillis: 1, memoryMiB: 1 } }),
   };
 };

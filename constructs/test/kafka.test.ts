@@ -1,5 +1,6 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
-import { Kafka, createTopicsScript } from '../kafka';
+import { Kafka } from '../kafka';
+import { createTopicsScript } from '../kafka-topics';
 import { TEST_STACK, containerOf, envOf, resourcesOf, synthOnDocker, synthOnK8s } from '../../test-support/constructs';
 
 const IMAGE = 'apache/kafka:test';

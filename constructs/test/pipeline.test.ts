@@ -2,7 +2,7 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Testing } from 'cdktf';
 import { INPUT_PARTITIONS, METRICS, SinkVariant, kafkaSinkTopics } from '../../common/contract';
 import { DockerTarget } from '../docker/target';
-import { createTopicsScript } from '../kafka';
+import { createTopicsScript } from '../kafka-topics';
 import { LeaderboardPipeline, LeaderboardPipelineProps } from '../pipeline';
 import { TEST_STACK, containerOf, envOf } from '../../test-support/constructs';
 
@@ -65,7 +65,7 @@ describe('LeaderboardPipeline', () => {
     it('submits the jobs once the topics and PostgreSQL are up', () => {
       const deps = containerOf(synthesized, 'submitter').depends_on!.join(' ');
       expect(deps).toContain('kafka-topics');
-      expect(deps).toMatch(/docker_container\.pipeline_sinks_postgres_/);
+      expect(deps).toMatch(/docker_container\.pipeline_postgres_/);
     });
 
     it('runs the given init SQL in PostgreSQL', () => {

@@ -48,21 +48,28 @@ describe('Postgres', () => {
       new Postgres(scope, 'postgres', { platform, image: IMAGE, extraInitSql: 'SELECT 1;' });
     });
     expect(synthesized).toHaveResourceWithProperties(Container, {
-      upload: [{ file: INIT_SCRIPT, content: initScript('SELECT 1;'), executable: true }],
+      upload: [{ file: INIT_SCRIPT, content: initScript({ extraSql: 'SELECT 1;', ownsDatabase: true }), executable: true }],
     });
   });
 });
 
 describe('initScript', () => {
-  const script = initScript();
+  const script = initScript({ ownsDatabase: true });
 
   it('creates the tables and a writer that can change only them', () => {
     expect(script).toContain(postgresTablesDdl());
-    expect(script).toContain(`CREATE ROLE ${WRITER_USER} LOGIN PASSWORD :'writer_password';`);
+    expect(script).toContain(`ALTER ROLE "${WRITER_USER}" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'writer_password';`);
     expect(script).toContain(
-      `GRANT SELECT, INSERT, UPDATE, DELETE ON leaderboard.top_teams, leaderboard.top_players, leaderboard.hot_streaks, leaderboard.team_mvps, leaderboard.suspected_bots TO ${WRITER_USER};`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON "leaderboard"."top_teams", "leaderboard"."top_players", "leaderboard"."hot_streaks", "leaderboard"."team_mvps", "leaderboard"."suspected_bots" TO ${WRITER_USER};`,
     );
     expect(script).toContain('REVOKE CREATE ON SCHEMA public FROM PUBLIC;');
+  });
+
+  it('leaves the database\'s other users alone on a server the stack does not own', () => {
+    const shared = initScript({ ownsDatabase: false });
+    expect(shared).not.toContain('REVOKE');
+    expect(shared).toContain(postgresTablesDdl());
+    expect(shared).toContain(`EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), '${WRITER_USER}');`);
   });
 
   it('creates a read-only reader', () => {

@@ -1,6 +1,9 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { JDBC_PASSWORD_ENV, kafkaSinkTopics } from '../../common/contract';
-import { Kafka, createTopicsScript } from '../kafka';
+import { PLAINTEXT } from '../../common/kafka-client';
+import { Kafka } from '../kafka';
+import { Postgres } from '../postgres';
+import { createTopicsScript } from '../kafka-topics';
 import { JdbcSinks, KafkaSinks } from '../sinks';
 import { TEST_STACK, synthOnDocker } from '../../test-support/constructs';
 
@@ -17,7 +20,7 @@ describe('KafkaSinks', () => {
       command: [createTopicsScript('kafka:9092', kafkaSinkTopics().map((t) => ({ ...t, config: { ...t.config } })))],
     });
     expect(sinks!.renderOptions).toEqual({ variant: 'kafka' });
-    expect(sinks!.boards).toEqual({ variant: 'kafka', endpoints: kafka!.endpoints, bootstrapServers: 'kafka:9092' });
+    expect(sinks!.boards).toEqual({ variant: 'kafka', endpoints: kafka!.endpoints, bootstrapServers: 'kafka:9092', client: { security: PLAINTEXT } });
     expect(kafka!.endpoints.map((e) => e.address)).toEqual(['kafka:9092']);
     expect(sinks!.jobSecretEnv).toEqual({});
     expect(sinks!.ready).toEqual([kafka!.ready]);
@@ -25,22 +28,24 @@ describe('KafkaSinks', () => {
 });
 
 describe('JdbcSinks', () => {
-  it('runs PostgreSQL, the jobs writing as the writer with its password from the environment, readers as the reader', () => {
+  it('has the jobs write as the writer, its password from the environment, and readers read as the reader', () => {
     let sinks: JdbcSinks | undefined;
-    const synthesized = synthOnDocker((scope, platform) => {
-      sinks = new JdbcSinks(scope, 'sinks', { platform, postgresImage: 'postgres:test', extraInitSql: 'SELECT 42;', hostPort: 15432 });
+    let pg: Postgres | undefined;
+    synthOnDocker((scope, platform) => {
+      pg = new Postgres(scope, 'postgres', { platform, image: 'postgres:test' });
+      sinks = new JdbcSinks(scope, 'sinks', { postgres: pg });
     });
-    const pg = sinks!.postgres;
     expect(sinks!.renderOptions).toEqual({ variant: 'jdbc', jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'leaderboard_writer' });
-    expect(sinks!.jobSecretEnv).toEqual({ [JDBC_PASSWORD_ENV]: pg.writer.password });
-    expect(sinks!.boards).toEqual({ variant: 'jdbc', endpoint: pg.endpoint, database: 'leaderboard', reader: pg.reader });
-    expect(pg.endpoint.address).toBe('postgres:5432');
-    expect(sinks!.ready).toEqual([pg.service]);
-    expect(synthesized).toHaveResourceWithProperties(Container, {
-      name: `${TEST_STACK}-postgres`,
-      image: expect.stringContaining('docker_image'),
-      ports: [{ internal: 5432, external: 15432, ip: '127.0.0.1' }],
-      upload: [expect.objectContaining({ content: expect.stringMatching(/SELECT 42;\nSQL\n$/) })],
+    expect(sinks!.jobSecretEnv).toEqual({ [JDBC_PASSWORD_ENV]: pg!.writer.password });
+    expect(sinks!.boards).toEqual({
+      variant: 'jdbc',
+      endpoints: [pg!.endpoint],
+      host: 'postgres',
+      port: 5432,
+      database: 'leaderboard',
+      sslMode: 'disable',
+      reader: pg!.reader,
     });
+    expect(sinks!.ready).toEqual([pg!.service]);
   });
 });

@@ -6,6 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { ClientConfig } from 'pg';
 import { POSTGRES_DATABASE } from '../../common/contract';
+import {
+  KAFKA_SASL_MECHANISMS,
+  KAFKA_SECURITY_PROTOCOLS,
+  KafkaClientSecurity,
+  KafkaSaslMechanism,
+  KafkaSecurityProtocol,
+  kafkaSecurityProblem,
+  usesSasl,
+} from '../../common/kafka-client';
 import { LOG_LEVELS, LogLevel } from './log';
 import { DASHBOARD_DB_ROLE } from './postgres-setup';
 import { SourceKind } from './sources/source';
@@ -17,7 +26,7 @@ export interface DashboardConfig {
   host: string;
   port: number;
   postgres: { connection: ClientConfig; target: string; pollIntervalMs: number };
-  kafka: { brokers: string[] };
+  kafka: { brokers: string[]; security: KafkaClientSecurity; saslPassword: string | undefined };
   /** Flink's REST API, whose job states the page shows; none where the dashboard may not reach it. */
   flinkUrl: string | undefined;
   holdBackMs: number;
@@ -42,6 +51,13 @@ const FLAGS: Record<string, FlagSpec> = {
   'pg-password-file': { env: 'DASHBOARD_PG_PASSWORD_FILE', help: 'file holding the PostgreSQL password (else PGPASSWORD or the password in DASHBOARD_PG_URL)' },
   'pg-poll-interval-ms': { env: 'DASHBOARD_PG_POLL_INTERVAL_MS', default: '2000', help: 'polling period used only when the change triggers are missing' },
   'kafka-bootstrap-servers': { env: 'DASHBOARD_KAFKA_BOOTSTRAP_SERVERS', default: '127.0.0.1:9092', help: 'comma-separated host:port list' },
+  'kafka-security-protocol': {
+    env: 'DASHBOARD_KAFKA_SECURITY_PROTOCOL',
+    default: 'PLAINTEXT',
+    help: `${KAFKA_SECURITY_PROTOCOLS.join(', ')}; SASL_* need --kafka-sasl-username and the password in DASHBOARD_KAFKA_SASL_PASSWORD; TLS trusts the system's certificate authorities`,
+  },
+  'kafka-sasl-mechanism': { env: 'DASHBOARD_KAFKA_SASL_MECHANISM', default: 'PLAIN', help: KAFKA_SASL_MECHANISMS.join(', ') },
+  'kafka-sasl-username': { env: 'DASHBOARD_KAFKA_SASL_USERNAME', help: 'SASL user name, with a SASL_* security protocol' },
   'flink-url': { env: 'DASHBOARD_FLINK_URL', help: 'Flink REST API (http://jobmanager:8081) to show whether the jobs run; unset shows nothing about them' },
   'hold-back-ms': { env: 'DASHBOARD_HOLD_BACK_MS', default: '2000', help: 'longest time an inconsistent board is held back before it is shown flagged' },
   'max-clients': { env: 'DASHBOARD_MAX_CLIENTS', default: '10000', help: 'most concurrent push (SSE) clients' },
@@ -53,7 +69,13 @@ export function usage(): string {
   for (const [name, spec] of Object.entries(FLAGS)) {
     lines.push(`  --${name} [${spec.env}]${spec.default !== undefined ? ` (default ${spec.default})` : ''}`, `      ${spec.help}`);
   }
-  lines.push('  --help', '      this text', '', 'PostgreSQL password: PGPASSWORD, DASHBOARD_PG_PASSWORD_FILE or inside DASHBOARD_PG_URL.');
+  lines.push(
+    '  --help',
+    '      this text',
+    '',
+    'PostgreSQL password: PGPASSWORD, DASHBOARD_PG_PASSWORD_FILE or inside DASHBOARD_PG_URL.',
+    'Kafka SASL password: DASHBOARD_KAFKA_SASL_PASSWORD.',
+  );
   return lines.join('\n');
 }
 
@@ -89,6 +111,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Da
     if (!/^[^:\s]+:\d{1,5}$/.test(broker)) throw new ConfigError(`${where('kafka-bootstrap-servers')}: '${broker}' is not host:port`);
   }
   if (brokers.length === 0) throw new ConfigError(`${where('kafka-bootstrap-servers')}: needs at least one host:port`);
+  const kafka = kafkaClient(get, where, env);
   const flinkUrl = get('flink-url');
   if (flinkUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(flinkUrl)) throw new ConfigError(`${where('flink-url')}: '${flinkUrl}' is not an http(s) URL`);
   return {
@@ -96,12 +119,29 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Da
     host: get('host') ?? '',
     port: integer('port', 0, 65535),
     postgres: { ...postgresConnection(flags, env, where), pollIntervalMs: integer('pg-poll-interval-ms', 100, 3_600_000) },
-    kafka: { brokers },
+    kafka: { brokers, ...kafka },
     flinkUrl,
     holdBackMs: integer('hold-back-ms', 0, 600_000),
     maxClients: integer('max-clients', 1, 1_000_000),
     logLevel,
   };
+}
+
+function kafkaClient(
+  get: (name: string) => string | undefined,
+  where: (name: string) => string,
+  env: NodeJS.ProcessEnv,
+): { security: KafkaClientSecurity; saslPassword: string | undefined } {
+  const protocol = get('kafka-security-protocol') as KafkaSecurityProtocol;
+  const mechanism = get('kafka-sasl-mechanism') as KafkaSaslMechanism;
+  const username = get('kafka-sasl-username');
+  const password = nonEmpty(env.DASHBOARD_KAFKA_SASL_PASSWORD);
+  const sasl = usesSasl(protocol);
+  if (!sasl && username !== undefined) throw new ConfigError(`${where('kafka-sasl-username')}: needs a SASL_* security protocol, got '${protocol}'`);
+  const security: KafkaClientSecurity = sasl ? { securityProtocol: protocol, sasl: { mechanism, username: username ?? '' } } : { securityProtocol: protocol };
+  const problem = kafkaSecurityProblem(security, sasl && password !== undefined);
+  if (problem) throw new ConfigError(`${where('kafka-security-protocol')}: ${problem} (user name: --kafka-sasl-username, password: DASHBOARD_KAFKA_SASL_PASSWORD)`);
+  return { security, saslPassword: sasl ? password : undefined };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -38,7 +38,7 @@ export async function startDashboard(config: DashboardConfig, assets: PageAssets
   const source: LeaderboardSource =
     config.source === 'jdbc'
       ? new PostgresSource({ connection: config.postgres.connection, target: config.postgres.target, pollIntervalMs: config.postgres.pollIntervalMs, store, logger, onStatus })
-      : new KafkaSource({ brokers: config.kafka.brokers, clientId: 'leaderboard-dashboard', store, logger, onStatus });
+      : new KafkaSource({ ...config.kafka, clientId: 'leaderboard-dashboard', store, logger, onStatus });
   const server = createHttpServer({ store, hub, source, pipeline, assets, logger });
   // Push streams stay open for good; only the time to receive a request is bounded.
   server.requestTimeout = 30_000;

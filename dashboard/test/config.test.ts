@@ -8,7 +8,19 @@ describe('parseConfig', () => {
     const config = parseConfig([], {})!;
     expect(config).toMatchObject({ source: 'jdbc', host: '127.0.0.1', port: 8080, holdBackMs: 2000, logLevel: 'info' });
     expect(config.postgres.connection).toEqual({ host: '127.0.0.1', port: 5432, database: 'leaderboard', user: 'leaderboard_dashboard' });
-    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.kafka).toEqual({ brokers: ['127.0.0.1:9092'], security: { securityProtocol: 'PLAINTEXT' }, saslPassword: undefined });
+  });
+
+  it('reads Kafka SASL settings, the password from DASHBOARD_KAFKA_SASL_PASSWORD only', () => {
+    const env = { DASHBOARD_KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', DASHBOARD_KAFKA_SASL_USERNAME: 'boards', DASHBOARD_KAFKA_SASL_PASSWORD: 'pw' };
+    expect(parseConfig(['--kafka-sasl-mechanism', 'SCRAM-SHA-256'], env)!.kafka).toEqual({
+      brokers: ['127.0.0.1:9092'],
+      security: { securityProtocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'SCRAM-SHA-256', username: 'boards' } },
+      saslPassword: 'pw',
+    });
+    expect(() => parseConfig([], { ...env, DASHBOARD_KAFKA_SASL_PASSWORD: '' })).toThrow(/DASHBOARD_KAFKA_SECURITY_PROTOCOL: .*needs a SASL password/);
+    expect(() => parseConfig(['--kafka-sasl-username', 'u'], {})).toThrow(/--kafka-sasl-username: needs a SASL_\* security protocol/);
+    expect(() => parseConfig(['--kafka-security-protocol', 'TLS'], {})).toThrow(/'TLS' is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/);
   });
 
   it('takes the environment, and flags over it', () => {

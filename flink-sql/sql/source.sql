@@ -1,5 +1,6 @@
 -- The `user-score` input (ARCHITECTURE.md section 3) and the valid events every metric reads.
--- The double-brace markers are filled in by flink-sql/src/render.ts.
+-- The double-brace markers are filled in by flink-sql/src/render.ts (kafka_client_options: the
+-- security settings of a Kafka that needs them, rendered as further options, or nothing).
 --
 -- Validity is decided by JSON type, not by coercion, exactly as the oracle does (oracle/src/parse-event.ts).
 -- Flink's JSON format cannot do that: even with 'json.ignore-parse-errors' it turns "17" and 17.5 into
@@ -22,7 +23,7 @@ CREATE TEMPORARY TABLE user_score (
   'properties.bootstrap.servers' = '{{bootstrap_servers}}',
   'properties.group.id' = '{{group_id}}',
   'scan.startup.mode' = '{{startup_mode}}',
-  'format' = 'leaderboard-user-score'
+  'format' = 'leaderboard-user-score'{{kafka_client_options}}
 );
 
 -- Functions of the runner jar the metrics use.

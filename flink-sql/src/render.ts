@@ -23,6 +23,7 @@ import {
   StartupMode,
   jobsOf,
 } from '../../common/contract';
+import { KAFKA_PASSWORD_ENV, KafkaClientSecurity, PLAINTEXT, javaClientProperties, kafkaSecurityProblem, usesSasl } from '../../common/kafka-client';
 
 /** Where the jobs write the boards: what the renderer needs of each sink variant. */
 export type SinkOptions =
@@ -39,6 +40,12 @@ export interface RenderOptions {
   readonly sink: SinkOptions;
   /** Kafka bootstrap servers as seen from the Flink cluster, e.g. `kafka:9092`. */
   readonly kafkaBootstrapServers: string;
+  /**
+   * How the jobs authenticate to Kafka. A SASL password is never rendered: the scripts refer to
+   * `${KAFKA_PASSWORD_ENV}`, which the runner fills in from its environment.
+   * @default PLAINTEXT
+   */
+  readonly kafkaSecurity?: KafkaClientSecurity;
   /** The input topic (`user-score`). */
   readonly inputTopic: string;
   /** Where a fresh job starts reading the input: `earliest` rebuilds the boards from the retained log. */
@@ -91,12 +98,23 @@ export function renderReadOnlyJob(options: Omit<RenderOptions, 'sink' | 'layout'
 }
 
 function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string): string {
-  return fill(readSql('source.sql'), {
-    input_topic: options.inputTopic,
-    bootstrap_servers: options.kafkaBootstrapServers,
-    group_id: groupId,
-    startup_mode: `${options.startupMode}-offset`,
-  }).trim();
+  const clientOptions = kafkaClientOptions(options).map(([k, v]) => `,\n  ${literal(k)} = ${literal(v)}`).join('');
+  return fill(
+    readSql('source.sql'),
+    {
+      input_topic: options.inputTopic,
+      bootstrap_servers: options.kafkaBootstrapServers,
+      group_id: groupId,
+      startup_mode: `${options.startupMode}-offset`,
+    },
+    { kafka_client_options: clientOptions },
+  ).trim();
+}
+
+/** The Kafka connectors' `properties.*` options for the client's security settings. */
+function kafkaClientOptions(options: Pick<RenderOptions, 'kafkaSecurity'>): [string, string][] {
+  const properties = javaClientProperties(options.kafkaSecurity ?? PLAINTEXT, `\${${KAFKA_PASSWORD_ENV}}`);
+  return Object.entries(properties).map(([k, v]) => [`properties.${k}`, v]);
 }
 
 function script(options: RenderOptions, jobName: string, metrics: readonly MetricDefinition[]): string {
@@ -152,6 +170,7 @@ function sinkTable(metric: MetricDefinition, options: RenderOptions): string {
           ['connector', 'upsert-kafka'],
           ['topic', metric.topic],
           ['properties.bootstrap.servers', options.kafkaBootstrapServers],
+          ...kafkaClientOptions(options),
           // Key {"rnk":N}, value every column (rnk included) as JSON; a deleted rank is a tombstone.
           ['key.format', 'json'],
           ['value.format', 'json'],
@@ -181,9 +200,13 @@ function readSql(file: string): string {
   return readFileSync(join(SQL_DIR, file), 'utf8');
 }
 
-/** Replaces {{name}} markers with SQL-string-safe values; an unknown or unfilled marker is an error. */
-function fill(template: string, values: Record<string, string>): string {
+/**
+ * Replaces {{name}} markers with SQL-string-safe values, or with `sql` (rendered SQL, inserted as it
+ * is); an unknown or unfilled marker is an error.
+ */
+function fill(template: string, values: Record<string, string>, sql: Record<string, string> = {}): string {
   return template.replace(/\{\{([a-z_]+)\}\}/g, (_m, name: string) => {
+    if (name in sql) return sql[name];
     const value = values[name];
     if (value === undefined) throw new Error(`SQL template marker {{${name}}} has no value`);
     return value.replace(/'/g, "''");
@@ -208,6 +231,9 @@ function validate(o: RenderOptions): void {
   if (active !== undefined && !(Number.isInteger(active) && active >= 1 && active <= MAX_HOT_STREAK_ACTIVE_MINUTES)) {
     throw new Error(`hotStreakActiveMinutes must be a whole number of minutes from 1 to ${MAX_HOT_STREAK_ACTIVE_MINUTES}; got ${active}`);
   }
+  // A SASL password always comes from the runner's environment.
+  const securityProblem = o.kafkaSecurity && kafkaSecurityProblem(o.kafkaSecurity, usesSasl(o.kafkaSecurity.securityProtocol));
+  if (securityProblem) throw new Error(`kafkaSecurity: ${securityProblem}`);
   if (!TOPIC.test(o.inputTopic)) throw new Error(`inputTopic must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars); got '${o.inputTopic}'`);
   if (o.sink.variant === 'jdbc') {
     if (!o.sink.jdbcUrl.startsWith('jdbc:postgresql://')) {

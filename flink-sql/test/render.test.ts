@@ -1,4 +1,5 @@
 import { JDBC_PASSWORD_ENV, LEADERBOARD_SIZE, METRICS, STATEMENT_SET_JOB_NAME, jobNameOf, kafkaSinkTopics } from '../../common/contract';
+import { KAFKA_PASSWORD_ENV } from '../../common/kafka-client';
 import { renderJobs, RenderOptions } from '../src/render';
 
 const kafka: RenderOptions = { sink: { variant: 'kafka' }, kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score', startupMode: 'earliest', layout: 'per-metric' };
@@ -48,6 +49,21 @@ describe('renderJobs', () => {
       expect(job.sql).toContain("'username' = 'leaderboard_writer'");
       expect(job.sql).toContain(`'password' = '\${${JDBC_PASSWORD_ENV}}'`);
     }
+  });
+
+  it('gives the source and the upsert-kafka sinks a SASL Kafka\'s settings, the password as an environment placeholder', () => {
+    const security = { securityProtocol: 'SASL_SSL', sasl: { mechanism: 'SCRAM-SHA-512', username: 'jobs' } } as const;
+    for (const job of renderJobs({ ...kafka, kafkaSecurity: security })) {
+      const jaas = `'properties.sasl.jaas.config' = 'org.apache.kafka.common.security.scram.ScramLoginModule required username="jobs" password="\${${KAFKA_PASSWORD_ENV}}";'`;
+      // The source table and the board's sink table.
+      expect(job.sql.split(jaas)).toHaveLength(3);
+      expect(job.sql.match(/'properties\.security\.protocol' = 'SASL_SSL'/g)).toHaveLength(2);
+      expect(job.sql.match(/'properties\.sasl\.mechanism' = 'SCRAM-SHA-512'/g)).toHaveLength(2);
+    }
+    const tls = renderJobs({ ...jdbc, kafkaSecurity: { securityProtocol: 'SSL' } })[0].sql;
+    expect(tls).toContain(`'format' = 'leaderboard-user-score',\n  'properties.security.protocol' = 'SSL'\n);`);
+    expect(renderJobs(kafka)[0].sql).not.toContain('security.protocol');
+    expect(() => renderJobs({ ...kafka, kafkaSecurity: { securityProtocol: 'SASL_PLAINTEXT' } })).toThrow(/kafkaSecurity: .*needs a SASL user name/);
   });
 
   it('reads the input topic from the chosen startup offset', () => {

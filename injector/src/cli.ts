@@ -39,6 +39,8 @@ async function main(): Promise<number> {
       : new KafkaSink(
           {
             brokers: config.bootstrapServers,
+            security: config.kafkaSecurity,
+            saslPassword: config.saslPassword,
             topic: config.topic,
             partitions: config.partitions,
             replicationFactor: config.replicationFactor,

@@ -5,6 +5,15 @@
  */
 import { randomInt } from 'node:crypto';
 import { DEFAULT_INPUT_TOPIC, INPUT_PARTITIONS } from '../../common/contract/pipeline';
+import {
+  KAFKA_SASL_MECHANISMS,
+  KAFKA_SECURITY_PROTOCOLS,
+  KafkaClientSecurity,
+  KafkaSaslMechanism,
+  KafkaSecurityProtocol,
+  kafkaSecurityProblem,
+  usesSasl,
+} from '../../common/kafka-client';
 import { LOG_LEVELS, LogLevel } from './log';
 import { TEAM_NAME_COUNT } from './names';
 
@@ -24,6 +33,9 @@ export const CLOCKS = ['real', 'synthetic'] as const;
 export interface Config {
   readonly output: (typeof OUTPUTS)[number];
   readonly bootstrapServers: readonly string[];
+  readonly kafkaSecurity: KafkaClientSecurity;
+  /** From SASL_PASSWORD_ENV only: a flag would show it in the process list. */
+  readonly saslPassword: string | undefined;
   readonly topic: string;
   readonly partitions: number;
   readonly replicationFactor: number;
@@ -74,9 +86,15 @@ const UINT32_MAX = 4294967295;
 /** The default start of the synthetic clock is fixed, so a seeded synthetic run is reproducible as is. */
 export const DEFAULT_SYNTHETIC_START = '2026-01-01T00:00:00Z';
 
+/** The SASL password is taken from the environment only. */
+export const SASL_PASSWORD_ENV = 'INJECTOR_SASL_PASSWORD';
+
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'output', type: { kind: 'enum', values: OUTPUTS }, default: 'kafka', help: 'where events go: the Kafka topic, or JSON lines on stdout' },
   { name: 'bootstrap-servers', type: { kind: 'string' }, default: 'localhost:9092', help: 'comma-separated host:port list of Kafka brokers' },
+  { name: 'security-protocol', type: { kind: 'enum', values: KAFKA_SECURITY_PROTOCOLS }, default: 'PLAINTEXT', help: `how to reach Kafka; SASL_* need --sasl-username and the password in env ${SASL_PASSWORD_ENV}; TLS trusts the system's certificate authorities` },
+  { name: 'sasl-mechanism', type: { kind: 'enum', values: KAFKA_SASL_MECHANISMS }, default: 'PLAIN', help: 'SASL mechanism, with a SASL_* security protocol' },
+  { name: 'sasl-username', type: { kind: 'string' }, default: undefined, help: 'SASL user name, with a SASL_* security protocol' },
   { name: 'topic', type: { kind: 'string' }, default: DEFAULT_INPUT_TOPIC, help: 'topic to write to; created if missing' },
   { name: 'partitions', type: { kind: 'int', min: 1, max: 10000 }, default: String(INPUT_PARTITIONS), help: 'partitions of the topic when the injector creates it' },
   { name: 'replication-factor', type: { kind: 'int', min: 1, max: 100 }, default: '1', help: 'replication factor of the topic when the injector creates it' },
@@ -121,7 +139,7 @@ export function helpText(): string {
     lines.push(`  --${spec.name}${values}  env ${envNameOf(spec.name)}${dflt}`);
     lines.push(`      ${spec.help}`);
   }
-  lines.push('  --help', '      print this help and exit');
+  lines.push('  --help', '      print this help and exit', '', `SASL password: env ${SASL_PASSWORD_ENV} (never a flag).`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -233,6 +251,19 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv): Par
       throw new FlagError('--bootstrap-servers', `--bootstrap-servers must be host:port[,host:port...], got ${JSON.stringify(str('bootstrap-servers'))}`);
     }
   }
+  const securityProtocol = str('security-protocol') as KafkaSecurityProtocol;
+  const saslUsername = values.get('sasl-username') as string | undefined;
+  const saslPassword = env[SASL_PASSWORD_ENV] === '' ? undefined : env[SASL_PASSWORD_ENV];
+  const kafkaSecurity: KafkaClientSecurity = usesSasl(securityProtocol)
+    ? { securityProtocol, sasl: { mechanism: str('sasl-mechanism') as KafkaSaslMechanism, username: saslUsername ?? '' } }
+    : { securityProtocol };
+  if (!usesSasl(securityProtocol) && saslUsername !== undefined) {
+    throw new FlagError('--sasl-username', `--sasl-username needs a SASL_* --security-protocol, got ${securityProtocol}`);
+  }
+  const securityProblem = kafkaSecurityProblem(kafkaSecurity, usesSasl(securityProtocol) ? saslPassword !== undefined : false);
+  if (securityProblem) {
+    throw new FlagError('--security-protocol', `${securityProblem} (user name: --sasl-username, password: env ${SASL_PASSWORD_ENV})`);
+  }
   if (!/^[a-zA-Z0-9._-]{1,249}$/.test(str('topic'))) {
     throw new FlagError('--topic', `--topic must be 1-249 characters of letters, digits, '.', '_' or '-', got ${JSON.stringify(str('topic'))}`);
   }
@@ -242,6 +273,8 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv): Par
     config: {
       output: str('output') as Config['output'],
       bootstrapServers,
+      kafkaSecurity,
+      saslPassword: usesSasl(securityProtocol) ? saslPassword : undefined,
       topic: str('topic'),
       partitions: num('partitions'),
       replicationFactor: num('replication-factor'),

@@ -14,6 +14,7 @@
  * throughput. KafkaJS's per-message costs on that path are cut by the bundle (src/kafkajs-fast/).
  */
 import { Admin, Kafka, logLevel, LogEntry, Message, Partitioners, Producer } from 'kafkajs';
+import { KafkaClientSecurity, PLAINTEXT, kafkajsSecurity } from '../../common/kafka-client';
 import { KafkaLogForwarder } from './kafka-log';
 import { Logger } from './log';
 import { partitionOf } from './murmur2';
@@ -21,6 +22,9 @@ import { Sink, SinkStats } from './sink';
 
 export interface KafkaSinkOptions {
   readonly brokers: readonly string[];
+  /** @default PLAINTEXT */
+  readonly security?: KafkaClientSecurity;
+  readonly saslPassword?: string;
   readonly topic: string;
   /** Partitions when the topic is created; an existing topic keeps its own count. */
   readonly partitions: number;
@@ -84,6 +88,7 @@ export class KafkaSink implements Sink {
     this.kafka = new Kafka({
       clientId: this.options.clientId ?? 'leaderboard-injector',
       brokers: [...this.options.brokers],
+      ...kafkajsSecurity(this.options.security ?? PLAINTEXT, this.options.saslPassword),
       connectionTimeout: 3000,
       // Kafka being down is never fatal: every layer retries, with backoff capped at RETRY_MAX_MILLIS.
       retry: { initialRetryTime: RETRY_INITIAL_MILLIS, maxRetryTime: RETRY_MAX_MILLIS, retries: Number.MAX_SAFE_INTEGER },

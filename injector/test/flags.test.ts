@@ -51,6 +51,15 @@ describe('flags', () => {
     for (const spec of FLAGS) expect(helpText()).toContain(envNameOf(spec.name));
   });
 
+  it('reads Kafka security from flags and the SASL password from the environment only', () => {
+    expect(config([]).kafkaSecurity).toEqual({ securityProtocol: 'PLAINTEXT' });
+    const c = config(['--security-protocol', 'SASL_SSL', '--sasl-mechanism', 'SCRAM-SHA-512', '--sasl-username', 'ingest'], { INJECTOR_SASL_PASSWORD: 's3cret' });
+    expect(c.kafkaSecurity).toEqual({ securityProtocol: 'SASL_SSL', sasl: { mechanism: 'SCRAM-SHA-512', username: 'ingest' } });
+    expect(c.saslPassword).toBe('s3cret');
+    expect(config(['--security-protocol', 'SSL'], { INJECTOR_SASL_PASSWORD: 'ignored' }).saslPassword).toBeUndefined();
+    expect(helpText()).toContain('INJECTOR_SASL_PASSWORD');
+  });
+
   it('defaults the synthetic clock to a fixed start and parses ISO and epoch start times', () => {
     expect(config(['--clock', 'synthetic']).startTimeMillis).toBe(Date.parse(DEFAULT_SYNTHETIC_START));
     expect(config(['--clock', 'synthetic', '--start-time', '2026-11-26T19:00:00Z']).startTimeMillis).toBe(Date.UTC(2026, 10, 26, 19));
@@ -76,6 +85,10 @@ describe('flags', () => {
     [['--seed'], '--seed', /needs a value/],
     [['--seed', '1', '--seed', '2'], '--seed', /more than once/],
     [['stray'], 'stray', /unexpected argument/],
+    [['--security-protocol', 'SASL_PLAINTEXT', '--sasl-username', 'u'], '--security-protocol', /needs a SASL password .*INJECTOR_SASL_PASSWORD/],
+    [['--security-protocol', 'SASL_PLAINTEXT'], '--security-protocol', /needs a SASL user name/],
+    [['--sasl-username', 'u'], '--sasl-username', /needs a SASL_\* --security-protocol/],
+    [['--security-protocol', 'TLS'], '--security-protocol', /one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/],
   ])('rejects %j naming %s', (argv, flag, message) => {
     const e = flagError(argv);
     expect(e.flag).toBe(flag);

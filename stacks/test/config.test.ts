@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, loadConfig, parseConfig } from '../config';
+import { ConfigError, DEFAULT_CONFIG, EXTERNAL_KAFKA_DEFAULTS, EXTERNAL_POSTGRES_DEFAULTS, loadConfig, parseConfig } from '../config';
 
 const errorOf = (input: unknown): string => {
   try {
@@ -32,6 +32,19 @@ describe('parseConfig', () => {
     expect(config.expose.kafkaPort).toBeNull();
   });
 
+  it('takes an external Kafka and PostgreSQL, filling their defaults; the stack deploys its own by default', () => {
+    expect(DEFAULT_CONFIG.kafka.external).toBeNull();
+    expect(DEFAULT_CONFIG.postgres.external).toBeNull();
+    const config = parseConfig({
+      kafka: { external: { bootstrapServers: 'b1.example:9096,b2.example:9096', securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', username: 'lb' } },
+      postgres: { external: { host: 'db.example', adminUser: 'admin' } },
+    });
+    expect(config.kafka.external).toEqual({ ...EXTERNAL_KAFKA_DEFAULTS, bootstrapServers: 'b1.example:9096,b2.example:9096', securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', username: 'lb' });
+    expect(config.postgres.external).toEqual({ ...EXTERNAL_POSTGRES_DEFAULTS, host: 'db.example', adminUser: 'admin' });
+    expect(EXTERNAL_KAFKA_DEFAULTS).toMatchObject({ securityProtocol: 'PLAINTEXT', passwordVariable: 'kafka_password', replicationFactor: 3 });
+    expect(EXTERNAL_POSTGRES_DEFAULTS).toMatchObject({ port: 5432, database: 'leaderboard', adminPasswordVariable: 'postgres_admin_password', sslMode: 'disable' });
+  });
+
   it.each([
     [{ injector: { eventsPerSecond: 'fast' } }, `config field 'injector.eventsPerSecond': expected a number > 0, got "fast"`],
     [{ injector: { eventsPerSecond: -1 } }, `config field 'injector.eventsPerSecond': expected a number > 0, got -1`],
@@ -47,7 +60,7 @@ describe('parseConfig', () => {
     [{ images: { flinkOperator: 'Operator' } }, `config field 'images.flinkOperator': expected an image reference`],
     [{ inputTopic: 'user score' }, `config field 'inputTopic': expected a Kafka topic name`],
     [{ injector: [] }, `config field 'injector': expected an object, got []`],
-    [{ injectr: {} }, `config field 'injectr': unknown field; allowed: inputTopic, injector, dashboard, kafka, flink, boards, expose, images, kubernetes`],
+    [{ injectr: {} }, `config field 'injectr': unknown field; allowed: inputTopic, injector, dashboard, kafka, postgres, flink, boards, expose, images, kubernetes`],
     [{ boards: { hotStreakActiveMinutes: 0 } }, `config field 'boards.hotStreakActiveMinutes': expected an integer from 1 to 1440, got 0`],
     [{ flink: { uiport: 1 } }, `config field 'flink.uiport': unknown field; allowed: uiPort, startupMode, jobLayout, taskSlots, taskManagers, parallelism, taskManagerMemoryMiB, taskManagerCpuMillis, autoscaler`],
     [{ flink: { parallelism: 0 } }, `config field 'flink.parallelism': expected an integer from 1 to 64, got 0`],
@@ -62,6 +75,19 @@ describe('parseConfig', () => {
     [{ kafka: { brokers: 2 } }, `config field 'kafka.brokers': expected one of 1, 3, got 2`],
     [{ kafka: { inputTopicPartitions: 0 } }, `config field 'kafka.inputTopicPartitions': expected an integer from 1 to 1000, got 0`],
     [{ kafka: { brokers: 3 }, expose: { kafkaPort: 19092, postgresPort: 19094 } }, `config field 'expose.postgresPort': port 19094 is already used by 'expose.kafkaPort (broker 3)'`],
+    [{ kafka: { external: {} } }, `config field 'kafka.external.bootstrapServers': required: the host:port list of the Kafka to use`],
+    [{ kafka: { external: { bootstrapServers: 'kafka.example' } } }, `config field 'kafka.external.bootstrapServers': expected host:port[,host:port...], got "kafka.example"`],
+    [{ kafka: { external: { bootstrapServers: 'k:9092', securityProtocol: 'SASL_SSL' } } }, `config field 'kafka.external.username': security protocol SASL_SSL needs a SASL user name`],
+    [{ kafka: { external: { bootstrapServers: 'k:9092', username: 'u' } } }, `config field 'kafka.external.username': security protocol PLAINTEXT takes no SASL user name`],
+    [{ kafka: { external: { bootstrapServers: 'k:9092', securityProtocol: 'TLS' } } }, `config field 'kafka.external.securityProtocol': expected one of 'PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL', got "TLS"`],
+    [{ kafka: { external: { bootstrapServers: 'k:9092', securityProtocol: 'SASL_SSL', saslMechanism: 'GSSAPI', username: 'u' } } }, `config field 'kafka.external.saslMechanism': expected one of 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', got "GSSAPI"`],
+    [{ kafka: { external: { bootstrapServers: 'k:9092', passwordVariable: 'kafka-password' } } }, `config field 'kafka.external.passwordVariable': expected a Terraform variable name`],
+    [{ kafka: { brokers: 3, external: { bootstrapServers: 'k:9092' } } }, `config field 'kafka.brokers': does not apply with kafka.external (the stack deploys no broker)`],
+    [{ kafka: { external: { bootstrapServers: 'k:9092' } }, expose: { kafkaPort: 19092 } }, `config field 'expose.kafkaPort': does not apply with kafka.external`],
+    [{ postgres: { external: { adminUser: 'admin' } } }, `config field 'postgres.external.host': required: the host of the PostgreSQL to use`],
+    [{ postgres: { external: { host: 'db.example' } } }, `config field 'postgres.external.adminUser': required: a role that may create schemas and roles there`],
+    [{ postgres: { external: { host: 'db.example', adminUser: 'admin', sslMode: 'verify-full' } } }, `config field 'postgres.external.sslMode': expected one of 'disable', 'require', got "verify-full"`],
+    [{ postgres: { external: { host: 'db.example', adminUser: 'admin' } }, expose: { postgresPort: 15432 } }, `config field 'expose.postgresPort': does not apply with postgres.external`],
   ])('rejects %j', (input, message) => {
     expect(errorOf(input)).toContain(message);
   });

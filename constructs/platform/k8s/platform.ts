@@ -7,12 +7,13 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
-import { Endpoint, GeneratedSecret, IPlatform, IService, ServiceSpec, serviceHandle } from '../platform';
+import { Endpoint, IPlatform, IService, ServiceSpec, StoredSecret, serviceHandle } from '../platform';
+import { generatePasswords } from '../passwords';
 import { COMPONENT_LABEL, Labels, NAME_LABEL, ObjectMetadata, REPLICA_GROUP_LABEL, STACK_LABEL, podLabels, serviceSelector } from './metadata';
 import { disruptionBudget } from './disruption';
 import { Client, IngressRule, NetworkPolicies } from './network';
 import { filesConfigMap, podTemplate } from './pod';
-import { generatedSecret } from './secrets';
+import { kubernetesSecret } from './secrets';
 import { runsToCompletion, workload } from './workload';
 
 export interface K8sPlatformProps {
@@ -51,8 +52,12 @@ export class K8sPlatform extends Construct implements IPlatform {
     return { name, namespace: this.namespaceResource.metadata.name, labels: { [STACK_LABEL]: this.stackName, ...labels } };
   }
 
-  generatedSecret(scope: Construct, name: string, keys: string[]): GeneratedSecret {
-    return generatedSecret(scope, this.metadata(name), keys);
+  generatedSecret(scope: Construct, name: string, keys: string[]): StoredSecret {
+    return this.secret(scope, name, generatePasswords(scope, name, keys));
+  }
+
+  secret(scope: Construct, name: string, values: Readonly<Record<string, string>>): StoredSecret {
+    return kubernetesSecret(scope, this.metadata(name), values);
   }
 
   /** Lets pods this platform did not create (e.g. an operator's) open the connections a service would declare. */

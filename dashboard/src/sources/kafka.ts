@@ -12,6 +12,7 @@ import { METRICS, MetricDefinition } from '../../../common/contract';
 import { LeaderboardStore } from '../board-state';
 import { Logger, errorMessage } from '../log';
 import { parseRankKey } from '../rows';
+import { KafkaClientSecurity, PLAINTEXT, kafkajsSecurity } from '../../../common/kafka-client';
 import { LeaderboardSource, SourceStatus, backoffMs } from './source';
 
 const FETCH_WAIT_MS = 500;
@@ -23,6 +24,9 @@ const CATCH_UP_LIMIT_MS = 30_000;
 
 export interface KafkaSourceOptions {
   brokers: string[];
+  /** @default PLAINTEXT */
+  security?: KafkaClientSecurity;
+  saslPassword?: string;
   clientId: string;
   store: LeaderboardStore;
   logger: Logger;
@@ -71,6 +75,7 @@ export class KafkaSource implements LeaderboardSource {
     const kafka = new Kafka({
       clientId: this.options.clientId,
       brokers: this.options.brokers,
+      ...kafkajsSecurity(this.options.security ?? PLAINTEXT, this.options.saslPassword),
       connectionTimeout: 3_000,
       requestTimeout: 10_000,
       retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },

@@ -1,0 +1,88 @@
+/**
+ * The task creating the pipeline's topics (if missing) with Kafka's own tool, for the stack's brokers
+ * and for a Kafka outside the stack alike.
+ */
+import { Lazy } from 'cdktf';
+import { Construct } from 'constructs';
+import { KAFKA_PASSWORD_ENV, javaClientProperties } from '../common/kafka-client';
+import { KafkaClient } from './kafka-client';
+import { Endpoint, IPlatform, IService } from './platform/platform';
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  /** Extra topic configuration, e.g. `{ 'cleanup.policy': 'compact' }`. */
+  readonly config?: Record<string, string>;
+}
+
+export interface KafkaTopicsProps {
+  readonly platform: IPlatform;
+  /** Image following the `apache/kafka` image contract (for `kafka-topics.sh`). */
+  readonly image: string;
+  readonly bootstrapServers: string;
+  readonly client: KafkaClient;
+  readonly replicationFactor: number;
+  /** Services that must be up first (the stack's brokers). */
+  readonly dependsOn: IService[];
+  readonly connectsTo: Endpoint[];
+}
+
+const KAFKA_BIN = '/opt/kafka/bin';
+export const KAFKA_UID = '1000';
+const CLIENT_PROPERTIES = '/tmp/leaderboard-client.properties';
+
+export class KafkaTopics extends Construct {
+  /** Completed once every topic exists. */
+  readonly ready: IService;
+  private readonly topics: TopicSpec[] = [];
+
+  constructor(scope: Construct, id: string, props: KafkaTopicsProps) {
+    super(scope, id);
+    const { client } = props;
+    this.ready = props.platform.addService(this, {
+      name: 'kafka-topics',
+      component: 'kafka',
+      image: props.image,
+      user: KAFKA_UID,
+      lifecycle: 'task',
+      entrypoint: ['/bin/sh', '-c'],
+      command: [Lazy.stringValue({ produce: () => createTopicsScript(props.bootstrapServers, this.topics, props.replicationFactor, client) })],
+      env: { KAFKA_HEAP_OPTS: '-Xmx256m' },
+      secretEnv: client.password ? { [KAFKA_PASSWORD_ENV]: client.password } : undefined,
+      resources: { cpuMillis: 200, memoryMiB: 512 },
+      dependsOn: props.dependsOn,
+      connectsTo: props.connectsTo,
+    });
+  }
+
+  /** Creates the topic when the stack deploys, unless it exists. */
+  add(topic: TopicSpec): void {
+    if (this.topics.some((t) => t.name === topic.name)) throw new Error(`topic '${topic.name}' is added twice`);
+    this.topics.push(topic);
+  }
+}
+
+const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * A POSIX sh script creating each topic unless it exists, failing loudly otherwise. A Kafka that needs
+ * security settings gets them in a client properties file written at run time, the SASL password
+ * expanded from the task's environment there and nowhere else.
+ */
+export function createTopicsScript(bootstrapServers: string, topics: TopicSpec[], replicationFactor = 1, client?: KafkaClient): string {
+  const marker = '\u0000password\u0000';
+  const properties = Object.entries(client ? javaClientProperties(client.security, marker) : {}).map(([k, v]) => `${k}=${v}`);
+  const configFile = properties.length ? ` --command-config ${CLIENT_PROPERTIES}` : '';
+  const writeProperties = properties.length
+    ? [
+        'umask 077',
+        `printf '%s\\n' ${properties.map((line) => line.split(marker).map(shellQuote).join(`"$${KAFKA_PASSWORD_ENV}"`)).join(' ')} > ${CLIENT_PROPERTIES}`,
+      ]
+    : [];
+  const tool = `${KAFKA_BIN}/kafka-topics.sh --bootstrap-server ${bootstrapServers}${configFile}`;
+  const lines = topics.map((t) => {
+    const configs = Object.entries(t.config ?? {}).map(([k, v]) => ` --config ${k}=${v}`).join('');
+    return `${tool} --create --if-not-exists --topic ${t.name} --partitions ${t.partitions} --replication-factor ${replicationFactor}${configs}`;
+  });
+  return ['set -e', ...writeProperties, ...lines, `${tool} --list`].join('\n');
+}
