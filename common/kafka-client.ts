@@ -26,6 +26,13 @@ export const PLAINTEXT: KafkaClientSecurity = { securityProtocol: 'PLAINTEXT' };
 export const KAFKA_PASSWORD_ENV = 'LEADERBOARD_KAFKA_PASSWORD';
 
 export const usesSasl = (protocol: KafkaSecurityProtocol): boolean => protocol.startsWith('SASL_');
+
+/**
+ * The settings from separately given fields (flags, configuration): the mechanism and user name count
+ * with a SASL protocol only, an absent user name is an empty one (kafkaSecurityProblem reports it).
+ */
+export const kafkaClientSecurity = (securityProtocol: KafkaSecurityProtocol, mechanism: KafkaSaslMechanism, username: string | null | undefined): KafkaClientSecurity =>
+  usesSasl(securityProtocol) ? { securityProtocol, sasl: { mechanism, username: username ?? '' } } : { securityProtocol };
 export const usesTls = (protocol: KafkaSecurityProtocol): boolean => protocol === 'SSL' || protocol === 'SASL_SSL';
 
 /**

@@ -22,6 +22,7 @@ import {
   KafkaClientSecurity,
   KafkaSaslMechanism,
   KafkaSecurityProtocol,
+  kafkaClientSecurity,
   kafkaSecurityProblem,
   usesSasl,
 } from '../common/kafka-client';
@@ -431,10 +432,8 @@ export function parseConfig(input: unknown): LeaderboardConfig {
 }
 
 /** The security settings an external Kafka's clients use. */
-export function externalKafkaSecurity(external: ExternalKafkaConfig): KafkaClientSecurity {
-  const { securityProtocol, saslMechanism, username } = external;
-  return usesSasl(securityProtocol) ? { securityProtocol, sasl: { mechanism: saslMechanism, username: username ?? '' } } : { securityProtocol };
-}
+export const externalKafkaSecurity = (external: ExternalKafkaConfig): KafkaClientSecurity =>
+  kafkaClientSecurity(external.securityProtocol, external.saslMechanism, external.username);
 
 /** An external service needs its required fields, and the stack's own service's settings do not apply. */
 function checkExternalServices(config: LeaderboardConfig): void {

@@ -12,6 +12,7 @@ import {
   KafkaClientSecurity,
   KafkaSaslMechanism,
   KafkaSecurityProtocol,
+  kafkaClientSecurity,
   kafkaSecurityProblem,
   usesSasl,
 } from '../../common/kafka-client';
@@ -138,7 +139,7 @@ function kafkaClient(
   const password = nonEmpty(env.DASHBOARD_KAFKA_SASL_PASSWORD);
   const sasl = usesSasl(protocol);
   if (!sasl && username !== undefined) throw new ConfigError(`${where('kafka-sasl-username')}: needs a SASL_* security protocol, got '${protocol}'`);
-  const security: KafkaClientSecurity = sasl ? { securityProtocol: protocol, sasl: { mechanism, username: username ?? '' } } : { securityProtocol: protocol };
+  const security = kafkaClientSecurity(protocol, mechanism, username);
   const problem = kafkaSecurityProblem(security, sasl && password !== undefined);
   if (problem) throw new ConfigError(`${where('kafka-security-protocol')}: ${problem} (user name: --kafka-sasl-username, password: DASHBOARD_KAFKA_SASL_PASSWORD)`);
   return { security, saslPassword: sasl ? password : undefined };

@@ -11,6 +11,7 @@ import {
   KafkaClientSecurity,
   KafkaSaslMechanism,
   KafkaSecurityProtocol,
+  kafkaClientSecurity,
   kafkaSecurityProblem,
   usesSasl,
 } from '../../common/kafka-client';
@@ -254,9 +255,7 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   const securityProtocol = str('security-protocol') as KafkaSecurityProtocol;
   const saslUsername = values.get('sasl-username') as string | undefined;
   const saslPassword = env[SASL_PASSWORD_ENV] === '' ? undefined : env[SASL_PASSWORD_ENV];
-  const kafkaSecurity: KafkaClientSecurity = usesSasl(securityProtocol)
-    ? { securityProtocol, sasl: { mechanism: str('sasl-mechanism') as KafkaSaslMechanism, username: saslUsername ?? '' } }
-    : { securityProtocol };
+  const kafkaSecurity = kafkaClientSecurity(securityProtocol, str('sasl-mechanism') as KafkaSaslMechanism, saslUsername);
   if (!usesSasl(securityProtocol) && saslUsername !== undefined) {
     throw new FlagError('--sasl-username', `--sasl-username needs a SASL_* --security-protocol, got ${securityProtocol}`);
   }

@@ -112,7 +112,8 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck, kafkaCheck, post
       }
       expect(containers(stack, 'kafka')).toEqual([`${stack}-kafka-topics`]);
       expect(containers(stack, 'postgres')).toEqual(sink === 'jdbc' ? [`${stack}-postgres-setup`] : []);
-      expect(docker('volume', 'ls', '-q', '--filter', `label=leaderboard.stack=${stack}`).split('\n').filter((v) => /kafka|postgres/.test(v))).toEqual([]);
+      const dataVolumes = docker('volume', 'ls', '-q', '--filter', `label=leaderboard.stack=${stack}`).split('\n').filter((v) => /-(kafka(-\d+)?|postgres)-data$/.test(v));
+      expect(dataVolumes).toEqual([]);
     }, 20 * 60_000);
 
     it('computes every board equal to the oracle, in the external Kafka or PostgreSQL', async () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../stacks/app';
-import { DEFAULT_CONFIG, LeaderboardConfig } from '../../stacks/config';
+import { DEFAULT_CONFIG, LeaderboardConfig, parseConfig } from '../../stacks/config';
 import { CrdValidator, loadCrdValidator, operatorRuleErrors } from '../../test-support/crd-validation';
 import { operatorCrdDirs, operatorSource } from '../../test-support/flink-operator';
 import { describeWith } from '../../test-support/prerequisites';
@@ -371,6 +371,26 @@ describe('k8s stack configuration', () => {
   it('splits image references into the chart image values', () => {
     expect(operatorImageValues('localhost:5001/flink-kubernetes-operator')).toEqual({ repository: 'localhost:5001/flink-kubernetes-operator', tag: '', digest: '', pullPolicy: 'IfNotPresent' });
     expect(operatorImageValues('apache/flink-kubernetes-operator:1.15.0@sha256:abc')).toEqual({ repository: 'apache/flink-kubernetes-operator', tag: '1.15.0', digest: 'sha256:abc', pullPolicy: 'IfNotPresent' });
+  });
+
+  it('uses an external Kafka and PostgreSQL: no broker or database, their passwords Terraform variables kept in Secrets', () => {
+    const s = synth('k8s-jdbc', parseConfig({
+      kafka: { external: { bootstrapServers: 'b.example:9096', securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', username: 'lb' } },
+      postgres: { external: { host: 'db.example', adminUser: 'owner', sslMode: 'require' } },
+    }));
+    const names = workloads(s).map((w) => w.name);
+    expect(names.filter((n) => /^(kafka|postgres)(-\d+)?$/.test(n))).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(['kafka-topics', 'postgres-setup']));
+    expect(s.variable).toEqual({
+      kafka_password: expect.objectContaining({ sensitive: true, type: 'string' }),
+      postgres_admin_password: expect.objectContaining({ sensitive: true, type: 'string' }),
+    });
+    const secrets = Object.fromEntries(resources(s, 'kubernetes_secret_v1').map((r) => [r.metadata.name, r.data]));
+    expect(secrets['kafka-credentials']).toEqual({ password: '${var.kafka_password}' });
+    expect(secrets['postgres-admin']).toEqual({ password: '${var.postgres_admin_password}' });
+    // The jobs' runner fills ${LEADERBOARD_KAFKA_PASSWORD} from the session's environment.
+    expect(JSON.stringify(sessionDeployment(s))).toContain('"name":"LEADERBOARD_KAFKA_PASSWORD","valueFrom":{"secretKeyRef":{"name":"kafka-credentials","key":"password"}}');
+    expect(workload(s, 'dashboard').pod.container[0].env).toEqual(expect.arrayContaining([{ name: 'PGHOST', value: 'db.example' }, { name: 'PGSSLMODE', value: 'no-verify' }]));
   });
 
   it('configures the providers from the kubeconfig settings', () => {
