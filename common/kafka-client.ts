@@ -15,6 +15,11 @@ export interface KafkaClientSecurity {
   readonly securityProtocol: KafkaSecurityProtocol;
   /** With a SASL protocol only. */
   readonly sasl?: { readonly mechanism: KafkaSaslMechanism; readonly username: string };
+  /**
+   * With a TLS protocol: the PEM certificate(s) of the authorities to trust instead of the system's
+   * (a private CA, or a self-signed broker certificate).
+   */
+  readonly caCertificate?: string;
 }
 
 export const PLAINTEXT: KafkaClientSecurity = { securityProtocol: 'PLAINTEXT' };
@@ -31,8 +36,18 @@ export const usesSasl = (protocol: KafkaSecurityProtocol): boolean => protocol.s
  * The settings from separately given fields (flags, configuration): the mechanism and user name count
  * with a SASL protocol only, an absent user name is an empty one (kafkaSecurityProblem reports it).
  */
-export const kafkaClientSecurity = (securityProtocol: KafkaSecurityProtocol, mechanism: KafkaSaslMechanism, username: string | null | undefined): KafkaClientSecurity =>
-  usesSasl(securityProtocol) ? { securityProtocol, sasl: { mechanism, username: username ?? '' } } : { securityProtocol };
+export const kafkaClientSecurity = (
+  securityProtocol: KafkaSecurityProtocol,
+  mechanism: KafkaSaslMechanism,
+  username: string | null | undefined,
+  caCertificate?: string | null,
+): KafkaClientSecurity => ({
+  securityProtocol,
+  ...(usesSasl(securityProtocol) ? { sasl: { mechanism, username: username ?? '' } } : {}),
+  ...(caCertificate ? { caCertificate } : {}),
+});
+
+const PEM_CERTIFICATE = /^\s*(-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*)+$/;
 export const usesTls = (protocol: KafkaSecurityProtocol): boolean => protocol === 'SSL' || protocol === 'SASL_SSL';
 
 /**
@@ -40,10 +55,12 @@ export const usesTls = (protocol: KafkaSecurityProtocol): boolean => protocol ==
  * protocol needs a mechanism, user name and password, the others take none.
  */
 export function kafkaSecurityProblem(security: KafkaClientSecurity, hasPassword: boolean): string | undefined {
-  const { securityProtocol, sasl } = security;
+  const { securityProtocol, sasl, caCertificate } = security;
   if (!KAFKA_SECURITY_PROTOCOLS.includes(securityProtocol)) {
     return `security protocol '${securityProtocol}' is not one of ${KAFKA_SECURITY_PROTOCOLS.join(', ')}`;
   }
+  const caProblem = caCertificate === undefined ? undefined : caCertificateProblem(securityProtocol, caCertificate);
+  if (caProblem) return caProblem;
   if (!usesSasl(securityProtocol)) {
     return sasl || hasPassword ? `security protocol ${securityProtocol} takes no SASL user name or password` : undefined;
   }
@@ -55,13 +72,19 @@ export function kafkaSecurityProblem(security: KafkaClientSecurity, hasPassword:
   return hasPassword ? undefined : `security protocol ${securityProtocol} needs a SASL password`;
 }
 
-/** kafkajs's `ssl` and `sasl` client options (TLS trusts the system's certificate authorities). */
-export function kafkajsSecurity(security: KafkaClientSecurity, password: string | undefined): { ssl?: boolean; sasl?: SASLOptions } {
+/** Why `caCertificate` cannot serve clients of `securityProtocol`, or undefined when it can. */
+export function caCertificateProblem(securityProtocol: KafkaSecurityProtocol, caCertificate: string): string | undefined {
+  if (!usesTls(securityProtocol)) return `security protocol ${securityProtocol} uses no TLS, so it takes no CA certificate`;
+  return PEM_CERTIFICATE.test(caCertificate) ? undefined : 'the CA certificate is not PEM (-----BEGIN CERTIFICATE----- ...)';
+}
+
+/** kafkajs's `ssl` and `sasl` client options (TLS trusts the given CA, else the system's). */
+export function kafkajsSecurity(security: KafkaClientSecurity, password: string | undefined): { ssl?: boolean | { ca: string[] }; sasl?: SASLOptions } {
   const problem = kafkaSecurityProblem(security, password !== undefined);
   if (problem) throw new Error(problem);
-  const { sasl } = security;
+  const { sasl, caCertificate } = security;
   return {
-    ...(usesTls(security.securityProtocol) ? { ssl: true } : {}),
+    ...(usesTls(security.securityProtocol) ? { ssl: caCertificate ? { ca: [caCertificate] } : true } : {}),
     ...(sasl
       ? { sasl: { mechanism: sasl.mechanism.toLowerCase() as 'plain' | 'scram-sha-256' | 'scram-sha-512', username: sasl.username, password: password! } }
       : {}),
@@ -75,16 +98,21 @@ const LOGIN_MODULES: Record<KafkaSaslMechanism, string> = {
 };
 
 /**
- * Kafka Java client properties (`security.protocol`, `sasl.mechanism`, `sasl.jaas.config`). The
+ * Kafka Java client properties (`security.protocol`, `sasl.*`, a PEM trust store given inline). The
  * password is `passwordText` as given (a placeholder the client's runner fills in, or a shell
  * expansion), so it is never part of what is rendered; it must not contain `"` or `\`.
  */
 export function javaClientProperties(security: KafkaClientSecurity, passwordText: string): Record<string, string> {
-  const { securityProtocol, sasl } = security;
-  if (!sasl) return securityProtocol === 'PLAINTEXT' ? {} : { 'security.protocol': securityProtocol };
+  const { securityProtocol, sasl, caCertificate } = security;
+  if (securityProtocol === 'PLAINTEXT') return {};
   return {
     'security.protocol': securityProtocol,
-    'sasl.mechanism': sasl.mechanism,
-    'sasl.jaas.config': `${LOGIN_MODULES[sasl.mechanism]} required username="${sasl.username}" password="${passwordText}";`,
+    ...(sasl
+      ? {
+          'sasl.mechanism': sasl.mechanism,
+          'sasl.jaas.config': `${LOGIN_MODULES[sasl.mechanism]} required username="${sasl.username}" password="${passwordText}";`,
+        }
+      : {}),
+    ...(caCertificate ? { 'ssl.truststore.type': 'PEM', 'ssl.truststore.certificates': caCertificate.trim() } : {}),
   };
 }

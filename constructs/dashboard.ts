@@ -1,6 +1,6 @@
 /** The web dashboard: the four leaderboards live, from either sink variant. */
 import { Construct } from 'constructs';
-import { Endpoint, IPlatform, IService, SecretRef } from './platform/platform';
+import { Endpoint, FileSpec, IPlatform, IService, SecretRef } from './platform/platform';
 import { kafkaClientEnv } from './kafka-client';
 import { BoardStore, ILeaderboardSinks } from './sinks';
 
@@ -50,6 +50,7 @@ export class Dashboard extends Construct {
         ...(props.jobStatus ? { DASHBOARD_FLINK_URL: props.jobStatus.url('http') } : {}),
       },
       secretEnv: source.secretEnv,
+      files: source.files,
       ports: [{ name: 'http', containerPort: DASHBOARD_PORT, publish: { hostPort, bindAddress } }],
       health: {
         command: [
@@ -69,12 +70,13 @@ export class Dashboard extends Construct {
 }
 
 /** The dashboard's settings (dashboard/src/config.ts) for reading the boards of either variant. */
-function sourceEnv(boards: BoardStore): { env: Record<string, string>; secretEnv: Record<string, SecretRef> } {
+function sourceEnv(boards: BoardStore): { env: Record<string, string>; secretEnv: Record<string, SecretRef>; files: FileSpec[] } {
   if (boards.variant === 'kafka') {
     const client = kafkaClientEnv(boards.client, 'DASHBOARD_KAFKA_');
     return {
       env: { DASHBOARD_SOURCE: 'kafka', DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: boards.bootstrapServers, ...client.env },
       secretEnv: client.secretEnv,
+      files: client.files,
     };
   }
   return {
@@ -88,5 +90,6 @@ function sourceEnv(boards: BoardStore): { env: Record<string, string>; secretEnv
       ...(boards.sslMode === 'disable' ? {} : { PGSSLMODE: 'no-verify' }),
     },
     secretEnv: { PGPASSWORD: boards.reader.password },
+    files: [],
   };
 }

@@ -48,6 +48,7 @@ export class Injector extends Construct {
         ...client.env,
       },
       secretEnv: client.secretEnv,
+      files: client.files,
       // A finite run finishes once in the background, and a redeploy does not replay it.
       lifecycle: maxEvents > 0 ? 'batch' : 'service',
       resources: { cpuMillis: 250, memoryMiB: 256 },

@@ -71,7 +71,8 @@ const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
  */
 export function createTopicsScript(bootstrapServers: string, topics: TopicSpec[], replicationFactor = 1, client?: KafkaClient): string {
   const marker = '\u0000password\u0000';
-  const properties = Object.entries(client ? javaClientProperties(client.security, marker) : {}).map(([k, v]) => `${k}=${v}`);
+  // A properties file reads `\n` in a value as a line break (a PEM certificate has several lines).
+  const properties = Object.entries(client ? javaClientProperties(client.security, marker) : {}).map(([k, v]) => `${k}=${v.replace(/\r?\n/g, '\\n')}`);
   const configFile = properties.length ? ` --command-config ${CLIENT_PROPERTIES}` : '';
   const writeProperties = properties.length
     ? [

@@ -22,6 +22,7 @@ import {
   KafkaClientSecurity,
   KafkaSaslMechanism,
   KafkaSecurityProtocol,
+  caCertificateProblem,
   kafkaClientSecurity,
   kafkaSecurityProblem,
   usesSasl,
@@ -71,6 +72,8 @@ export interface ExternalKafkaConfig {
   readonly passwordVariable: string;
   /** Replicas of the topics the stack creates there. */
   readonly replicationFactor: number;
+  /** PEM file of the certificate authorities to trust (SSL, SASL_SSL) instead of the system's; null: the system's. */
+  readonly caCertificateFile: string | null;
 }
 
 export interface PostgresConfig {
@@ -215,6 +218,7 @@ export const EXTERNAL_KAFKA_DEFAULTS: ExternalKafkaConfig = {
   username: null,
   passwordVariable: 'kafka_password',
   replicationFactor: 3,
+  caCertificateFile: null,
 };
 export const EXTERNAL_POSTGRES_DEFAULTS: ExternalPostgresConfig = {
   host: '',
@@ -342,6 +346,7 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
               username: nullable(saslUser),
               passwordVariable: terraformVariable,
               replicationFactor: integer(1, 16),
+              caCertificateFile: nullable(nonEmpty),
             },
             EXTERNAL_KAFKA_DEFAULTS,
           ),
@@ -431,9 +436,19 @@ export function parseConfig(input: unknown): LeaderboardConfig {
   return config;
 }
 
-/** The security settings an external Kafka's clients use. */
-export const externalKafkaSecurity = (external: ExternalKafkaConfig): KafkaClientSecurity =>
-  kafkaClientSecurity(external.securityProtocol, external.saslMechanism, external.username);
+/** The security settings an external Kafka's clients use, with the CA certificate file's content. */
+export function externalKafkaSecurity(external: ExternalKafkaConfig): KafkaClientSecurity {
+  const file = external.caCertificateFile;
+  let caCertificate: string | undefined;
+  if (file !== null) {
+    try {
+      caCertificate = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError('kafka.external.caCertificateFile', `cannot read '${file}': ${(err as Error).message}`);
+    }
+  }
+  return kafkaClientSecurity(external.securityProtocol, external.saslMechanism, external.username, caCertificate);
+}
 
 /** An external service needs its required fields, and the stack's own service's settings do not apply. */
 function checkExternalServices(config: LeaderboardConfig): void {
@@ -443,8 +458,11 @@ function checkExternalServices(config: LeaderboardConfig): void {
     if (!usesSasl(kafka.securityProtocol) && kafka.username !== null) {
       throw new ConfigError('kafka.external.username', `security protocol ${kafka.securityProtocol} takes no SASL user name`);
     }
+    const security = externalKafkaSecurity(kafka);
+    const caProblem = security.caCertificate === undefined ? undefined : caCertificateProblem(kafka.securityProtocol, security.caCertificate);
+    if (caProblem) throw new ConfigError('kafka.external.caCertificateFile', caProblem);
     // The password is a Terraform variable, given at deploy.
-    const problem = kafkaSecurityProblem(externalKafkaSecurity(kafka), usesSasl(kafka.securityProtocol));
+    const problem = kafkaSecurityProblem(security, usesSasl(kafka.securityProtocol));
     if (problem) throw new ConfigError('kafka.external.username', problem);
     if (config.kafka.brokers !== 1) throw new ConfigError('kafka.brokers', 'does not apply with kafka.external (the stack deploys no broker)');
     if (config.expose.kafkaPort !== null) throw new ConfigError('expose.kafkaPort', 'does not apply with kafka.external (the stack deploys no broker)');

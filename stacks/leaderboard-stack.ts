@@ -82,7 +82,13 @@ export class LeaderboardStack extends TerraformStack {
     if (stateDir) new LocalBackend(this, { path: join(stateDir, `terraform.${name}.tfstate`) });
     const target = props.createTarget(this);
     const variable: SecretVariable = (name, description) =>
-      new TerraformVariable(this, name, { type: 'string', sensitive: true, nullable: false, description: `${description} (set TF_VAR_${name})` }).stringValue;
+      new TerraformVariable(this, name, {
+        type: 'string',
+        sensitive: true,
+        nullable: false,
+        description: `${description} (set TF_VAR_${name})`,
+        validation: [{ condition: `\${length(var.${name}) > 0}`, errorMessage: `Set TF_VAR_${name} to ${description}: it is empty.` }],
+      }).stringValue;
     this.pipeline = new LeaderboardPipeline(this, 'pipeline', pipelineProps(props.config, target, props.sink, variable));
     const { bindAddress } = props.config.expose;
     new TerraformOutput(this, 'dashboard_url', {

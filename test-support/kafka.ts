@@ -31,9 +31,10 @@ export interface KafkaOptions {
   startTimeoutMs?: number;
   /**
    * A second listener for clients elsewhere (containers reach a host address such as a Docker
-   * bridge's gateway), authenticating with SASL/PLAIN as one of `users` (name to password).
+   * bridge's gateway), authenticating with SASL as one of `users` (name to password): PLAIN by
+   * default, or SCRAM-SHA-512; with `tls`, over TLS with a self-signed certificate for `host`.
    */
-  saslListener?: { host: string; users: Record<string, string> };
+  saslListener?: { host: string; users: Record<string, string>; mechanism?: 'PLAIN' | 'SCRAM-SHA-512'; tls?: boolean };
 }
 
 export interface KafkaBroker {
@@ -41,6 +42,8 @@ export interface KafkaBroker {
   readonly bootstrapServers: string;
   /** `<host>:<port>` of the SASL listener, when asked for. */
   readonly saslBootstrapServers?: string;
+  /** The SASL listener's self-signed certificate (PEM), which its clients must trust, with `tls`. */
+  readonly certificate?: string;
   /** The broker's stdout and stderr (log4j at INFO), for diagnosing a failed test. */
   readonly logFile: string;
   /** Stops the broker (graceful, then killed after 30 s) and deletes its data. */
@@ -109,17 +112,45 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-/** Broker properties adding a SASL_PLAINTEXT listener `SASL` on `address`, PLAIN with `users`. */
-function saslListenerProperties(port: number, controllerPort: number, address: string, users: Record<string, string>): Record<string, string> {
+type SaslListener = NonNullable<KafkaOptions['saslListener']>;
+
+/** A properties-file value: `\n` stands for a line break. */
+const propertyValue = (text: string): string => text.trim().replace(/\n/g, '\\n');
+
+/**
+ * Broker properties adding the listener `SASL` on `address`; PLAIN users are listed in its JAAS
+ * configuration, SCRAM users are stored when the log directory is formatted (scramFormatArgs).
+ */
+function saslListenerProperties(port: number, controllerPort: number, address: string, listener: SaslListener, tls?: { certificate: string; key: string }): Record<string, string> {
   const quoted = (text: string) => `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
-  const userEntries = Object.entries(users).map(([name, password]) => `user_${name}=${quoted(password)}`).join(' ');
+  const mechanism = listener.mechanism ?? 'PLAIN';
+  const jaas = mechanism === 'PLAIN'
+    ? `org.apache.kafka.common.security.plain.PlainLoginModule required ${Object.entries(listener.users).map(([name, password]) => `user_${name}=${quoted(password)}`).join(' ')};`
+    : 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
   return {
     listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},SASL://${address}`,
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${port},SASL://${address}`,
-    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT',
-    'sasl.enabled.mechanisms': 'PLAIN',
-    'listener.name.sasl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${userEntries};`,
+    'listener.security.protocol.map': `CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL:${tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'}`,
+    'sasl.enabled.mechanisms': mechanism,
+    [`listener.name.sasl.${mechanism.toLowerCase()}.sasl.jaas.config`]: jaas,
+    ...(tls
+      ? { 'ssl.keystore.type': 'PEM', 'ssl.keystore.certificate.chain': propertyValue(tls.certificate), 'ssl.keystore.key': propertyValue(tls.key) }
+      : {}),
   };
+}
+
+/** StorageTool arguments storing the SCRAM users' credentials. */
+const scramFormatArgs = (listener: SaslListener | undefined): string[] =>
+  listener?.mechanism === 'SCRAM-SHA-512'
+    ? Object.entries(listener.users).flatMap(([name, password]) => ['--add-scram', `SCRAM-SHA-512=[name=${name},password=${password}]`])
+    : [];
+
+/** A throw-away self-signed certificate for `host` (an IP address or a DNS name) and its key, PEM. */
+async function selfSignedCertificate(dir: string, host: string): Promise<{ certificate: string; key: string }> {
+  const [certFile, keyFile] = [path.join(dir, 'listener.crt'), path.join(dir, 'listener.key')];
+  const san = /^[\d.]+$/.test(host) ? `IP:${host}` : `DNS:${host}`;
+  await runFile('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${host}`, '-addext', `subjectAltName=${san}`, '-keyout', keyFile, '-out', certFile], { timeout: 60_000 });
+  return { certificate: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
 }
 
 function serverProperties(dataDir: string, port: number, controllerPort: number, extra: Record<string, string>): string {
@@ -223,7 +254,8 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
   const bootstrapServers = `127.0.0.1:${port}`;
   const sasl = options.saslListener;
   const saslBootstrapServers = sasl ? `${sasl.host}:${saslPort}` : undefined;
-  const saslProperties = sasl ? saslListenerProperties(port, controllerPort, saslBootstrapServers!, sasl.users) : {};
+  const tls = sasl?.tls ? await selfSignedCertificate(dir, sasl.host) : undefined;
+  const saslProperties = sasl ? saslListenerProperties(port, controllerPort, saslBootstrapServers!, sasl, tls) : {};
   writeFileSync(propertiesFile, serverProperties(path.join(dir, 'data'), port, controllerPort, { ...saslProperties, ...options.config }));
 
   const launch = async (): Promise<ChildProcess> => {
@@ -249,7 +281,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
     await runFile(
       'java',
       // `--cluster-id=<id>` in one argument: a base64url id may start with '-', which would read as an option.
-      [...jvmOptions, log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propertiesFile],
+      [...jvmOptions, log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propertiesFile, ...scramFormatArgs(sasl)],
       { timeout: 60_000 },
     );
     child = await launch();
@@ -264,6 +296,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
   return {
     bootstrapServers,
     saslBootstrapServers,
+    certificate: tls?.certificate,
     logFile,
     async stop() {
       if (stopped) return;

@@ -44,6 +44,23 @@ describe('ExternalKafka', () => {
     expect(containerOf(synthesized, 'kafka-topics').command!.join('\n')).not.toContain('var.kafka_password');
   });
 
+  it('hands a CA certificate to the kafkajs clients as a file, and to the topics task inline', () => {
+    const caCertificate = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const synthesized = synthOnDocker((scope, platform) => {
+      const kafka = new ExternalKafka(scope, 'kafka', { platform, image: 'kafka:test', bootstrapServers: 'b.example:9096', security: { ...SASL, caCertificate }, password: PASSWORD });
+      new Injector(scope, 'injector', { platform, image: 'injector:test', kafka, topic: 'in' });
+    });
+    const injector = containerOf(synthesized, 'injector');
+    expect(envOf(injector).INJECTOR_SSL_CA_FILE).toBe('/tmp/leaderboard-kafka-ca.pem');
+    expect(synthesized).toHaveResourceWithProperties(Container, {
+      name: `${TEST_STACK}-injector`,
+      upload: [{ file: '/tmp/leaderboard-kafka-ca.pem', content: caCertificate, executable: false }],
+    });
+    expect(containerOf(synthesized, 'kafka-topics').command![0]).toContain(
+      "'ssl.truststore.type=PEM' 'ssl.truststore.certificates=-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----'",
+    );
+  });
+
   it('keeps the password in a Kubernetes Secret, and declares no connection to it (policies admit ingress only)', () => {
     const synthesized = synthOnK8s((scope, platform) => {
       new ExternalKafka(scope, 'kafka', { platform, image: 'kafka:test', bootstrapServers: 'b.example:9096', security: SASL, password: PASSWORD });

@@ -59,6 +59,7 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   'kafka-sasl-mechanism': { env: 'DASHBOARD_KAFKA_SASL_MECHANISM', default: 'PLAIN', help: KAFKA_SASL_MECHANISMS.join(', ') },
   'kafka-sasl-username': { env: 'DASHBOARD_KAFKA_SASL_USERNAME', help: 'SASL user name, with a SASL_* security protocol' },
+  'kafka-ssl-ca-file': { env: 'DASHBOARD_KAFKA_SSL_CA_FILE', help: "PEM file of the certificate authorities to trust, with SSL or SASL_SSL; default: the system's" },
   'flink-url': { env: 'DASHBOARD_FLINK_URL', help: 'Flink REST API (http://jobmanager:8081) to show whether the jobs run; unset shows nothing about them' },
   'hold-back-ms': { env: 'DASHBOARD_HOLD_BACK_MS', default: '2000', help: 'longest time an inconsistent board is held back before it is shown flagged' },
   'max-clients': { env: 'DASHBOARD_MAX_CLIENTS', default: '10000', help: 'most concurrent push (SSE) clients' },
@@ -139,7 +140,16 @@ function kafkaClient(
   const password = nonEmpty(env.DASHBOARD_KAFKA_SASL_PASSWORD);
   const sasl = usesSasl(protocol);
   if (!sasl && username !== undefined) throw new ConfigError(`${where('kafka-sasl-username')}: needs a SASL_* security protocol, got '${protocol}'`);
-  const security = kafkaClientSecurity(protocol, mechanism, username);
+  const caFile = get('kafka-ssl-ca-file');
+  let caCertificate: string | undefined;
+  if (caFile !== undefined) {
+    try {
+      caCertificate = readFileSync(caFile, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${where('kafka-ssl-ca-file')}: cannot read '${caFile}': ${(err as Error).message}`);
+    }
+  }
+  const security = kafkaClientSecurity(protocol, mechanism, username, caCertificate);
   const problem = kafkaSecurityProblem(security, sasl && password !== undefined);
   if (problem) throw new ConfigError(`${where('kafka-security-protocol')}: ${problem} (user name: --kafka-sasl-username, password: DASHBOARD_KAFKA_SASL_PASSWORD)`);
   return { security, saslPassword: sasl ? password : undefined };

@@ -21,6 +21,10 @@ describe('parseConfig', () => {
     expect(() => parseConfig([], { ...env, DASHBOARD_KAFKA_SASL_PASSWORD: '' })).toThrow(/DASHBOARD_KAFKA_SECURITY_PROTOCOL: .*needs a SASL password/);
     expect(() => parseConfig(['--kafka-sasl-username', 'u'], {})).toThrow(/--kafka-sasl-username: needs a SASL_\* security protocol/);
     expect(() => parseConfig(['--kafka-security-protocol', 'TLS'], {})).toThrow(/'TLS' is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/);
+    const ca = join(mkdtempSync(join(tmpdir(), 'dash-')), 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    expect(parseConfig(['--kafka-security-protocol', 'SSL', '--kafka-ssl-ca-file', ca], {})!.kafka.security.caCertificate).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(() => parseConfig(['--kafka-security-protocol', 'SSL'], { DASHBOARD_KAFKA_SSL_CA_FILE: `${ca}.missing` })).toThrow(/^DASHBOARD_KAFKA_SSL_CA_FILE: cannot read/);
   });
 
   it('takes the environment, and flags over it', () => {

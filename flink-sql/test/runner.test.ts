@@ -94,9 +94,19 @@ describeWith([flinkCheck])('SQL runner', () => {
     );
     const reference = renderReadOnlyJob({ kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score', startupMode: 'earliest' }, 'read-only-reference');
     rendered.push({ label: 'read-only reference', sql: reference.sql });
+    // A Kafka that needs SASL over TLS with a trust store given inline: a multi-line PEM in the options.
+    const [secured] = renderJobs({
+      sink: { variant: 'kafka' },
+      layout: 'statement-set',
+      kafkaBootstrapServers: 'kafka:9093',
+      kafkaSecurity: { securityProtocol: 'SASL_SSL', sasl: { mechanism: 'SCRAM-SHA-512', username: 'lb' }, caCertificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' },
+      inputTopic: 'user-score',
+      startupMode: 'earliest',
+    });
+    rendered.push({ label: 'SASL_SSL', sql: secured.sql });
 
-    it('plans every rendered script (each metric x 2 sinks, the statement sets, the read-only reference) with the real planner and connectors', () => {
-      expect(rendered).toHaveLength(METRICS.length * 2 + 3);
+    it('plans every rendered script (each metric x 2 sinks, the statement sets, the read-only reference, SASL_SSL) with the real planner and connectors', () => {
+      expect(rendered).toHaveLength(METRICS.length * 2 + 4);
       const files = rendered.map((r) => scriptFile(r.sql));
       // One JVM for all scripts: the planner's start-up dominates each run.
       const r = runRunner(['--validate', ...files.flatMap((f) => ['--script', f])], { env: { ...process.env, LEADERBOARD_JDBC_PASSWORD: '' } });

@@ -4,6 +4,7 @@
  * Everything is validated here, before any connection is made.
  */
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { DEFAULT_INPUT_TOPIC, INPUT_PARTITIONS } from '../../common/contract/pipeline';
 import {
   KAFKA_SASL_MECHANISMS,
@@ -96,6 +97,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'security-protocol', type: { kind: 'enum', values: KAFKA_SECURITY_PROTOCOLS }, default: 'PLAINTEXT', help: `how to reach Kafka; SASL_* need --sasl-username and the password in env ${SASL_PASSWORD_ENV}; TLS trusts the system's certificate authorities` },
   { name: 'sasl-mechanism', type: { kind: 'enum', values: KAFKA_SASL_MECHANISMS }, default: 'PLAIN', help: 'SASL mechanism, with a SASL_* security protocol' },
   { name: 'sasl-username', type: { kind: 'string' }, default: undefined, help: 'SASL user name, with a SASL_* security protocol' },
+  { name: 'ssl-ca-file', type: { kind: 'string' }, default: undefined, help: "PEM file of the certificate authorities to trust, with SSL or SASL_SSL; default: the system's" },
   { name: 'topic', type: { kind: 'string' }, default: DEFAULT_INPUT_TOPIC, help: 'topic to write to; created if missing' },
   { name: 'partitions', type: { kind: 'int', min: 1, max: 10000 }, default: String(INPUT_PARTITIONS), help: 'partitions of the topic when the injector creates it' },
   { name: 'replication-factor', type: { kind: 'int', min: 1, max: 100 }, default: '1', help: 'replication factor of the topic when the injector creates it' },
@@ -186,6 +188,14 @@ function convert(spec: FlagSpec, raw: string, source: string): string | number {
   }
 }
 
+function readCaFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new FlagError('--ssl-ca-file', `--ssl-ca-file: cannot read '${file}': ${(e as Error).message}`);
+  }
+}
+
 /** Parses argv (without node and script) and the environment into a validated Config. */
 export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv): ParseResult {
   const byName = new Map(FLAGS.map((spec) => [spec.name, spec]));
@@ -255,7 +265,8 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   const securityProtocol = str('security-protocol') as KafkaSecurityProtocol;
   const saslUsername = values.get('sasl-username') as string | undefined;
   const saslPassword = env[SASL_PASSWORD_ENV] === '' ? undefined : env[SASL_PASSWORD_ENV];
-  const kafkaSecurity = kafkaClientSecurity(securityProtocol, str('sasl-mechanism') as KafkaSaslMechanism, saslUsername);
+  const caFile = values.get('ssl-ca-file') as string | undefined;
+  const kafkaSecurity = kafkaClientSecurity(securityProtocol, str('sasl-mechanism') as KafkaSaslMechanism, saslUsername, caFile && readCaFile(caFile));
   if (!usesSasl(securityProtocol) && saslUsername !== undefined) {
     throw new FlagError('--sasl-username', `--sasl-username needs a SASL_* --security-protocol, got ${securityProtocol}`);
   }

@@ -46,6 +46,9 @@ export class PrintSink implements Sink {
   async close(): Promise<SinkStats> {
     this.flushChunk();
     if (this.blocked) await this.ready();
+    // A pipe may still hold written chunks (stdout to a pipe is asynchronous when the reader lags), and
+    // the CLI exits right after: an empty write's callback runs once every earlier chunk is out.
+    await new Promise<void>((resolve) => this.out.write('', () => resolve()));
     return this.stats();
   }
 

@@ -1,4 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_SYNTHETIC_START, envNameOf, FLAGS, FlagError, helpText, parseFlags } from '../src/flags';
 import { logLines, runCli, startCli } from './cli-harness';
 
@@ -58,6 +61,15 @@ describe('flags', () => {
     expect(c.saslPassword).toBe('s3cret');
     expect(config(['--security-protocol', 'SSL'], { INJECTOR_SASL_PASSWORD: 'ignored' }).saslPassword).toBeUndefined();
     expect(helpText()).toContain('INJECTOR_SASL_PASSWORD');
+  });
+
+  it('trusts the CA certificate of --ssl-ca-file, and says when it cannot read it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ca-')), 'ca.pem');
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    writeFileSync(file, pem);
+    expect(config(['--security-protocol', 'SSL', '--ssl-ca-file', file]).kafkaSecurity).toEqual({ securityProtocol: 'SSL', caCertificate: pem });
+    expect(flagError(['--security-protocol', 'SSL', '--ssl-ca-file', `${file}.missing`]).message).toMatch(/--ssl-ca-file: cannot read/);
+    expect(flagError(['--ssl-ca-file', file]).message).toMatch(/uses no TLS, so it takes no CA certificate/);
   });
 
   it('defaults the synthetic clock to a fixed start and parses ISO and epoch start times', () => {

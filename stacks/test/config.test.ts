@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, EXTERNAL_KAFKA_DEFAULTS, EXTERNAL_POSTGRES_DEFAULTS, loadConfig, parseConfig } from '../config';
+import { ConfigError, DEFAULT_CONFIG, EXTERNAL_KAFKA_DEFAULTS, EXTERNAL_POSTGRES_DEFAULTS, externalKafkaSecurity, loadConfig, parseConfig } from '../config';
 
 const errorOf = (input: unknown): string => {
   try {
@@ -43,6 +43,18 @@ describe('parseConfig', () => {
     expect(config.postgres.external).toEqual({ ...EXTERNAL_POSTGRES_DEFAULTS, host: 'db.example', adminUser: 'admin' });
     expect(EXTERNAL_KAFKA_DEFAULTS).toMatchObject({ securityProtocol: 'PLAINTEXT', passwordVariable: 'kafka_password', replicationFactor: 3 });
     expect(EXTERNAL_POSTGRES_DEFAULTS).toMatchObject({ port: 5432, database: 'leaderboard', adminPasswordVariable: 'postgres_admin_password', sslMode: 'disable' });
+  });
+
+  it("reads an external Kafka's CA certificate file, and names the field when it cannot", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ca-'));
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    writeFileSync(join(dir, 'ca.pem'), pem);
+    writeFileSync(join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
+    const external = { bootstrapServers: 'k:9093', securityProtocol: 'SSL', caCertificateFile: join(dir, 'ca.pem') };
+    expect(externalKafkaSecurity(parseConfig({ kafka: { external } }).kafka.external!)).toEqual({ securityProtocol: 'SSL', caCertificate: pem });
+    expect(errorOf({ kafka: { external: { ...external, caCertificateFile: join(dir, 'missing.pem') } } })).toMatch(/^config field 'kafka\.external\.caCertificateFile': cannot read '.*missing\.pem'/);
+    expect(errorOf({ kafka: { external: { ...external, caCertificateFile: join(dir, 'key.pem') } } })).toBe("config field 'kafka.external.caCertificateFile': the CA certificate is not PEM (-----BEGIN CERTIFICATE----- ...)");
+    expect(errorOf({ kafka: { external: { ...external, securityProtocol: 'PLAINTEXT' } } })).toBe("config field 'kafka.external.caCertificateFile': security protocol PLAINTEXT uses no TLS, so it takes no CA certificate");
   });
 
   it.each([

@@ -1,7 +1,9 @@
 /**
- * External services for real: the Docker stacks pointed at a Kafka (SASL/PLAIN) and a PostgreSQL
- * (TLS only) that this test runs outside them, as host processes listening on the Docker bridge's
- * gateway, which every container reaches. The stacks deploy neither, their passwords come from
+ * External services for real: the Docker stacks pointed at a Kafka and a PostgreSQL (TLS only) that
+ * this test runs outside them, as host processes listening on the Docker bridge's gateway, which
+ * every container reaches. The JDBC stack's Kafka takes SASL_PLAINTEXT with PLAIN; the Kafka
+ * stack's, whose boards are topics there too, SASL_SSL with SCRAM-SHA-512 and a self-signed
+ * certificate the stack is told to trust. The stacks deploy neither, their passwords come from
  * Terraform variables, and the boards equal the oracle.
  */
 import { execFileSync } from 'node:child_process';
@@ -68,7 +70,10 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck, kafkaCheck, post
 
     beforeAll(async () => {
       const host = hostAddressForContainers();
-      kafka = await startKafka({ saslListener: { host, users: { [KAFKA_USER]: kafkaPassword } } });
+      const tls = sink === 'kafka';
+      kafka = await startKafka({ saslListener: { host, users: { [KAFKA_USER]: kafkaPassword }, mechanism: tls ? 'SCRAM-SHA-512' : 'PLAIN', tls } });
+      const caCertificateFile = join(work, `${stack}-ca.pem`);
+      if (tls) writeFileSync(caCertificateFile, kafka.certificate!);
       if (sink === 'jdbc') pg = await startPostgres({ database: POSTGRES_DATABASE, remote: { address: host, tls: true } });
       const configFile = join(work, `${stack}.json`);
       writeFileSync(
@@ -79,7 +84,14 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck, kafkaCheck, post
           dashboard: { port: ports.dashboard },
           flink: { uiPort: ports.flinkUi },
           kafka: {
-            external: { bootstrapServers: kafka.saslBootstrapServers, securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN', username: KAFKA_USER, replicationFactor: 1 },
+            external: {
+              bootstrapServers: kafka.saslBootstrapServers,
+              username: KAFKA_USER,
+              replicationFactor: 1,
+              ...(tls
+                ? { securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', caCertificateFile }
+                : { securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN' }),
+            },
           },
           postgres: pg ? { external: { host, port: pg.port, adminUser: pg.user, sslMode: 'require' } } : {},
           images: standinImagesConfig(),
@@ -100,6 +112,11 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck, kafkaCheck, post
       }
       await pg?.stop();
       await kafka?.stop();
+    }, 10 * 60_000);
+
+    it('stops before changing anything when a password variable is empty, naming it', async () => {
+      const missing = pg ? 'TF_VAR_postgres_admin_password' : 'TF_VAR_kafka_password';
+      await expect(cdktf(['diff', stack, '--output', join(work, `${stack}.out`)], { ...env, [missing]: '' })).rejects.toThrow(`Set ${missing} to`);
     }, 10 * 60_000);
 
     it('deploys neither Kafka nor PostgreSQL, only the tasks setting them up', async () => {
