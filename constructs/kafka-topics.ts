@@ -27,7 +27,8 @@ export interface KafkaTopicsProps {
   readonly connectsTo: Endpoint[];
 }
 
-const KAFKA_BIN = '/opt/kafka/bin';
+/** Where the `apache/kafka` image keeps Kafka's tools, and the user it runs as. */
+export const KAFKA_BIN = '/opt/kafka/bin';
 export const KAFKA_UID = '1000';
 const CLIENT_PROPERTIES = '/tmp/leaderboard-client.properties';
 

@@ -5,9 +5,8 @@
 import { Construct } from 'constructs';
 import { PLAINTEXT } from '../common/kafka-client';
 import { KafkaClient } from './kafka-client';
-import { KAFKA_UID, KafkaTopics, TopicSpec } from './kafka-topics';
+import { KAFKA_BIN, KAFKA_UID, KafkaTopics, TopicSpec } from './kafka-topics';
 import { Endpoint, IPlatform, IService, endpoint } from './platform/platform';
-
 
 /** What other components need to know of Kafka, the stack's own or one outside it. */
 export interface IKafka {
@@ -65,7 +64,6 @@ export interface KafkaProps {
 const INTERNAL_PORT = 9092;
 const CONTROLLER_PORT = 9093;
 const HOST_LISTENER_PORT = 9094;
-const KAFKA_BIN = '/opt/kafka/bin';
 /** Replicas of every topic once there are enough brokers, and the in-sync replicas a write needs. */
 const REPLICATION = 3;
 const MIN_IN_SYNC = 2;
