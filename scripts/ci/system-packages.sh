@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the tests use: PostgreSQL server (host fixtures), Chromium (browser tests),
-# Docker engine and debootstrap (real deploys; installed by docker-engine.sh), JDK and Maven.
+# Docker engine and debootstrap (real deploys; installed by docker-engine.sh), JDK and Maven, openssl
+# (the external-services test's throw-away certificates).
 set -euo pipefail
-packages=(postgresql chromium openjdk-17-jdk-headless maven curl ca-certificates)
+packages=(postgresql chromium openjdk-17-jdk-headless maven curl ca-certificates openssl)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
