@@ -55,7 +55,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'kafka-security-protocol': {
     env: 'DASHBOARD_KAFKA_SECURITY_PROTOCOL',
     default: 'PLAINTEXT',
-    help: `${KAFKA_SECURITY_PROTOCOLS.join(', ')}; SASL_* need --kafka-sasl-username and the password in DASHBOARD_KAFKA_SASL_PASSWORD; TLS trusts the system's certificate authorities`,
+    help: `${KAFKA_SECURITY_PROTOCOLS.join(', ')}; SASL_* need --kafka-sasl-username and the password in DASHBOARD_KAFKA_SASL_PASSWORD; TLS trusts the system's certificate authorities unless --kafka-ssl-ca-file names others`,
   },
   'kafka-sasl-mechanism': { env: 'DASHBOARD_KAFKA_SASL_MECHANISM', default: 'PLAIN', help: KAFKA_SASL_MECHANISMS.join(', ') },
   'kafka-sasl-username': { env: 'DASHBOARD_KAFKA_SASL_USERNAME', help: 'SASL user name, with a SASL_* security protocol' },

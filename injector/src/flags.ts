@@ -94,7 +94,7 @@ export const SASL_PASSWORD_ENV = 'INJECTOR_SASL_PASSWORD';
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'output', type: { kind: 'enum', values: OUTPUTS }, default: 'kafka', help: 'where events go: the Kafka topic, or JSON lines on stdout' },
   { name: 'bootstrap-servers', type: { kind: 'string' }, default: 'localhost:9092', help: 'comma-separated host:port list of Kafka brokers' },
-  { name: 'security-protocol', type: { kind: 'enum', values: KAFKA_SECURITY_PROTOCOLS }, default: 'PLAINTEXT', help: `how to reach Kafka; SASL_* need --sasl-username and the password in env ${SASL_PASSWORD_ENV}; TLS trusts the system's certificate authorities` },
+  { name: 'security-protocol', type: { kind: 'enum', values: KAFKA_SECURITY_PROTOCOLS }, default: 'PLAINTEXT', help: `how to reach Kafka; SASL_* need --sasl-username and the password in env ${SASL_PASSWORD_ENV}; TLS trusts the system's certificate authorities unless --ssl-ca-file names others` },
   { name: 'sasl-mechanism', type: { kind: 'enum', values: KAFKA_SASL_MECHANISMS }, default: 'PLAIN', help: 'SASL mechanism, with a SASL_* security protocol' },
   { name: 'sasl-username', type: { kind: 'string' }, default: undefined, help: 'SASL user name, with a SASL_* security protocol' },
   { name: 'ssl-ca-file', type: { kind: 'string' }, default: undefined, help: "PEM file of the certificate authorities to trust, with SSL or SASL_SSL; default: the system's" },
