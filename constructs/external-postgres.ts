@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { POSTGRES_DATABASE } from '../common/contract';
 import { Endpoint, IPlatform, IService } from './platform/platform';
-import { IPostgres, PostgresCredentials, PostgresSslMode, READER_USER, WRITER_USER, initScript, jdbcUrl } from './postgres';
+import { IPostgres, POSTGRES_PORT, POSTGRES_UID, PostgresCredentials, PostgresSslMode, READER_USER, WRITER_USER, initScript, jdbcUrl } from './postgres';
 
 export interface ExternalPostgresProps {
   readonly platform: IPlatform;
@@ -37,8 +37,6 @@ export interface ExternalPostgresProps {
   readonly extraInitSql?: string;
 }
 
-const POSTGRES_UID = '999';
-
 export class ExternalPostgres extends Construct implements IPostgres {
   readonly host: string;
   readonly port: number;
@@ -55,7 +53,7 @@ export class ExternalPostgres extends Construct implements IPostgres {
     super(scope, id);
     const { platform } = props;
     this.host = props.host;
-    this.port = props.port ?? 5432;
+    this.port = props.port ?? POSTGRES_PORT;
     this.database = props.database ?? POSTGRES_DATABASE;
     this.sslMode = props.sslMode ?? 'disable';
     this.jdbcUrl = jdbcUrl(`${this.host}:${this.port}`, this.database, this.sslMode);

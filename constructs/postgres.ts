@@ -63,8 +63,9 @@ export interface PostgresProps {
   readonly memoryMiB?: number;
 }
 
-const PORT = 5432;
-const POSTGRES_UID = '999';
+/** PostgreSQL's port, and the user the official image runs it (and psql) as. */
+export const POSTGRES_PORT = 5432;
+export const POSTGRES_UID = '999';
 const ADMIN_USER = 'leaderboard_admin';
 export const WRITER_USER = 'leaderboard_writer';
 export const READER_USER = 'leaderboard_reader';
@@ -73,7 +74,7 @@ export class Postgres extends Construct implements IPostgres {
   readonly endpoint: Endpoint;
   readonly endpoints: Endpoint[];
   readonly host: string;
-  readonly port = PORT;
+  readonly port = POSTGRES_PORT;
   readonly database = POSTGRES_DATABASE;
   readonly jdbcUrl: string;
   readonly sslMode = 'disable';
@@ -103,7 +104,7 @@ export class Postgres extends Construct implements IPostgres {
       ports: [
         {
           name: 'postgres',
-          containerPort: PORT,
+          containerPort: POSTGRES_PORT,
           publish: props.hostPort === undefined ? undefined : { hostPort: props.hostPort, bindAddress: props.bindAddress ?? '127.0.0.1' },
         },
       ],
@@ -111,7 +112,7 @@ export class Postgres extends Construct implements IPostgres {
       files: [{ path: '/docker-entrypoint-initdb.d/10-leaderboard.sh', content: initScript({ extraSql: props.extraInitSql, ownsDatabase: true }), executable: true }],
       health: {
         // TCP on purpose: during first initialisation the server listens on its socket only.
-        command: ['pg_isready', '-h', '127.0.0.1', '-p', String(PORT), '-U', ADMIN_USER, '-d', POSTGRES_DATABASE],
+        command: ['pg_isready', '-h', '127.0.0.1', '-p', String(POSTGRES_PORT), '-U', ADMIN_USER, '-d', POSTGRES_DATABASE],
         intervalSec: 3,
         retries: 60,
       },

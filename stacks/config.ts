@@ -27,7 +27,7 @@ import {
   kafkaSecurityProblem,
   usesSasl,
 } from '../common/kafka-client';
-import { POSTGRES_SSL_MODES, PostgresSslMode } from '../constructs/postgres';
+import { POSTGRES_PORT, POSTGRES_SSL_MODES, PostgresSslMode } from '../constructs/postgres';
 import { DEFAULT_TASK_MANAGER_CPU_MILLIS, DEFAULT_TASK_MANAGER_MEMORY_MIB, DEFAULT_TASK_SLOTS } from '../constructs/flink-session';
 import versions from '../versions.json';
 
@@ -222,7 +222,7 @@ export const EXTERNAL_KAFKA_DEFAULTS: ExternalKafkaConfig = {
 };
 export const EXTERNAL_POSTGRES_DEFAULTS: ExternalPostgresConfig = {
   host: '',
-  port: 5432,
+  port: POSTGRES_PORT,
   database: POSTGRES_DATABASE,
   adminUser: '',
   adminPasswordVariable: 'postgres_admin_password',
