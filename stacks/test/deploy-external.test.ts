@@ -1,7 +1,7 @@
 /**
  * External services for real: the Docker stacks pointed at a Kafka and a PostgreSQL (TLS only) that
- * this test runs outside them, as host processes listening on the Docker bridge's gateway, which
- * every container reaches. The JDBC stack's Kafka takes SASL_PLAINTEXT with PLAIN; the Kafka
+ * this test runs outside them, as host processes listening on the Docker bridge interface's address,
+ * which every container reaches. The JDBC stack's Kafka takes SASL_PLAINTEXT with PLAIN; the Kafka
  * stack's, whose boards are topics there too, SASL_SSL with SCRAM-SHA-512 and a self-signed
  * certificate the stack is told to trust. The stacks deploy neither, their passwords come from
  * Terraform variables, and the boards equal the oracle.
@@ -24,6 +24,7 @@ import {
 import { KafkaBroker, kafkaCheck, startKafka } from '../../test-support/kafka';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { PgServer, postgresCheck, startPostgres } from '../../test-support/postgres';
+import { hostAddressForContainers } from '../../test-support/docker-host';
 import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
 
@@ -40,9 +41,6 @@ const containers = (stack: string, component?: string): string[] =>
     .split('\n')
     .filter(Boolean)
     .sort();
-
-/** The default bridge's gateway: an address of this host that containers on any bridge reach. */
-const hostAddressForContainers = (): string => docker('network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}');
 
 function containerLogs(stack: string): string {
   return containers(stack)
