@@ -23,7 +23,7 @@ if [ "$target" = docker ]; then
   step "Docker engine"
   ensure_docker_engine
   step "images"
-  ensure_images
+  ensure_images "$STANDIN_CHOICE"
   step "project image contexts (Flink SQL runner and connectors, injector, dashboard)"
   npm run --silent build:images >/dev/null || fail "preparing the project image contexts failed (npm run build:images)"
 fi

@@ -30,7 +30,7 @@ export function setupOutput(name: string): Record<string, string> {
   return Object.fromEntries(
     readFileSync(file, 'utf8')
       .split('\n')
-      .map((l) => /^([\w.]+)=(\S+)$/.exec(l.trim()))
+      .map((l) => /^([\w.]+)=(.+)$/.exec(l.trim()))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => [m[1], m[2]]),
   );

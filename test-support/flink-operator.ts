@@ -1,35 +1,48 @@
 /**
- * The Flink Kubernetes Operator built from its source release by scripts/offline/flink-operator.sh:
- * the CRDs its build generates and the copies its chart installs.
+ * The Flink Kubernetes Operator: what the test set-up obtained (official or built from its source
+ * release by scripts/offline/flink-operator.sh), and the CRDs the source build generates and the
+ * copies its chart installs.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import versions from '../versions.json';
+import { setupOutput } from './deploy-checks';
 import { Check, commandExists } from './prerequisites';
 
 const root = resolve(__dirname, '..');
 const script = join(root, 'scripts', 'offline', 'flink-operator.sh');
 
-/** Where the script takes the archive from and keeps its build (see its header). */
-function locations(env: NodeJS.ProcessEnv = process.env): { archive: string; built: string } {
-  const version = versions.flinkKubernetesOperator;
-  const cache = env.LEADERBOARD_CACHE ?? join(homedir(), '.cache', 'leaderboard-stack');
-  return {
-    archive:
-      env.FLINK_OPERATOR_SOURCE_ARCHIVE ??
-      join(root, '..', 'shared', 'vendor', 'flink-kubernetes-operator', `flink-kubernetes-operator-${version}-src.tar.gz`),
-    built: join(cache, `flink-operator-${version}-${versions.flinkKubernetesOperatorSourceSha256.slice(0, 12)}`, '.built'),
-  };
-}
+/** The message of the script's last JSON error line, or its whole stderr. */
+const errorLine = (stderr: string): string =>
+  stderr
+    .split('\n')
+    .map((l) => /"level":"error".*"msg":"(.*)"\}$/.exec(l)?.[1])
+    .filter((m): m is string => m !== undefined)
+    .pop() ?? stderr.trim();
 
-/** An earlier build of the operator, or its source archive and Maven to build it. */
+/** An earlier build of the operator, or a checked source archive (see the script's header) and Maven to build it. */
 export const operatorSource: Check = () => {
-  const { archive, built } = locations();
+  const version = versions.flinkKubernetesOperator;
+  const cache = process.env.LEADERBOARD_CACHE ?? join(homedir(), '.cache', 'leaderboard-stack');
+  const built = join(cache, `flink-operator-${version}-${versions.flinkKubernetesOperatorSourceSha256.slice(0, 12)}`, '.built');
   if (existsSync(built)) return undefined;
-  if (!existsSync(archive)) return `no Flink Kubernetes Operator source archive at ${archive} (set FLINK_OPERATOR_SOURCE_ARCHIVE)`;
+  const run = spawnSync(script, ['--source'], { encoding: 'utf8', timeout: 15 * 60_000 });
+  if (run.status !== 0) return errorLine(run.stderr);
   return commandExists('mvn')();
+};
+
+/**
+ * The operator `npm test`'s set-up obtained (scripts/lib/setup.sh, `obtain flink_operator`): its image
+ * and, when built from source, its chart directory; or why there is none.
+ */
+export const operatorSetup = (): Record<string, string> => setupOutput('flink-operator.txt');
+
+export const operatorCheck: Check = () => {
+  const setup = operatorSetup();
+  if (setup.missing) return setup.missing;
+  return setup['images.flinkOperator'] ? undefined : "npm test's set-up has not obtained the Flink Kubernetes Operator (scripts/test.sh)";
 };
 
 export interface OperatorCrdDirs {

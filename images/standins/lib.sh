@@ -16,12 +16,13 @@ progress() {
     "$SCRIPT_NAME" "$((SECONDS - SCRIPT_START))" "$msg" >&2
 }
 
+# fail MESSAGE [STATUS]: one error line, then exit with STATUS (default 1).
 fail() {
   local msg=${1//\\/\\\\}
   msg=${msg//\"/\\\"}
   printf '{"level":"error","script":"%s","elapsed_s":%d,"msg":"%s"}\n' \
     "$SCRIPT_NAME" "$((SECONDS - SCRIPT_START))" "$msg" >&2
-  exit 1
+  exit "${2:-1}"
 }
 
 # run_quietly WHAT LOGFILE COMMAND...: runs the command with its output in a log file shown only when

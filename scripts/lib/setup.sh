@@ -32,6 +32,43 @@ need_command() {
   command -v "$1" >/dev/null 2>&1 || fail "installed $2 but $1 is still not on the PATH"
 }
 
+# obtain WHAT OUT: the one rule every third-party artefact follows. Its sources are tried in this
+# order, each a function WHAT_<source> that writes the artefact's settings (key=value lines) on stdout:
+#   WHAT_official  the official release or image, when its registry answers
+#   WHAT_local     a vendored or cached copy (and what is built from it)
+#   WHAT_build     a build from a package registry
+# A source returns 1 when it is not available here (the next one is tried), 0 when it delivered, and
+# anything else when it was there but failed (said in its own error line). The first to deliver
+# writes OUT. When none does, the last one tried has said in one line what is missing and how to
+# provide it, and obtain returns 3.
+obtain() {
+  local what=$1 out=$2 source status tried=""
+  mkdir -p "$(dirname "$out")"
+  for source in official local build; do
+    declare -F "${what}_$source" >/dev/null || continue
+    tried="$tried $source"
+    status=0
+    "${what}_$source" >"$out.tmp" || status=$?
+    case $status in
+      0) mv "$out.tmp" "$out"; progress "$what: $source"; return 0 ;;
+      1) ;;
+      *) rm -f "$out.tmp"; fail "$what: the $source source failed (exit $status); its error is above" ;;
+    esac
+  done
+  rm -f "$out.tmp"
+  return 3
+}
+
+# registry_answers URL: a quick look whether an official download site or registry is reachable.
+registry_answers() { curl -fsS --max-time 20 -o /dev/null "$1" 2>/dev/null; }
+
+# pulled IMAGE: IMAGE is local, or pulled now.
+pulled() {
+  docker image inspect "$1" >/dev/null 2>&1 && return 0
+  progress "pulling $1"
+  docker pull -q "$1" >/dev/null 2>&1
+}
+
 # ensure_npm_dependencies: node_modules matching package-lock.json.
 ensure_npm_dependencies() {
   local stamp="$REPO_ROOT/node_modules/.package-lock.json"
@@ -58,40 +95,56 @@ ensure_docker_engine() {
   "$REPO_ROOT/scripts/offline/docker-engine.sh"
 }
 
-# ensure_tofu: TERRAFORM_BINARY_NAME and, offline, TF_CLI_CONFIG_FILE for cdktf. A tofu or terraform
-# on the PATH is used as it is when the public provider registry resolves; otherwise OpenTofu and the
-# providers are built from the Go module proxy into a filesystem mirror (cached; minutes the first time).
+# ensure_tofu: TERRAFORM_BINARY_NAME and, offline, TF_CLI_CONFIG_FILE for cdktf, by the rule above: a
+# tofu or terraform on the PATH when the public provider registry answers; otherwise OpenTofu and the
+# providers built from the Go module proxy into a filesystem mirror (cached; minutes the first time).
 ensure_tofu() {
   if [ -n "${TERRAFORM_BINARY_NAME:-}" ]; then return 0; fi
-  local system=""
-  if command -v tofu >/dev/null 2>&1; then system=tofu; elif command -v terraform >/dev/null 2>&1; then system=terraform; fi
-  if [ -n "$system" ] && timeout 5 getent hosts registry.opentofu.org >/dev/null 2>&1; then
-    export TERRAFORM_BINARY_NAME=$system
-    return 0
-  fi
-  command -v go >/dev/null 2>&1 ||
-    fail "no provider registry answers and Go is missing: install Go (it builds OpenTofu and the providers offline) or put a tofu with a provider mirror on the PATH"
-  local toolchain
-  toolchain=$("$REPO_ROOT/scripts/offline/tofu-toolchain.sh") || fail "building the offline OpenTofu toolchain failed"
-  local tofu cli_config
-  tofu=$(sed -n 's/^TOFU_BINARY=//p' <<<"$toolchain")
-  cli_config=$(sed -n 's/^TF_CLI_CONFIG_FILE=//p' <<<"$toolchain")
-  export PATH="$(dirname "$tofu"):$PATH" TERRAFORM_BINARY_NAME=tofu TF_CLI_CONFIG_FILE="$cli_config" TOFU_BINARY="$tofu"
+  local settings="$LOCAL_DIR/tofu.txt"
+  obtain tofu "$settings" || fail "no OpenTofu: no provider registry answers and Go is missing; install Go (it builds OpenTofu and the providers offline) or put a tofu with a provider mirror on the PATH"
+  local binary cli_config
+  binary=$(sed -n 's/^TOFU_BINARY=//p' "$settings")
+  cli_config=$(sed -n 's/^TF_CLI_CONFIG_FILE=//p' "$settings")
+  case "$binary" in
+    */*) export PATH="$(dirname "$binary"):$PATH" TERRAFORM_BINARY_NAME=tofu TOFU_BINARY="$binary" ;;
+    *) export TERRAFORM_BINARY_NAME="$binary" ;;
+  esac
+  [ -z "$cli_config" ] || export TF_CLI_CONFIG_FILE="$cli_config"
+}
+tofu_official() {
+  local system
+  if command -v tofu >/dev/null 2>&1; then system=tofu; elif command -v terraform >/dev/null 2>&1; then system=terraform; else return 1; fi
+  registry_answers https://registry.opentofu.org/.well-known/terraform.json || return 1
+  echo "TOFU_BINARY=$system"
+}
+tofu_build() {
+  command -v go >/dev/null 2>&1 || return 1
+  "$REPO_ROOT/scripts/offline/tofu-toolchain.sh" || return 2
 }
 
-# ensure_standin_images: builds (or checks) the offline stand-ins and records their names, which the
-# effective configuration then uses for every image the user's configuration does not name.
-ensure_standin_images() {
-  mkdir -p "$LOCAL_DIR"
-  "$REPO_ROOT/scripts/offline/standin-images.sh" >"$STANDIN_CHOICE.tmp" || { rm -f "$STANDIN_CHOICE.tmp"; fail "building the stand-in images failed"; }
-  mv "$STANDIN_CHOICE.tmp" "$STANDIN_CHOICE"
+# The Flink Kubernetes Operator: its official image and Helm chart (the stacks' defaults) when ghcr.io
+# and the Apache archive answer; else built from its source release, vendored, cached or downloaded
+# (scripts/offline/flink-operator.sh, which says in one line how to provide the source when it has
+# none).
+flink_operator_official() {
+  local image version
+  { read -r image; read -r version; } < <(version images.flinkOperator flinkKubernetesOperator)
+  registry_answers "https://archive.apache.org/dist/flink/flink-kubernetes-operator-$version/index.yaml" || return 1
+  pulled "$image" || return 1
+  echo "images.flinkOperator=$image"
+}
+flink_operator_local() {
+  local status=0
+  "$REPO_ROOT/scripts/offline/flink-operator.sh" || status=$?
+  case $status in 0) return 0 ;; 3) return 1 ;; *) return 2 ;; esac
 }
 
-# configured_images: `KEY IMAGE` lines of the images the configuration names (defaults included).
+# configured_images: `KEY IMAGE` lines of the images the configuration names (defaults included),
+# but the operator's, which only the Kubernetes stacks use and flink_operator_* obtains.
 configured_images() {
   (cd "$REPO_ROOT" && npx ts-node --transpile-only -e '
     import { loadConfig } from "./stacks/config";
-    for (const [key, image] of Object.entries(loadConfig().images)) console.log(`${key} ${image}`);
+    for (const [key, image] of Object.entries(loadConfig().images)) if (key !== "flinkOperator") console.log(`${key} ${image}`);
   ') || fail "the configuration is not valid (LEADERBOARD_CONFIG=${LEADERBOARD_CONFIG:-unset})"
 }
 
@@ -101,31 +154,34 @@ user_named_images() {
   node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(Object.keys(c.images || {}).join("\n"))' "$USER_CONFIG"
 }
 
-# ensure_images: every third-party image present locally. Missing ones are pulled; when a pull fails
-# (no registry answers) and the image is a default, the offline stand-ins are built instead and used
-# for all defaults, so one deploy never mixes official and stand-in images.
+# ensure_images CHOICE: the third-party images the stacks run, by the rule above: the official ones
+# when every one is local or can be pulled, else stand-ins with the same contracts built from Debian
+# packages and Maven Central for all defaults (one deploy never mixes the two), whose names CHOICE
+# then holds (it is empty for the official ones). Stand-ins chosen earlier stay chosen: delete CHOICE
+# to try the official images again.
 ensure_images() {
-  local key image failed="" user_keys
-  user_keys=" $(user_named_images | tr '\n' ' ') "
-  if [ -s "$STANDIN_CHOICE" ]; then
-    progress "using the offline stand-in images chosen earlier ($STANDIN_CHOICE; delete it to try the official images again)"
-    ensure_standin_images
+  local choice=$1
+  if [ -s "$choice" ]; then
+    progress "using the offline stand-in images chosen earlier ($choice; delete it to try the official images again)"
+    images_build >"$choice.tmp" || { rm -f "$choice.tmp"; fail "building the stand-in images failed"; }
+    mv "$choice.tmp" "$choice"
     return 0
   fi
+  obtain images "$choice"
+}
+images_official() {
+  local key image user_keys
+  user_keys=" $(user_named_images | tr '\n' ' ') "
   while read -r key image; do
-    docker image inspect "$image" >/dev/null 2>&1 && continue
-    progress "pulling $image"
-    if docker pull -q "$image" >/dev/null 2>&1; then continue; fi
+    pulled "$image" && continue
     case "$user_keys" in
       *" $key "*) fail "cannot pull images.$key=$image named in $USER_CONFIG (no registry answers?); build or load it, or remove it from the configuration" ;;
     esac
-    failed="$failed $image"
+    progress "cannot pull $image: building offline stand-ins from Debian packages instead (images/standins/README.md)"
+    return 1
   done < <(configured_images)
-  if [ -n "$failed" ]; then
-    progress "official images cannot be pulled ($failed ); building offline stand-ins from Debian packages instead (images/standins/README.md)"
-    ensure_standin_images
-  fi
 }
+images_build() { "$REPO_ROOT/scripts/offline/standin-images.sh" || return 2; }
 
 # write_effective_config STACK: the configuration the stack is deployed with: the user's file
 # (LEADERBOARD_CONFIG) plus the stand-in images for every image it does not name. Sets

@@ -15,10 +15,15 @@
 #                                              of the CRDs (*.flink.apache.org-v1.yml) the build
 #                                              generated and of the copies the chart installs:
 #                                              crds.generated=<dir>, crds.chart=<dir>
+#   scripts/offline/flink-operator.sh --source the checked source archive only: source=<path>
 #
-# The archive: FLINK_OPERATOR_SOURCE_ARCHIVE, else shared/vendor/flink-kubernetes-operator/
+# The archive, the first of: FLINK_OPERATOR_SOURCE_ARCHIVE; shared/vendor/flink-kubernetes-operator/
 # flink-kubernetes-operator-<version>-src.tar.gz beside the repository, or beside the local repository
-# a clone was made from (a CI clone elsewhere finds the vendored sources of its origin).
+# a clone was made from (a CI clone elsewhere finds the vendored sources of its origin); a copy
+# downloaded earlier into the cache; a download from FLINK_OPERATOR_SOURCE_URL (any mirror serving
+# that archive). Whichever it is, its sha256 must be versions.json's or it is refused. Without any,
+# the script exits with status 3 and one line saying how to provide one; with a registry reachable the
+# official operator image and chart need none of this (scripts/lib/setup.sh).
 # Cached under ${LEADERBOARD_CACHE:-~/.cache/leaderboard-stack} by version and archive checksum; a
 # second run builds nothing. Concurrent runs are serialized.
 set -euo pipefail
@@ -31,29 +36,61 @@ source "$here/../../images/standins/lib.sh"
 IMAGE="leaderboard-standin/flink-kubernetes-operator:$VERSION"
 VENDORED="shared/vendor/flink-kubernetes-operator/flink-kubernetes-operator-$VERSION-src.tar.gz"
 
-# The first existing candidate; the first one when none exists (named in the error).
+ARCHIVE_NAME="flink-kubernetes-operator-$VERSION-src.tar.gz"
+DOWNLOADED="$CACHE_ROOT/downloads/$ARCHIVE_NAME"
+
+# check_archive FILE [SOURCE]: refuses an archive whose checksum is not the pinned one; a download
+# (SOURCE names where it came from) is deleted then, so it is never found again.
+check_archive() {
+  local actual
+  actual=$(sha256sum "$1" | cut -d' ' -f1)
+  [ "$actual" = "$SHA256" ] && return 0
+  [ -z "${2:-}" ] || rm -f "$1"
+  fail "refused ${2:-$1}: its sha256 is $actual, versions.json pins flinkKubernetesOperatorSourceSha256=$SHA256"
+}
+
+# find_archive: the path of a checked source archive, downloading it when only a URL is given;
+# exits with status 3 and one line when there is none.
 find_archive() {
-  local origin candidates=()
-  if [ -n "${FLINK_OPERATOR_SOURCE_ARCHIVE:-}" ]; then echo "$FLINK_OPERATOR_SOURCE_ARCHIVE"; return; fi
+  local origin candidate candidates=()
+  if [ -n "${FLINK_OPERATOR_SOURCE_ARCHIVE:-}" ]; then
+    [ -f "$FLINK_OPERATOR_SOURCE_ARCHIVE" ] || fail "FLINK_OPERATOR_SOURCE_ARCHIVE=$FLINK_OPERATOR_SOURCE_ARCHIVE: no such file"
+    check_archive "$FLINK_OPERATOR_SOURCE_ARCHIVE"
+    echo "$FLINK_OPERATOR_SOURCE_ARCHIVE"
+    return
+  fi
   candidates+=("$REPO_ROOT/../$VENDORED")
   origin=$(git -C "$REPO_ROOT" remote get-url origin 2>/dev/null || true)
   origin=${origin#file://}
   [ -d "$origin" ] && candidates+=("$origin/../$VENDORED")
+  candidates+=("$DOWNLOADED")
   for candidate in "${candidates[@]}"; do
-    [ -f "$candidate" ] && { echo "$candidate"; return; }
+    [ -f "$candidate" ] || continue
+    check_archive "$candidate"
+    echo "$candidate"
+    return
   done
-  echo "${candidates[0]}"
+  if [ -n "${FLINK_OPERATOR_SOURCE_URL:-}" ]; then
+    progress "downloading $FLINK_OPERATOR_SOURCE_URL"
+    mkdir -p "$(dirname "$DOWNLOADED")"
+    curl -fsSL --retry 2 --max-time 600 -o "$DOWNLOADED.part" "$FLINK_OPERATOR_SOURCE_URL" ||
+      { rm -f "$DOWNLOADED.part"; fail "cannot download FLINK_OPERATOR_SOURCE_URL=$FLINK_OPERATOR_SOURCE_URL"; }
+    check_archive "$DOWNLOADED.part" "$FLINK_OPERATOR_SOURCE_URL"
+    mv "$DOWNLOADED.part" "$DOWNLOADED"
+    echo "$DOWNLOADED"
+    return
+  fi
+  fail "no Flink Kubernetes Operator $VERSION source: set FLINK_OPERATOR_SOURCE_ARCHIVE to $ARCHIVE_NAME (sha256 $SHA256) or FLINK_OPERATOR_SOURCE_URL to where it is served; where ghcr.io and archive.apache.org answer, the official image and chart are used instead" 3
 }
-ARCHIVE=$(find_archive)
 DIR="$CACHE_ROOT/flink-operator-$VERSION-${SHA256:0:12}"
 SRC="$DIR/src"
 TARGET="$SRC/flink-kubernetes-operator/target"
 CRDS="$SRC/flink-kubernetes-operator-api/target/classes/META-INF/fabric8"
 
-case "${1:-}" in
-  --crds) crds_only=true ;;
-  '') crds_only=false ;;
-  *) fail "unknown argument '$1'; the only option is --crds" ;;
+mode=${1:-all}
+case "$mode" in
+  --crds|--source|all) ;;
+  *) fail "unknown argument '$1'; options: --crds, --source" ;;
 esac
 
 mkdir -p "$CACHE_ROOT"
@@ -62,10 +99,13 @@ flock -w 1800 9 || fail "timed out after 1800 s waiting for another flink-operat
 
 # The stamp names what was built from what, so a changed archive or version never reuses a build.
 stamp="flink-kubernetes-operator $VERSION $SHA256"
+if [ "$mode" = --source ]; then
+  archive=$(find_archive)
+  echo "source=$archive"
+  exit 0
+fi
 if [ "$(cat "$DIR/.built" 2>/dev/null)" != "$stamp" ]; then
-  [ -f "$ARCHIVE" ] || fail "no operator source archive at $ARCHIVE (nor beside the repository this one was cloned from; set FLINK_OPERATOR_SOURCE_ARCHIVE)"
-  actual=$(sha256sum "$ARCHIVE" | cut -d' ' -f1)
-  [ "$actual" = "$SHA256" ] || fail "$ARCHIVE has sha256 $actual, versions.json pins $SHA256"
+  ARCHIVE=$(find_archive)
   command -v mvn >/dev/null || fail "Maven (mvn) and a JDK $JAVA are needed to build the operator"
   rm -rf "$DIR"
   mkdir -p "$SRC"
@@ -94,7 +134,7 @@ if [ "$(cat "$DIR/.built" 2>/dev/null)" != "$stamp" ]; then
   progress "built the operator $VERSION ($(du -m "$TARGET/flink-kubernetes-operator-$VERSION-shaded.jar" | cut -f1) MB shaded jar)"
 fi
 
-if [ "$crds_only" = true ]; then
+if [ "$mode" = --crds ]; then
   echo "crds.generated=$CRDS"
   echo "crds.chart=$SRC/helm/flink-kubernetes-operator/crds"
   exit 0

@@ -16,10 +16,11 @@ import { FLINK_IMAGE } from '../../constructs/flink-session';
 import { SESSION_DEPLOYMENT_NAME } from '../../constructs/k8s/flink-session';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
-import { expectDashboardShows, expectSinksEqualOracle, imageContextsCheck, produceProbe, setupOutput, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
+import { expectDashboardShows, expectSinksEqualOracle, imageContextsCheck, produceProbe, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
+import { operatorCheck, operatorSetup } from '../../test-support/flink-operator';
 import { K8sCluster, ensureCluster, importImages, k8sClusterCheck } from '../../test-support/k8s-cluster';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
-import { Check, describeWith } from '../../test-support/prerequisites';
+import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
 
 const root = resolve(__dirname, '..', '..');
@@ -28,12 +29,6 @@ const EVENTS = 20_000;
 const DASHBOARD_FORWARD_PORT = 18180;
 
 interface FlinkJobState { state: string; restoredAt: number }
-
-/** What scripts/offline/flink-operator.sh built: the operator image and its chart directory. */
-const operatorBuild = (): Record<string, string> => setupOutput('flink-operator.txt');
-
-const operatorCheck: Check = () =>
-  operatorBuild()['kubernetes.operatorChart'] ? undefined : 'the offline Flink operator build is missing (run scripts/offline/flink-operator.sh)';
 
 describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('cdktf deploy to a real Kubernetes cluster', () => {
   const work = mkdtempSync(join(tmpdir(), 'leaderboard-k8s-deploy-'));
@@ -52,7 +47,7 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
     for (const name of PROJECT_IMAGE_NAMES) {
       execFileSync('docker', ['build', '-q', '--build-arg', `BASE_IMAGE=${base[name]}`, '-t', projectImageRef(name), buildContextDir(name)], { stdio: 'ignore' });
     }
-    const operator = operatorBuild()['images.flinkOperator'];
+    const operator = operatorSetup()['images.flinkOperator'];
     await importImages([...PROJECT_IMAGE_NAMES.map((n) => projectImageRef(n)), standins.kafka ?? DEFAULT_CONFIG.images.kafka, standins.postgres ?? DEFAULT_CONFIG.images.postgres, operator]);
     timings['images built and imported'] = (Date.now() - built) / 1000;
   }, 30 * 60_000);
@@ -128,7 +123,7 @@ describeWith([k8sClusterCheck, tofuCheck, imageContextsCheck, operatorCheck])('c
     };
 
     beforeAll(() => {
-      const operator = operatorBuild();
+      const operator = operatorSetup();
       writeFileSync(
         configFile,
         JSON.stringify({
