@@ -27,12 +27,7 @@ ensure_images "$CACHE_ROOT/standin-images.txt"
 step "Flink Kubernetes Operator (official image and chart, else built from its source release)"
 # The Kubernetes suites read it from here: the operator's image and chart, or why there is none.
 kubernetes=true
-if ! obtain flink_operator "$CACHE_ROOT/flink-operator.txt"; then
-  [ "${CI:-}" != true ] || fail "CI needs the Flink Kubernetes Operator for the Kubernetes suites; the line above says how to provide it"
-  echo "missing=no Flink Kubernetes Operator (npm test's set-up said how to provide it)" >"$CACHE_ROOT/flink-operator.txt"
-  progress "skipping the Kubernetes cluster and suites: no Flink Kubernetes Operator"
-  kubernetes=false
-fi
+ensure_flink_operator "$CACHE_ROOT/flink-operator.txt" || kubernetes=false
 step "Kubernetes cluster (built offline, its own containerd)"
 if [ "$kubernetes" = true ]; then
   # Taken down when the run ends, unless it was already running (then it is someone else's to keep).

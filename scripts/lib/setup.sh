@@ -133,6 +133,16 @@ flink_operator_official() {
   pulled "$image" || return 1
   echo "images.flinkOperator=$image"
 }
+# ensure_flink_operator OUT: the operator's settings in OUT for the Kubernetes suites. When it cannot
+# be had, CI fails; elsewhere OUT says why (`missing=...`), the suites skip with that reason, and the
+# function returns 1 so the caller skips the cluster too.
+ensure_flink_operator() {
+  obtain flink_operator "$1" && return 0
+  [ "${CI:-}" != true ] || fail "CI needs the Flink Kubernetes Operator for the Kubernetes suites; the line above says how to provide it"
+  echo "missing=no Flink Kubernetes Operator (npm test's set-up said how to provide it)" >"$1"
+  progress "skipping the Kubernetes cluster and suites: no Flink Kubernetes Operator"
+  return 1
+}
 flink_operator_local() {
   local status=0
   "$REPO_ROOT/scripts/offline/flink-operator.sh" || status=$?
