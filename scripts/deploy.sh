@@ -12,7 +12,7 @@ stack="${1:-docker-jdbc}"
 check_stack "$stack"
 target=${stack%%-*}
 
-STEPS=$([ "$target" = docker ] && echo 7 || echo 4)
+STEPS=$([ "$target" = docker ] && echo 7 || echo 5)
 step "npm dependencies"
 ensure_npm_dependencies
 step "OpenTofu and providers"
@@ -27,35 +27,22 @@ if [ "$target" = docker ]; then
   step "project image contexts (Flink SQL runner and connectors, injector, dashboard)"
   npm run --silent build:images >/dev/null || fail "preparing the project image contexts failed (npm run build:images)"
 fi
-write_effective_config "$stack"
+if [ "$target" = k8s ]; then
+  step "Flink Kubernetes Operator"
+  obtain flink_operator "$LOCAL_DIR/flink-operator.txt" || fail "the Kubernetes stacks need the Flink Kubernetes Operator; the line above says how to provide it"
+fi
+write_effective_config "$stack" "$LOCAL_DIR/flink-operator.txt"
 if [ "$target" = k8s ]; then
   kubeconfig=$(npx ts-node --transpile-only -e '
     import { homedir } from "node:os";
     import { loadConfig } from "./stacks/config";
     console.log(loadConfig().kubernetes.kubeconfigPath.replace(/^~(?=\/)/, homedir()));')
-  [ -f "$kubeconfig" ] || fail "no kubeconfig at $kubeconfig: create a cluster first (npm run kind:up, or bash scripts/offline/k8s-cluster.sh up and set kubernetes.kubeconfigPath), see docs/kubernetes.md"
+  [ -f "$kubeconfig" ] || fail "no kubeconfig at $kubeconfig: create a cluster first (npm run kind:up makes one) or set kubernetes.kubeconfigPath, see docs/kubernetes.md"
 fi
 
 step "cdktf deploy $stack (builds the project images the first time; a few minutes)"
-mkdir -p "$LOCAL_DIR"
-log_file="$LOCAL_DIR/deploy.$stack.log"
+cdktf_deploy "$stack"
 outputs="$LOCAL_DIR/outputs.$stack.json"
-rm -f "$outputs"
-# Locking asks the public registry for every platform's hashes; init still records this machine's.
-FORCE_COLOR=0 npx cdktf deploy "$stack" --auto-approve --skip-provider-lock --outputs-file "$outputs" \
-  >"$log_file" 2>&1 </dev/null &
-deploy_pid=$!
-# Progress: one line per resource created, changed or destroyed, and the summary.
-tail -n +1 -f --pid="$deploy_pid" "$log_file" 2>/dev/null |
-  sed -nu -E 's/^.*\(([^)]+)\): (Creation|Modifications|Destruction) complete after ([0-9hms]+).*$/\2 complete: \1 (\3)/p; s/^.*(Apply complete!.*|No changes\..*)$/\1/p' |
-  while IFS= read -r line; do progress "$line"; done &
-status=0
-wait "$deploy_pid" || status=$?
-wait || true
-if [ "$status" -ne 0 ]; then
-  tail -n 40 "$log_file" >&2
-  fail "cdktf deploy $stack failed (exit $status); full log in $log_file"
-fi
 
 read_output() {
   node -e '

@@ -90,7 +90,7 @@ status=0
 # /run empty (no Docker or containerd socket, no pid files; an empty directory of WORK, from where
 # the teardown reaches the engine), /var/lib/docker empty, HOME empty but for
 # the settings above; no variable of this session that points at its engine, cluster or caches.
-ip netns exec "$NETNS" unshare --mount --propagation private bash -c '
+nsenter --net="/run/netns/$NETNS" unshare --mount --propagation private bash -c '
   set -e
   mount --bind "$1/run" /run
   mkdir -p /var/lib/docker

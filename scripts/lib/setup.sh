@@ -59,8 +59,9 @@ obtain() {
   return 3
 }
 
-# registry_answers URL: a quick look whether an official download site or registry is reachable.
-registry_answers() { curl -fsS --max-time 20 -o /dev/null "$1" 2>/dev/null; }
+# registry_answers URL: a quick look whether an official download site or registry is reachable (any
+# HTTP answer counts: a registry's API says 401 to a client that has not logged in).
+registry_answers() { [ "$(curl -sS --max-time 20 -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" != 000 ]; }
 
 # pulled IMAGE: IMAGE is local, or pulled now.
 pulled() {
@@ -129,8 +130,8 @@ tofu_build() {
 flink_operator_official() {
   local image version
   { read -r image; read -r version; } < <(version images.flinkOperator flinkKubernetesOperator)
-  registry_answers "https://archive.apache.org/dist/flink/flink-kubernetes-operator-$version/index.yaml" || return 1
-  pulled "$image" || return 1
+  registry_answers https://ghcr.io/v2/ || return 1
+  curl -fsS --max-time 20 -o /dev/null "https://archive.apache.org/dist/flink/flink-kubernetes-operator-$version/index.yaml" 2>/dev/null || return 1
   echo "images.flinkOperator=$image"
 }
 # ensure_flink_operator OUT: the operator's settings in OUT for the Kubernetes suites. When it cannot
@@ -193,30 +194,85 @@ images_official() {
 }
 images_build() { "$REPO_ROOT/scripts/offline/standin-images.sh" || return 2; }
 
-# write_effective_config STACK: the configuration the stack is deployed with: the user's file
-# (LEADERBOARD_CONFIG) plus the stand-in images for every image it does not name. Sets
-# LEADERBOARD_CONFIG to it, so deploy, destroy and status synthesize the same stack.
+# write_effective_config STACK [SETTINGS...]: the configuration the stack is deployed with: the user's
+# file (LEADERBOARD_CONFIG) plus, for every field it does not set, the stand-in images chosen and the
+# `images.*` / `kubernetes.*` lines of the SETTINGS files (what the set-up obtained: the operator, the
+# kind cluster's kubeconfig). Sets LEADERBOARD_CONFIG to it, so deploy, destroy and status synthesize
+# the same stack.
 write_effective_config() {
   local out="$LOCAL_DIR/config.$1.json"
+  shift
   mkdir -p "$LOCAL_DIR"
   node -e '
     const fs = require("fs");
-    const [user, standins, out] = process.argv.slice(1);
+    const [user, out, ...settings] = process.argv.slice(1);
     const config = user ? JSON.parse(fs.readFileSync(user, "utf8")) : {};
-    const chosen = fs.existsSync(standins) ? fs.readFileSync(standins, "utf8") : "";
-    const images = Object.fromEntries(chosen.split("\n").map((l) => /^images\.(\w+)=(\S+)$/.exec(l.trim())).filter(Boolean).map((m) => [m[1], m[2]]));
-    config.images = { ...images, ...(config.images || {}) };
+    for (const file of settings.filter((f) => fs.existsSync(f))) {
+      for (const m of fs.readFileSync(file, "utf8").split("\n").map((l) => /^(images|kubernetes)\.(\w+)=(.+)$/.exec(l.trim())).filter(Boolean)) {
+        config[m[1]] = config[m[1]] || {};
+        if (!(m[2] in config[m[1]])) config[m[1]][m[2]] = m[3];
+      }
+    }
     fs.writeFileSync(out, JSON.stringify(config, null, 2) + "\n");
-  ' "${USER_CONFIG:-}" "$STANDIN_CHOICE" "$out" || fail "cannot read the configuration file ${USER_CONFIG:-}"
+  ' "${USER_CONFIG:-}" "$out" "$STANDIN_CHOICE" "$@" || fail "cannot read the configuration file ${USER_CONFIG:-}"
   export LEADERBOARD_CONFIG="$out"
 }
 
-# check_stack STACK: exits 2 with the list of stacks when STACK is not one of them.
+# cdktf_deploy STACK: `cdktf deploy` with a progress line per resource, its log in
+# .leaderboard/deploy.STACK.log and its outputs in .leaderboard/outputs.STACK.json.
+cdktf_deploy() {
+  local stack=$1 log_file="$LOCAL_DIR/deploy.$1.log" outputs="$LOCAL_DIR/outputs.$1.json" deploy_pid status=0
+  mkdir -p "$LOCAL_DIR"
+  rm -f "$outputs"
+  # Locking asks the public registry for every platform's hashes; init still records this machine's.
+  FORCE_COLOR=0 npx cdktf deploy "$stack" --auto-approve --skip-provider-lock --outputs-file "$outputs" \
+    >"$log_file" 2>&1 </dev/null &
+  deploy_pid=$!
+  tail -n +1 -f --pid="$deploy_pid" "$log_file" 2>/dev/null |
+    sed -nu -E 's/^.*\(([^)]+)\): (Creation|Modifications|Destruction) complete after ([0-9hms]+).*$/\2 complete: \1 (\3)/p; s/^.*(Apply complete!.*|No changes\..*)$/\1/p' |
+    while IFS= read -r line; do progress "$line"; done &
+  wait "$deploy_pid" || status=$?
+  wait || true
+  if [ "$status" -ne 0 ]; then
+    tail -n 40 "$log_file" >&2
+    fail "cdktf deploy $stack failed (exit $status); full log in $log_file"
+  fi
+}
+
+# ensure_kind: KIND, KUBECTL and KIND_NODE_IMAGE (empty for kind's own default) by the rule above: kind
+# and kubectl on the PATH with kind's node images pulled from Docker Hub when it answers; else kind,
+# kubectl and a node image built from the Go module proxy and Debian's packages
+# (scripts/offline/kind-toolchain.sh). Both tools are linked into .leaderboard/bin.
+ensure_kind() {
+  local settings="$LOCAL_DIR/kind.txt"
+  obtain kind "$settings" ||
+    fail "no kind: install kind $(version kind) and kubectl (e.g. go install sigs.k8s.io/kind@v$(version kind)), or Go to build both and a node image offline"
+  KIND=$(sed -n 's/^KIND_BINARY=//p' "$settings")
+  KUBECTL=$(sed -n 's/^KUBECTL_BINARY=//p' "$settings")
+  KIND_NODE_IMAGE=$(sed -n 's/^KIND_NODE_IMAGE=//p' "$settings")
+  mkdir -p "$LOCAL_DIR/bin"
+  ln -sf "$(command -v "$KIND")" "$LOCAL_DIR/bin/kind"
+  ln -sf "$(command -v "$KUBECTL")" "$LOCAL_DIR/bin/kubectl"
+}
+kind_official() {
+  command -v kind >/dev/null 2>&1 && command -v kubectl >/dev/null 2>&1 || return 1
+  registry_answers https://registry-1.docker.io/v2/ || return 1
+  printf 'KIND_BINARY=%s\nKUBECTL_BINARY=%s\nKIND_NODE_IMAGE=\n' "$(command -v kind)" "$(command -v kubectl)"
+}
+kind_build() {
+  command -v go >/dev/null 2>&1 || return 1
+  "$REPO_ROOT/scripts/offline/kind-toolchain.sh" node-image || return 2
+}
+
+# check_stack STACK [STACK...]: exits 2 with the list of stacks when the first is not one of the others
+# (default: all four).
 check_stack() {
-  case "$1" in
-    docker-jdbc|docker-kafka|k8s-jdbc|k8s-kafka) ;;
-    *) printf 'unknown stack %s; stacks: docker-jdbc, docker-kafka, k8s-jdbc, k8s-kafka\n' "'$1'" >&2; exit 2 ;;
-  esac
+  local stack=$1 known
+  shift
+  [ $# -gt 0 ] || set -- docker-jdbc docker-kafka k8s-jdbc k8s-kafka
+  for known in "$@"; do [ "$stack" = "$known" ] && return 0; done
+  printf 'unknown stack %s; stacks: %s\n' "'$stack'" "$(IFS=,; echo "$*" | sed 's/,/, /g')" >&2
+  exit 2
 }
 
 # A relative LEADERBOARD_CONFIG names a file from where the command was started.

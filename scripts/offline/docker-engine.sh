@@ -10,7 +10,7 @@ START_TIMEOUT_S=${DOCKERD_START_TIMEOUT_S:-60}
 
 engine_answers() { /usr/bin/docker info >/dev/null 2>&1; }
 
-apt_install docker.io debootstrap
+apt_install docker.io debootstrap jq
 
 PID_FILE=/var/run/docker.pid
 CONTAINERD_PID_FILE=/var/run/docker/containerd/containerd.pid
@@ -36,6 +36,19 @@ wait_for_engine() {
   done
 }
 
+# runtime_flags: on a host whose capability bounding set lacks capabilities the kernel has, privileged
+# containers fail; the engine started here then runs every container through bounded-runc, which
+# leaves out what the host cannot grant (and changes nothing else). Copied out of the checkout, which
+# may move while the engine runs.
+runtime_flags() {
+  local last bounding
+  last=$(cat /proc/sys/kernel/cap_last_cap)
+  bounding=$((16#$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)))
+  (( bounding == (1 << (last + 1)) - 1 )) && return 0
+  install -m 0755 "$(dirname "${BASH_SOURCE[0]}")/bounded-runc" "$STATE_DIR/bounded-runc"
+  echo "--add-runtime=bounded-runc=$STATE_DIR/bounded-runc --default-runtime=bounded-runc"
+}
+
 # start_dockerd: a new dockerd in the background, after removing pid files that name no live
 # process (left by a killed engine, they would stop it or make it wait for a dead containerd).
 start_dockerd() {
@@ -43,7 +56,8 @@ start_dockerd() {
   live_pid "$CONTAINERD_PID_FILE" containerd >/dev/null || rm -f "$CONTAINERD_PID_FILE"
   progress "starting dockerd (log: $STATE_DIR/dockerd.log)"
   # setsid: the engine outlives this script and the shell that ran it.
-  setsid dockerd >>"$STATE_DIR/dockerd.log" 2>&1 </dev/null &
+  # shellcheck disable=SC2046
+  setsid dockerd $(runtime_flags) >>"$STATE_DIR/dockerd.log" 2>&1 </dev/null &
   pid=$!
 }
 

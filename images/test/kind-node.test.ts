@@ -1,7 +1,14 @@
+/**
+ * The kind node image the set-up obtained (offline: scripts/offline/kind-toolchain.sh's build), in a
+ * cluster of its own made with the set-up's kind: a Ready node, CoreDNS, Services through kube-proxy,
+ * the default StorageClass for a non-root pod, images loaded with `kind load`, the host reaching a
+ * Service through the node, and nothing left once the cluster is deleted.
+ */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import versions from '../../versions.json';
-import { ensureCluster, importImages, K8sCluster, k8sClusterCheck, kubectl } from '../k8s-cluster';
-import { describeWith } from '../prerequisites';
+import { KindCluster, kindCheck, kindTools } from '../../test-support/kind';
+import { describeWith } from '../../test-support/prerequisites';
 
 // The offline Debian base image: bash, getent and perl are enough for a server and a client.
 const image = `leaderboard-standin/debian:${versions.debianSuite}`;
@@ -69,39 +76,42 @@ spec:
   volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]
 `;
 
-describeWith([k8sClusterCheck])('the offline Kubernetes cluster (k8s-cluster.sh)', () => {
-  let cluster: K8sCluster;
+const clusterName = `leaderboard-fixture-${randomBytes(2).toString('hex')}`;
+const nodeContainers = (): string =>
+  execFileSync('docker', ['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${clusterName}`], { encoding: 'utf8' }).trim();
+
+describeWith([kindCheck])('a kind cluster of the set-up\'s node image', () => {
+  let cluster: KindCluster | undefined;
   let clientLog: string;
+  const kubectl = (args: string[], input?: string): Promise<string> => cluster!.kubectl(args, input);
 
   beforeAll(async () => {
-    cluster = await ensureCluster();
-    await importImages([image]);
-    await kubectl(cluster, ['create', 'namespace', namespace]);
+    cluster = await KindCluster.create(clusterName);
+    await cluster.load([image]);
+    await kubectl(['create', 'namespace', namespace]);
     // Pods are refused until the namespace's default ServiceAccount exists.
-    await kubectl(cluster, ['-n', namespace, 'wait', '--for=create', 'serviceaccount/default', '--timeout=60s']);
-    await kubectl(cluster, ['apply', '-f', '-'], webAndService);
-    await kubectl(cluster, ['-n', namespace, 'wait', '--for=condition=Ready', 'pod/web', '--timeout=120s']);
-    await kubectl(cluster, ['apply', '-f', '-'], claimAndClient);
-    await kubectl(cluster, ['-n', namespace, 'wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/client', '--timeout=120s']).catch(
-      async (error: Error) => {
-        const describe = await kubectl(cluster, ['-n', namespace, 'describe', 'pod/client']).catch(() => '');
-        const log = await kubectl(cluster, ['-n', namespace, 'logs', 'pod/client']).catch(() => '');
-        throw new Error(`${error.message}\n${describe}\n${log}`);
-      },
-    );
-    clientLog = await kubectl(cluster, ['-n', namespace, 'logs', 'pod/client']);
-  }, 60 * 60_000);
+    await kubectl(['-n', namespace, 'wait', '--for=create', 'serviceaccount/default', '--timeout=60s']);
+    await kubectl(['apply', '-f', '-'], webAndService);
+    await kubectl(['-n', namespace, 'wait', '--for=condition=Ready', 'pod/web', '--timeout=120s']);
+    await kubectl(['apply', '-f', '-'], claimAndClient);
+    await kubectl(['-n', namespace, 'wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/client', '--timeout=120s']).catch(async (error: Error) => {
+      const describe = await kubectl(['-n', namespace, 'describe', 'pod/client']).catch(() => '');
+      const log = await kubectl(['-n', namespace, 'logs', 'pod/client']).catch(() => '');
+      throw new Error(`${error.message}\n${describe}\n${log}`);
+    });
+    clientLog = await kubectl(['-n', namespace, 'logs', 'pod/client']);
+  }, 10 * 60_000);
 
   afterAll(async () => {
-    if (cluster) await kubectl(cluster, ['delete', 'namespace', namespace, '--wait=false']).catch(() => undefined);
-  }, 60_000);
+    if (nodeContainers() !== '') await cluster?.delete().catch(() => undefined);
+  }, 5 * 60_000);
 
-  it('has a Ready node running the pinned Kubernetes version', async () => {
-    const nodes = JSON.parse(await kubectl(cluster, ['get', 'nodes', '-o', 'json'])) as {
+  it('has a Ready node running the pinned Kubernetes version (kind\'s own with its official image)', async () => {
+    const nodes = JSON.parse(await kubectl(['get', 'nodes', '-o', 'json'])) as {
       items: { status: { nodeInfo: { kubeletVersion: string }; conditions: { type: string; status: string }[] } }[];
     };
     expect(nodes.items).toHaveLength(1);
-    expect(nodes.items[0].status.nodeInfo.kubeletVersion).toBe(`v${versions.kubernetes}`);
+    if (kindTools()?.nodeImage) expect(nodes.items[0].status.nodeInfo.kubeletVersion).toBe(`v${versions.kubernetes}`);
     expect(nodes.items[0].status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
   });
 
@@ -121,13 +131,29 @@ describeWith([k8sClusterCheck])('the offline Kubernetes cluster (k8s-cluster.sh)
     expect(clientLog).toMatch(/^uid=1000 gid=1000 groups=1000/m);
     expect(clientLog).toMatch(/^-\S+ 1 1000 1000 .* \/data\/probe$/m);
     expect(clientLog).toMatch(/^written-by-1000$/m);
-    const phase = await kubectl(cluster, ['-n', namespace, 'get', 'pvc', 'data', '-o', 'jsonpath={.status.phase}']);
+    const phase = await kubectl(['-n', namespace, 'get', 'pvc', 'data', '-o', 'jsonpath={.status.phase}']);
     expect(phase).toBe('Bound');
-    const classes = JSON.parse(await kubectl(cluster, ['get', 'storageclass', '-o', 'json'])) as {
+    const classes = JSON.parse(await kubectl(['get', 'storageclass', '-o', 'json'])) as {
       items: { metadata: { annotations?: Record<string, string> }; volumeBindingMode: string; reclaimPolicy: string }[];
     };
     const defaults = classes.items.filter((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
     expect(defaults).toHaveLength(1);
     expect(defaults[0]).toMatchObject({ volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' });
   });
+
+  it('lets this host reach a Service through the node (how the deploy suites read Kafka and PostgreSQL)', async () => {
+    const undo = cluster!.routeFromHost();
+    try {
+      const ip = (await kubectl(['-n', namespace, 'get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+      const reply = execFileSync('bash', ['-c', `exec 3<>/dev/tcp/${ip}/80 && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3`], { encoding: 'utf8', timeout: 30_000 });
+      expect(reply).toContain('hello from web');
+    } finally {
+      undo();
+    }
+  });
+
+  it('leaves no node container behind once deleted', async () => {
+    await cluster!.delete();
+    expect(nodeContainers()).toBe('');
+  }, 5 * 60_000);
 });
