@@ -15,7 +15,7 @@ step "npm dependencies"
 ensure_npm_dependencies
 step "OpenTofu and providers"
 ensure_tofu
-write_effective_config "$stack"
+write_effective_config "$stack" "$LOCAL_DIR/flink-operator.txt" "$LOCAL_DIR/kind-cluster.$stack.txt"
 step "cdktf destroy $stack"
 mkdir -p "$LOCAL_DIR"
 log_file="$LOCAL_DIR/destroy.$stack.log"

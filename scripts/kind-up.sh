@@ -73,7 +73,8 @@ while read -r kind_ ref context base; do
   case "$kind_" in
     image)
       progress "building $ref"
-      docker build --quiet --build-arg "BASE_IMAGE=$base" -t "$ref" "$context" >/dev/null || fail "docker build of $ref failed"
+      docker build --quiet --build-arg "BASE_IMAGE=$base" -t "$ref" "$context" >"$LOCAL_DIR/image-build.log" 2>&1 ||
+        { tail -n 20 "$LOCAL_DIR/image-build.log" >&2; fail "docker build of $ref failed; log in $LOCAL_DIR/image-build.log"; }
       load+=("$ref") ;;
     # Loaded when present locally (offline machines); otherwise the node pulls it.
     thirdparty) ! docker image inspect "$ref" >/dev/null 2>&1 || load+=("$ref") ;;

@@ -13,6 +13,8 @@ import { LeaderboardConfig, loadConfig } from '../stacks/config';
 
 const STACKS = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'];
 const root = resolve(__dirname, '..');
+/** The kubectl `npm run kind:up` set up (built offline when none was installed), else the PATH's. */
+const KUBECTL = existsSync(join(root, '.leaderboard', 'bin', 'kubectl')) ? join(root, '.leaderboard', 'bin', 'kubectl') : 'kubectl';
 
 interface ComponentHealth {
   readonly name: string;
@@ -100,7 +102,7 @@ async function dockerStatus(stack: string, config: LeaderboardConfig): Promise<S
 async function k8sStatus(config: LeaderboardConfig): Promise<StackHealth> {
   const { namespace, kubeconfigPath, context } = config.kubernetes;
   const kubectlArgs = ['--kubeconfig', kubeconfigPath.replace(/^~(?=\/)/, homedir()), ...(context ? ['--context', context] : []), '-n', namespace];
-  const kubectl = (...args: string[]): string => run('kubectl', [...kubectlArgs, ...args]);
+  const kubectl = (...args: string[]): string => run(KUBECTL, [...kubectlArgs, ...args]);
   const pods = JSON.parse(kubectl('get', 'pods', '-o', 'json')) as {
     items: { metadata: { name: string; labels?: Record<string, string> }; status: { phase: string; containerStatuses?: { ready: boolean }[] } }[];
   };
@@ -116,7 +118,7 @@ async function k8sStatus(config: LeaderboardConfig): Promise<StackHealth> {
     items: { metadata: { name: string }; status?: { jobStatus?: { state?: string; jobId?: string } } }[];
   };
   // Lag comes from the Flink REST API, reached through a short-lived port-forward.
-  const forward = spawn('kubectl', [...kubectlArgs, 'port-forward', 'svc/leaderboard-flink-rest', ':8081'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const forward = spawn(KUBECTL, [...kubectlArgs, 'port-forward', 'svc/leaderboard-flink-rest', ':8081'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const localPort = await new Promise<number | undefined>((done) => {
     const timer = setTimeout(() => done(undefined), 10_000);
     forward.stdout.on('data', (chunk: Buffer) => {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: sets up what the test suites need on a fresh machine (system packages, npm
-# dependencies, OpenTofu and the providers, a Docker engine with the offline stand-in images, the
-# project image contexts), skipping what is there, then runs every suite with jest. Arguments go to
-# jest. For the quick inner loop once set up: npx jest [pattern].
+# dependencies, OpenTofu and the providers, a Docker engine with the third-party images, the Flink
+# Kubernetes Operator, kind with its node image, the project image contexts), each by the artefact
+# rule of scripts/lib/setup.sh and skipping what is there, then runs every suite with jest. Arguments
+# go to jest. For the quick inner loop once set up: npx jest [pattern].
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../images/standins/lib.sh"
 source "$REPO_ROOT/scripts/lib/setup.sh"
@@ -28,16 +29,11 @@ step "Flink Kubernetes Operator (official image and chart, else built from its s
 # The Kubernetes suites read it from here: the operator's image and chart, or why there is none.
 kubernetes=true
 ensure_flink_operator "$CACHE_ROOT/flink-operator.txt" || kubernetes=false
-step "Kubernetes cluster (built offline, its own containerd)"
+step "kind, kubectl and kind's node image (official, else built offline)"
 if [ "$kubernetes" = true ]; then
-  # Taken down when the run ends, unless it was already running (then it is someone else's to keep).
-  if ! "$REPO_ROOT/scripts/offline/k8s-cluster.sh" status >/dev/null 2>&1; then
-    trap '"$REPO_ROOT/scripts/offline/k8s-cluster.sh" down' EXIT
-  fi
-  k8s_env=$("$REPO_ROOT/scripts/offline/k8s-cluster.sh" up) || fail "bringing up the Kubernetes cluster failed"
-  eval "$(sed 's/^/export /' <<<"$k8s_env")"
-  # The kubectl built with the cluster, not whatever version the machine may have.
-  export PATH="$(dirname "$LEADERBOARD_KUBECTL"):$PATH"
+  ensure_kind
+  # The Kubernetes suites, and the documented commands they run, call kind and kubectl by name.
+  export PATH="$LOCAL_DIR/bin:$PATH"
 fi
 step "project image contexts"
 npm run --silent build:images >/dev/null || fail "preparing the project image contexts failed (npm run build:images)"

@@ -6,71 +6,20 @@
  *
  * The clone is of the committed HEAD: uncommitted changes are not part of a fresh clone.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { METRICS } from '../common/contract';
 import { screenshot, chromiumCheck } from '../test-support/browser';
+import { documentedCommand, ERROR_LINE, runLine, userEnv } from '../test-support/commands';
 import { Check, commandExists, describeWith } from '../test-support/prerequisites';
 
 const root = resolve(__dirname, '..');
-const README = readFileSync(join(root, 'README.md'), 'utf8');
-
-/** Every command line of the README's `sh` code blocks, without trailing comments. */
-function readmeCommands(): string[] {
-  const blocks = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
-  return blocks.flatMap((b) => b.split('\n')).map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
-}
-
-/** The README's command for `what` on the default stack; fails when the README no longer has it. */
-function readmeCommand(what: RegExp): string {
-  const command = readmeCommands().find((c) => what.test(c));
-  if (!command) throw new Error(`the README has no command matching ${what}`);
-  return command;
-}
+const readmeCommand = (what: RegExp): string => documentedCommand(join(root, 'README.md'), what);
 
 const git: Check = commandExists('git');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs one README line with bash in the clone, as a user's shell would, streaming its progress lines. */
-function runLine(cwd: string, line: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn('bash', ['-c', line], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let partial = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      const lines = (partial + c.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      for (const l of lines) process.stderr.write(`  [${line}] ${l}\n`);
-    });
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A user's environment: nothing the test runner set up for other suites. */
-function userEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of ['LEADERBOARD_CONFIG', 'LEADERBOARD_STATE_DIR', 'TERRAFORM_BINARY_NAME', 'TF_CLI_CONFIG_FILE', 'TOFU_BINARY', 'CHECKPOINT_DISABLE', 'DISABLE_VERSION_CHECK']) {
-    delete env[name];
-  }
-  return env;
-}
-
-const ERROR_LINE = /\[ERROR\]|"level":"error"|^Error:/m;
 
 describeWith([git, chromiumCheck])('the README, literally, on a fresh clone', () => {
   const deploy = readmeCommand(/^npm run deploy$/);

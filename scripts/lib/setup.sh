@@ -89,6 +89,7 @@ ensure_build_tools() {
 # ensure_docker_engine: a Docker engine that answers; installed and started where this script can.
 ensure_docker_engine() {
   docker info >/dev/null 2>&1 && return 0
+  [ -z "${DOCKER_HOST:-}" ] || fail "the Docker engine at DOCKER_HOST=$DOCKER_HOST does not answer; start it, or unset DOCKER_HOST to use (or start) this machine's"
   if ! can_apt; then
     command -v docker >/dev/null 2>&1 || fail "missing prerequisite: a Docker engine (install Docker, then re-run)"
     fail "the Docker engine does not answer (is dockerd running, and may this user use it?)"

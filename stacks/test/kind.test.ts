@@ -1,13 +1,16 @@
 /**
- * The kind tooling cannot run here (no cluster); these checks keep the workflow, the scripts, the
- * cluster config, package.json and versions.json consistent with each other.
+ * The kind tooling's wiring, without a cluster: the hosted-runner workflow runs the commands of
+ * docs/kubernetes.md in their order, the scripts, package.json, the cluster config and versions.json
+ * agree, and kind-up.sh refuses bad input with one line before creating anything. The commands
+ * themselves run for real in stacks/test/deploy-kind.test.ts.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { STACK_NAMES } from '../../stacks/app';
 import versions from '../../versions.json';
+import { shCommands } from '../../test-support/commands';
 
 const root = join(__dirname, '..', '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
@@ -21,28 +24,28 @@ describe('kind tooling', () => {
     execFileSync('bash', ['-n', join(root, script)]);
   });
 
-  it('runs, in the workflow, the scripts that exist, up before smoke before down', () => {
-    const called = [...runs.matchAll(/bash (scripts\/[\w-]+\.sh)/g)].map((m) => m[1]);
-    expect(called).toEqual(scripts);
-    expect(runs).toMatch(/kind-up\.sh k8s-jdbc/);
+  it('runs, in the workflow, the commands docs/kubernetes.md gives, in their order', () => {
+    const docs = shCommands(join(root, 'docs', 'kubernetes.md'));
+    const documented = ['npm run kind:up', 'npm run status -- k8s-jdbc', 'bash scripts/kind-smoke.sh', 'npm run kind:down'];
+    for (const command of documented) expect(docs).toContain(command);
+    const called = runs.split('\n').map((l) => l.trim()).filter((l) => documented.includes(l));
+    expect(called).toEqual(documented);
   });
 
   it('reads only versions.json keys that exist', () => {
-    const versions = JSON.parse(read('versions.json')) as Record<string, unknown>;
     const keys = runs.match(/for key in ([\w ]+); do/)![1].trim().split(/\s+/);
-    for (const key of keys) expect({ key, present: typeof versions[key] === 'string' }).toEqual({ key, present: true });
+    for (const key of keys) expect({ key, present: typeof (versions as Record<string, unknown>)[key] === 'string' }).toEqual({ key, present: true });
   });
 
   it('agrees with the cluster config, package.json and the stack list', () => {
-    const cluster = load(read('deploy/kind/cluster.yaml')) as { name: string; kind: string };
+    const cluster = load(read('deploy/kind/cluster.yaml')) as { name: string; kind: string; nodes: { extraMounts: { hostPath: string }[] }[] };
     expect(cluster.kind).toBe('Cluster');
-    for (const script of ['scripts/kind-up.sh', 'scripts/kind-down.sh']) {
-      expect(read(script)).toContain(`cluster="\${KIND_CLUSTER:-${cluster.name}}"`);
-    }
+    expect(cluster.name).toBe('leaderboard');
+    for (const mount of cluster.nodes.flatMap((n) => n.extraMounts)) accessSync(join(root, mount.hostPath));
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     expect(pkg.scripts['kind:up']).toBe('bash scripts/kind-up.sh');
     expect(pkg.scripts['kind:down']).toBe('bash scripts/kind-down.sh');
-    const upStacks = read('scripts/kind-up.sh').match(/^ {2}(k8s-[\w|-]+)\) ;;$/m)![1].split('|');
+    const upStacks = /^check_stack "\$stack" (.+)$/m.exec(read('scripts/kind-up.sh'))![1].split(' ');
     expect(upStacks).toEqual(STACK_NAMES.filter((s) => s.startsWith('k8s-')));
   });
 
@@ -61,5 +64,11 @@ describe('kind tooling', () => {
       versions.images.postgres,
       versions.images.flinkOperator,
     ]);
+  });
+
+  it('refuses an unknown stack with the list of kind stacks, exit status 2', () => {
+    const run = spawnSync('bash', [join(root, 'scripts', 'kind-up.sh'), 'docker-jdbc'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe("unknown stack 'docker-jdbc'; stacks: k8s-jdbc, k8s-kafka");
   });
 });
