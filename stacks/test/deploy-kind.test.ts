@@ -153,7 +153,8 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
       await refuses({ KIND_MIN_MEMORY_MIB: '100000000' }, 'a kind cluster with the k8s-jdbc stack needs at least 100000000 MiB');
     }, 15 * 60_000);
 
-    it('a cluster of the same name running another node image', async () => {
+    // Online kind picks its own default node image, so only the offline set-up knows which one to expect.
+    (kindTools()?.nodeImage ? it : it.skip)('a cluster of the same name running another node image', async () => {
       // What kind lists as a cluster: a node container carrying its cluster label.
       const other = `${CLUSTER}-control-plane`;
       execFileSync('docker', ['run', '-d', '--name', other, '--label', `io.x-k8s.kind.cluster=${CLUSTER}`, '--entrypoint', 'sleep', `leaderboard-standin/debian:bookworm`, 'infinity'], { stdio: 'ignore' });
