@@ -36,10 +36,11 @@ export interface FlinkSessionProps {
   /** What the jobs connect to: their sources and sinks. */
   readonly jobConnections: Endpoint[];
   /**
-   * Host port of the Flink web UI.
+   * Host port of the Flink web UI and REST API (Docker): whoever reaches it can upload and run code
+   * in the JobManager. null publishes neither.
    * @default 8081
    */
-  readonly uiPort?: number;
+  readonly uiPort?: number | null;
   /**
    * Host address the UI binds to.
    * @default '127.0.0.1'

@@ -78,10 +78,15 @@ export interface LeaderboardPipelineProps {
    */
   readonly hotStreakActiveMinutes?: number;
   /**
-   * Host port of the Flink web UI.
+   * Host port of the Flink web UI and REST API, which runs uploaded code; null publishes neither.
    * @default 8081
    */
-  readonly flinkUiPort?: number;
+  readonly flinkUiPort?: number | null;
+  /**
+   * Host address the Flink UI binds to.
+   * @default '127.0.0.1'
+   */
+  readonly flinkUiBindAddress?: string;
   /**
    * Task slots of each TaskManager.
    * @default 5
@@ -203,7 +208,7 @@ export class LeaderboardPipeline extends Construct {
       jobDependencies: [this.kafka.ready, ...this.sinks.ready],
       jobConnections: [...this.kafka.endpoints, ...this.sinks.boards.endpoints],
       uiPort: props.flinkUiPort,
-      bindAddress: props.bindAddress,
+      bindAddress: props.flinkUiBindAddress,
       taskSlots: props.flinkTaskSlots,
       taskManagers: props.flinkTaskManagers,
       parallelism: props.flinkParallelism,

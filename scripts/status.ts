@@ -91,11 +91,14 @@ async function dockerStatus(stack: string, config: LeaderboardConfig): Promise<S
     const state = health ? `${status} (${health})` : status;
     return { name: name.slice(1), component, state, healthy: status === 'running' && (health === '' || health === 'healthy') };
   });
+  const { uiPort, uiBindAddress } = config.flink;
+  const flinkUrl = uiPort === null ? undefined : `http://${uiBindAddress}:${uiPort}`;
   const urls = {
     dashboard: `http://${config.expose.bindAddress}:${config.dashboard.port}/`,
-    'Flink UI': `http://${config.expose.bindAddress}:${config.flink.uiPort}/`,
+    // Unpublished, the jobs are still watched: the submitter container is healthy only while every job runs.
+    'Flink UI': flinkUrl ? `${flinkUrl}/` : 'not published (flink.uiPort is null)',
   };
-  const jobs = components.length === 0 ? [] : await flinkJobs(urls['Flink UI'].replace(/\/$/, ''), expectedJobNames(config));
+  const jobs = components.length === 0 || !flinkUrl ? [] : await flinkJobs(flinkUrl, expectedJobNames(config));
   return { components, jobs, urls };
 }
 
@@ -141,7 +144,7 @@ async function k8sStatus(config: LeaderboardConfig): Promise<StackHealth> {
     const ns = `-n ${namespace}`;
     const urls = {
       dashboard: `kubectl ${ns} port-forward svc/dashboard ${config.dashboard.port}:8080, then http://127.0.0.1:${config.dashboard.port}/`,
-      'Flink UI': `kubectl ${ns} port-forward svc/leaderboard-flink-rest ${config.flink.uiPort}:8081, then http://127.0.0.1:${config.flink.uiPort}/`,
+      'Flink UI': `kubectl ${ns} port-forward svc/leaderboard-flink-rest ${config.flink.uiPort ?? 8081}:8081, then http://127.0.0.1:${config.flink.uiPort ?? 8081}/`,
     };
     return { components, jobs, urls };
   } finally {

@@ -3,6 +3,7 @@
  * default; a bad value fails synthesis with a message naming the field and what is allowed.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import {
   DEFAULT_HOT_STREAK_ACTIVE_MINUTES,
   DEFAULT_INPUT_TOPIC,
@@ -96,8 +97,15 @@ export interface ExternalPostgresConfig {
 }
 
 export interface FlinkConfig {
-  /** Host port of the Flink web UI / REST API. */
-  readonly uiPort: number;
+  /**
+   * Host port of the Flink web UI and REST API (Docker); null publishes neither. Whoever reaches the
+   * REST API can upload and run code in the JobManager, which holds the stack's passwords.
+   */
+  readonly uiPort: number | null;
+  /** Host address the UI binds to (Docker); a non-loopback one only with `uiAllowRemote`. */
+  readonly uiBindAddress: string;
+  /** Publish the UI on a non-loopback `uiBindAddress`, knowing that it runs uploaded code. */
+  readonly uiAllowRemote: boolean;
   /** Where a fresh job starts reading `user-score`. */
   readonly startupMode: StartupMode;
   /** One job running every INSERT as a statement set (one source scan, faster), or one job per metric. */
@@ -189,6 +197,8 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   postgres: { external: null },
   flink: {
     uiPort: 8081,
+    uiBindAddress: '127.0.0.1',
+    uiAllowRemote: false,
     startupMode: 'earliest',
     jobLayout: DEFAULT_JOB_LAYOUT,
     taskSlots: DEFAULT_TASK_SLOTS,
@@ -284,7 +294,10 @@ const port = integer(1, 65535);
 const imageName = matching(/^[a-z0-9][a-z0-9._\-/:@]*$/, 'an image reference such as "repo/name:tag"');
 const kubernetesName = matching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a DNS label (lower-case letters, digits and "-")');
 const topicName = matching(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name (letters, digits, ".", "_", "-")');
-const ipv4 = matching(/^(\d{1,3})(\.\d{1,3}){3}$/, 'an IPv4 address such as "127.0.0.1"');
+const ipAddress: Validator<string> = (value, field) => {
+  if (typeof value !== 'string' || isIP(value) === 0) throw new ConfigError(field, `expected an IPv4 or IPv6 address such as "127.0.0.1", got ${describe(value)}`);
+  return value;
+};
 const nonEmpty = matching(/^.+$/, 'a non-empty string');
 const anyString = matching(/^.*$/, 'a string');
 const bootstrapServers = matching(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'host:port[,host:port...]');
@@ -374,7 +387,9 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
     ),
     flink: section<FlinkConfig>(
       {
-        uiPort: port,
+        uiPort: nullable(port),
+        uiBindAddress: ipAddress,
+        uiAllowRemote: bool,
         startupMode: oneOf(STARTUP_MODES),
         jobLayout: oneOf(JOB_LAYOUTS),
         taskSlots: integer(1, 64),
@@ -390,7 +405,7 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
       d.flink,
     ),
     boards: section<BoardsConfig>({ hotStreakActiveMinutes: integer(1, MAX_HOT_STREAK_ACTIVE_MINUTES) }, d.boards),
-    expose: section<ExposeConfig>({ kafkaPort: nullable(port), postgresPort: nullable(port), bindAddress: ipv4 }, d.expose),
+    expose: section<ExposeConfig>({ kafkaPort: nullable(port), postgresPort: nullable(port), bindAddress: ipAddress }, d.expose),
     images: section<ImagesConfig>(
       { kafka: imageName, postgres: imageName, flinkBase: imageName, node: imageName, flinkOperator: imageName },
       d.images,
@@ -402,6 +417,9 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
   },
   d,
 );
+
+/** 127.0.0.0/8 or ::1: reachable from this machine only. */
+export const isLoopback = (address: string): boolean => (isIP(address) === 4 ? address.startsWith('127.') : address === '::1');
 
 /** Validates a parsed configuration object, filling defaults. */
 export function parseConfig(input: unknown): LeaderboardConfig {
@@ -419,6 +437,13 @@ export function parseConfig(input: unknown): LeaderboardConfig {
   for (const [i, [field, value]] of ports.entries()) {
     const clash = ports.slice(0, i).find(([, other]) => other === value);
     if (clash) throw new ConfigError(field, `port ${value} is already used by '${clash[0]}'`);
+  }
+  const { uiBindAddress, uiAllowRemote } = config.flink;
+  if (!isLoopback(uiBindAddress) && !uiAllowRemote) {
+    throw new ConfigError(
+      'flink.uiBindAddress',
+      `${uiBindAddress} is not a loopback address: whoever reaches the Flink REST API there can upload and run code in the JobManager, which holds the stack's passwords; set flink.uiAllowRemote to true to publish it anyway`,
+    );
   }
   const jobs = jobsOf(config.flink.jobLayout).length;
   const { parallelism, taskSlots, taskManagers } = config.flink;

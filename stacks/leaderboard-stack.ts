@@ -54,6 +54,7 @@ function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sin
     jobLayout: config.flink.jobLayout,
     hotStreakActiveMinutes: config.boards.hotStreakActiveMinutes,
     flinkUiPort: config.flink.uiPort,
+    flinkUiBindAddress: config.flink.uiBindAddress,
     flinkTaskSlots: config.flink.taskSlots,
     flinkTaskManagers: config.flink.taskManagers,
     flinkParallelism: config.flink.parallelism,
@@ -94,8 +95,9 @@ export class LeaderboardStack extends TerraformStack {
     new TerraformOutput(this, 'dashboard_url', {
       value: target.browseUrl(this.pipeline.dashboard.endpoint, props.config.dashboard.port, bindAddress),
     });
+    const { uiPort, uiBindAddress } = props.config.flink;
     new TerraformOutput(this, 'flink_ui_url', {
-      value: target.browseUrl(this.pipeline.flink.ui, props.config.flink.uiPort, bindAddress),
+      value: uiPort === null ? 'not published (flink.uiPort is null)' : target.browseUrl(this.pipeline.flink.ui, uiPort, uiBindAddress),
     });
   }
 }

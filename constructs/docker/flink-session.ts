@@ -53,7 +53,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
         {
           name: 'rest',
           containerPort: FLINK_IMAGE.restPort,
-          publish: { hostPort: props.uiPort ?? 8081, bindAddress: props.bindAddress ?? '127.0.0.1' },
+          publish: props.uiPort === null ? undefined : { hostPort: props.uiPort ?? 8081, bindAddress: props.bindAddress ?? '127.0.0.1' },
         },
       ],
       volumes: [checkpoints],

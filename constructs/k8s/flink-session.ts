@@ -197,11 +197,12 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       ],
     });
 
-    // Network: the Flink pods talk among themselves; the REST API / UI is reachable from anywhere
-    // (the operator, `kubectl port-forward`); the operator fetches the jar; the jobs reach their sources and sinks.
+    // Network: the Flink pods talk among themselves; the REST API, which runs uploaded code in the
+    // JobManager, admits only them and the operator (`kubectl port-forward`, the UI's way in, is not
+    // subject to policies); the operator fetches the jar; the jobs reach their sources and sinks.
     const flinkPods: Labels = { app: SESSION_DEPLOYMENT_NAME, type: 'flink-native-kubernetes' };
     platform.allowIngress(this, 'flink-cluster-ingress', flinkPods, [{ from: [flinkPods] }]);
-    platform.allowIngress(this, 'flink-rest-ingress', { ...flinkPods, component: 'jobmanager' }, [{ ports: [FLINK_IMAGE.restPort] }]);
+    platform.allowIngress(this, 'flink-rest-ingress', { ...flinkPods, component: 'jobmanager' }, [{ from: [flinkPods, OPERATOR_SELECTOR], ports: [FLINK_IMAGE.restPort] }]);
     platform.allowConnections(this, { name: OPERATOR_CHART_NAME, selector: OPERATOR_SELECTOR }, [artifacts]);
     platform.allowConnections(this, { name: 'flink', selector: flinkPods }, props.jobConnections);
     if (taskManagers > 1) platform.limitDisruption(this, `${SESSION_DEPLOYMENT_NAME}-taskmanagers`, { ...flinkPods, component: 'taskmanager' });

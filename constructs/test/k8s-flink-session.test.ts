@@ -81,10 +81,15 @@ describe('K8sFlinkSession', () => {
     expect(made!.ui.address).toBe(`${SESSION_DEPLOYMENT_NAME}-rest:${FLINK_IMAGE.restPort}`);
   });
 
-  it('admits the Flink pods to each other, the UI from anywhere, the operator to the jar, the jobs to their sources and sinks', () => {
+  it('admits the Flink pods to each other, the REST API only from them and the operator, the operator to the jar, the jobs to their sources and sinks', () => {
     const policies = Object.fromEntries(resourcesOf(synthesized, 'kubernetes_network_policy_v1').map((p) => [p.metadata.name, p.spec]));
     expect(policies['flink-cluster-ingress'].ingress).toEqual([{ from: [{ pod_selector: { match_labels: flinkPods } }] }]);
-    expect(policies['flink-rest-ingress'].ingress).toEqual([{ ports: [{ port: String(FLINK_IMAGE.restPort), protocol: 'TCP' }] }]);
+    expect(policies['flink-rest-ingress'].ingress).toEqual([
+      {
+        from: [{ pod_selector: { match_labels: flinkPods } }, { pod_selector: { match_labels: { 'app.kubernetes.io/name': 'flink-kubernetes-operator' } } }],
+        ports: [{ port: String(FLINK_IMAGE.restPort), protocol: 'TCP' }],
+      },
+    ]);
     expect(policies['flink-artifacts-from-flink-kubernetes-operator'].ingress).toEqual([
       { from: [{ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'flink-kubernetes-operator' } } }], ports: [{ port: '8080', protocol: 'TCP' }] },
     ]);

@@ -20,6 +20,16 @@ describe('parseConfig', () => {
     expect(DEFAULT_CONFIG.injector.maxEvents).toBe(0);
   });
 
+  it('publishes the Flink UI (the REST API runs uploaded code) on loopback only, unless told to; null publishes nothing', () => {
+    expect(DEFAULT_CONFIG.flink).toMatchObject({ uiPort: 8081, uiBindAddress: '127.0.0.1', uiAllowRemote: false });
+    expect(parseConfig({ flink: { uiPort: null } }).flink.uiPort).toBeNull();
+    expect(parseConfig({ flink: { uiBindAddress: '::1' } }).flink.uiBindAddress).toBe('::1');
+    expect(parseConfig({ flink: { uiBindAddress: '127.0.0.2' } }).flink.uiBindAddress).toBe('127.0.0.2');
+    expect(parseConfig({ flink: { uiBindAddress: '10.1.2.3', uiAllowRemote: true } }).flink.uiBindAddress).toBe('10.1.2.3');
+    // The dashboard's address does not move the UI.
+    expect(parseConfig({ expose: { bindAddress: '0.0.0.0' } }).flink.uiBindAddress).toBe('127.0.0.1');
+  });
+
   it('takes the operator chart from a repository URL or a local chart directory', () => {
     expect(DEFAULT_CONFIG.kubernetes.operatorChart).toBe('https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/');
     expect(parseConfig({ kubernetes: { operatorChart: '/srv/charts/flink-kubernetes-operator' } }).kubernetes.operatorChart).toBe('/srv/charts/flink-kubernetes-operator');
@@ -65,7 +75,10 @@ describe('parseConfig', () => {
     [{ dashboard: { port: 70000 } }, `config field 'dashboard.port': expected an integer from 1 to 65535, got 70000`],
     [{ flink: { startupMode: 'newest' } }, `config field 'flink.startupMode': expected one of 'earliest', 'latest', got "newest"`],
     [{ flink: { jobLayout: 'one' } }, `config field 'flink.jobLayout': expected one of 'per-metric', 'statement-set', got "one"`],
-    [{ expose: { bindAddress: 'everywhere' } }, `config field 'expose.bindAddress': expected an IPv4 address`],
+    [{ expose: { bindAddress: 'everywhere' } }, `config field 'expose.bindAddress': expected an IPv4 or IPv6 address`],
+    [{ expose: { bindAddress: '999.0.0.1' } }, `config field 'expose.bindAddress': expected an IPv4 or IPv6 address`],
+    [{ flink: { uiBindAddress: '0.0.0.0' } }, `config field 'flink.uiBindAddress': 0.0.0.0 is not a loopback address: whoever reaches the Flink REST API there can upload and run code`],
+    [{ flink: { uiBindAddress: '::' } }, `config field 'flink.uiBindAddress': :: is not a loopback address`],
     [{ images: { kafka: 'Not An Image' } }, `config field 'images.kafka': expected an image reference`],
     [{ kubernetes: { namespace: 'Leader_Board' } }, `config field 'kubernetes.namespace': expected a DNS label`],
     [{ kubernetes: { operatorChart: 'helm/flink-kubernetes-operator' } }, `config field 'kubernetes.operatorChart': expected a chart repository URL (http(s)://...) or an absolute chart directory path`],
@@ -74,7 +87,7 @@ describe('parseConfig', () => {
     [{ injector: [] }, `config field 'injector': expected an object, got []`],
     [{ injectr: {} }, `config field 'injectr': unknown field; allowed: inputTopic, injector, dashboard, kafka, postgres, flink, boards, expose, images, kubernetes`],
     [{ boards: { hotStreakActiveMinutes: 0 } }, `config field 'boards.hotStreakActiveMinutes': expected an integer from 1 to 1440, got 0`],
-    [{ flink: { uiport: 1 } }, `config field 'flink.uiport': unknown field; allowed: uiPort, startupMode, jobLayout, taskSlots, taskManagers, parallelism, taskManagerMemoryMiB, taskManagerCpuMillis, autoscaler`],
+    [{ flink: { uiport: 1 } }, `config field 'flink.uiport': unknown field; allowed: uiPort, uiBindAddress, uiAllowRemote, startupMode, jobLayout, taskSlots, taskManagers, parallelism, taskManagerMemoryMiB, taskManagerCpuMillis, autoscaler`],
     [{ flink: { parallelism: 0 } }, `config field 'flink.parallelism': expected an integer from 1 to 64, got 0`],
     [{ flink: { parallelism: 6 } }, `config field 'flink.parallelism': 1 job(s) of layout 'statement-set' at parallelism 6 need 6 task slots; flink.taskSlots x flink.taskManagers is 5`],
     [{ flink: { jobLayout: 'per-metric', parallelism: 2 } }, `config field 'flink.parallelism': 5 job(s) of layout 'per-metric' at parallelism 2 need 10 task slots; flink.taskSlots x flink.taskManagers is 5`],

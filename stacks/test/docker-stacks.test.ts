@@ -136,6 +136,15 @@ describe('configuration reaches the Docker stack', () => {
     expect(only(s, 'dashboard').ports).toEqual([{ internal: 8080, external: 9090, ip: '127.0.0.2' }]);
   });
 
+  it('keeps the Flink UI on loopback when the dashboard is published elsewhere, and unpublished when its port is null', () => {
+    const remoteDashboard = synth('docker-jdbc', parseConfig({ expose: { bindAddress: '0.0.0.0' } }));
+    expect(only(remoteDashboard, 'dashboard').ports).toEqual([{ internal: 8080, external: 8080, ip: '0.0.0.0' }]);
+    expect(only(remoteDashboard, 'jobmanager').ports).toEqual([{ internal: 8081, external: 8081, ip: '127.0.0.1' }]);
+    const closed = synth('docker-jdbc', parseConfig({ flink: { uiPort: null } }));
+    expect(only(closed, 'jobmanager').ports ?? []).toEqual([]);
+    expect(closed.output.flink_ui_url.value).toBe('not published (flink.uiPort is null)');
+  });
+
   it('drops the injector when disabled and passes a finite deterministic run through', () => {
     expect(component(synth('docker-kafka', parseConfig({ injector: { enabled: false } })), 'injector')).toHaveLength(0);
     const s = synth('docker-kafka', parseConfig({ injector: { maxEvents: 500, seed: 42, eventsPerSecond: 1000 } }));

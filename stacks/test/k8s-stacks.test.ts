@@ -311,11 +311,12 @@ describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
     }
   });
 
-  it('lets only the dashboard and the Flink UI be reached from outside the namespace', () => {
+  it('lets only the dashboard be reached from outside the namespace; the Flink REST API only from the Flink pods and the operator', () => {
     const open = resources(s, 'kubernetes_network_policy_v1').flatMap((p) =>
       (p.spec.ingress ?? []).filter((rule: Json) => !rule.from).map((rule: Json) => `${p.metadata.name}:${rule.ports.map((x: Json) => x.port).join(',')}`),
     );
-    expect(open.sort()).toEqual(['dashboard-published:8080', 'flink-rest-ingress:8081']);
+    expect(open.sort()).toEqual(['dashboard-published:8080']);
+    expect(admitted(policy(s, 'flink-rest-ingress')).sort()).toEqual(['app=leaderboard-flink,type=flink-native-kubernetes', 'app.kubernetes.io/name=flink-kubernetes-operator'].sort());
   });
 
   it('leaves Terraform only references to interpolate, literal text escaped', () => {
