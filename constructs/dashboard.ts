@@ -53,11 +53,10 @@ export class Dashboard extends Construct {
       files: source.files,
       ports: [{ name: 'http', containerPort: DASHBOARD_PORT, publish: { hostPort, bindAddress } }],
       health: {
-        command: [
-          'node',
-          '-e',
-          `fetch('http://127.0.0.1:${DASHBOARD_PORT}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-        ],
+        // Ready while its sources answer (/healthz is 503 during a sink outage); alive while it serves
+        // (/livez), so an outage elsewhere never restarts it.
+        command: httpCheck('/healthz'),
+        liveness: httpCheck('/livez'),
         intervalSec: 5,
         retries: 60,
       },
@@ -68,6 +67,13 @@ export class Dashboard extends Construct {
     this.endpoint = this.service.endpoint();
   }
 }
+
+/** Succeeds when the dashboard answers `path` with a 2xx. */
+const httpCheck = (path: string): string[] => [
+  'node',
+  '-e',
+  `fetch('http://127.0.0.1:${DASHBOARD_PORT}${path}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+];
 
 /** The dashboard's settings (dashboard/src/config.ts) for reading the boards of either variant. */
 function sourceEnv(boards: BoardStore): { env: Record<string, string>; secretEnv: Record<string, SecretRef>; files: FileSpec[] } {

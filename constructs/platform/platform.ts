@@ -44,8 +44,15 @@ export interface PortSpec {
 }
 
 export interface HealthSpec {
-  /** Command run inside the container; exit 0 means healthy. */
+  /** Command run inside the container; exit 0 means healthy (ready to serve its dependents). */
   readonly command: string[];
+  /**
+   * Where alive differs from healthy (a server that reports its dependencies down is still alive):
+   * the command whose failure means the process itself is stuck. Kubernetes restarts a container
+   * only when this fails.
+   * @default - the health command
+   */
+  readonly liveness?: string[];
   readonly intervalSec?: number;
   readonly timeoutSec?: number;
   readonly retries?: number;

@@ -76,6 +76,10 @@ function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): void
         send(res, 503, 'application/json', JSON.stringify({ error: 'too many push clients' }));
       }
       return;
+    // Alive: the process serves. Kubernetes restarts it only when this fails; /healthz is for readiness.
+    case '/livez':
+      send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }), req.method === 'HEAD');
+      return;
     case '/healthz': {
       const status = deps.source.status();
       const pipeline = deps.pipeline?.status() ?? null;

@@ -30,6 +30,12 @@ describe('dashboard HTTP routes', () => {
     expect(await res.json()).toMatchObject({ status: 'unavailable', down: 'kafka', source: { up: false, target: '127.0.0.1:1' } });
   });
 
+  it('answers 200 on /livez while its sources are down: alive, only not ready', async () => {
+    const res = await fetch(`${dashboard.url}/livez`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
   it('serves an empty snapshot before any data', async () => {
     const body = await (await fetch(`${dashboard.url}/api/leaderboards`)).json();
     expect(body.updatedAt).toBeNull();

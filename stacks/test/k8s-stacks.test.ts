@@ -262,6 +262,12 @@ describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
         );
       }
     }
+    // The dashboard reports a sink outage on /healthz (readiness) but stays alive (/livez), so an
+    // outage elsewhere never restarts it.
+    const dashboard = workloads(s).find((w) => w.name === 'dashboard')!.pod.container[0];
+    expect(dashboard.readiness_probe.exec.command.join(' ')).toContain('/healthz');
+    expect(dashboard.liveness_probe.exec.command.join(' ')).toContain('/livez');
+    expect(dashboard.startup_probe.exec.command.join(' ')).toContain('/healthz');
     const spec = sessionDeployment(s).spec;
     for (const process of [spec.jobManager, spec.taskManager]) {
       const pod = process.podTemplate.spec;
@@ -282,6 +288,12 @@ describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
         expect({ name: w.name, probe, exec: c[probe]?.exec?.command?.length > 0 }).toEqual({ name: w.name, probe, exec: true });
       }
     }
+    // The dashboard reports a sink outage on /healthz (readiness) but stays alive (/livez), so an
+    // outage elsewhere never restarts it.
+    const dashboard = workloads(s).find((w) => w.name === 'dashboard')!.pod.container[0];
+    expect(dashboard.readiness_probe.exec.command.join(' ')).toContain('/healthz');
+    expect(dashboard.liveness_probe.exec.command.join(' ')).toContain('/livez');
+    expect(dashboard.startup_probe.exec.command.join(' ')).toContain('/healthz');
     const spec = sessionDeployment(s).spec;
     for (const process of [spec.jobManager, spec.taskManager]) {
       const c = process.podTemplate.spec.containers[0];

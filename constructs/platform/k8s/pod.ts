@@ -32,8 +32,8 @@ export function resources(spec: ResourceSpec) {
 export function probes(health: HealthSpec) {
   const periodSeconds = health.intervalSec ?? 5;
   const timeoutSeconds = health.timeoutSec ?? 5;
-  const probe = (extra: Partial<DeploymentV1SpecTemplateSpecContainerLivenessProbe>) => ({
-    exec: { command: health.command.map(terraformLiteral) },
+  const probe = (extra: Partial<DeploymentV1SpecTemplateSpecContainerLivenessProbe>, command = health.command) => ({
+    exec: { command: command.map(terraformLiteral) },
     periodSeconds,
     timeoutSeconds,
     ...extra,
@@ -41,8 +41,8 @@ export function probes(health: HealthSpec) {
   return {
     startupProbe: probe({ initialDelaySeconds: health.startPeriodSec ?? 5, failureThreshold: health.retries ?? 30 }),
     readinessProbe: probe({ failureThreshold: 3 }),
-    // Liveness restarts only a container that stayed unhealthy for a while, and checks less often.
-    livenessProbe: probe({ periodSeconds: Math.max(periodSeconds * 3, 15), failureThreshold: 4 }),
+    // Liveness restarts only a container that stayed stuck for a while, and checks less often.
+    livenessProbe: probe({ periodSeconds: Math.max(periodSeconds * 3, 15), failureThreshold: 4 }, health.liveness),
   };
 }
 
