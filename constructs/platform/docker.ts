@@ -32,6 +32,18 @@ const seconds = (s: number): string => {
 
 const RESTART_POLICY: Record<Lifecycle, string> = { service: 'unless-stopped', task: 'no', batch: 'on-failure' };
 
+/**
+ * Every container: its log rotated (at most 3 files of 10 MB, so a chatty or looping process never
+ * fills the host's disk), no capability (every service runs as a non-root user on ports above 1024),
+ * and no privilege gained through setuid binaries.
+ */
+export const CONTAINER_HARDENING = {
+  logDriver: 'json-file',
+  logOpts: { 'max-size': '10m', 'max-file': '3' },
+  capabilities: { drop: ['ALL'] },
+  securityOpts: ['no-new-privileges'],
+} as const satisfies Partial<ContainerConfig>;
+
 export class DockerPlatform extends Construct implements IPlatform {
   readonly stackName: string;
   readonly network: Network;
@@ -110,6 +122,7 @@ export class DockerPlatform extends Construct implements IPlatform {
     // Scratch space is a volume of its own per service, so the init container can fill it.
     const scratch = (spec.scratchVolumes ?? []).map((v) => ({ volumeName: this.volume(`${spec.name}-${v.name}`).name, containerPath: v.mountPath }));
     const init = spec.init && this.task(scope, `${spec.name}-${spec.init.name}`, {
+      ...CONTAINER_HARDENING,
       image: this.image(spec.init.image).imageId,
       entrypoint: spec.init.command,
       user: spec.user,
@@ -119,6 +132,7 @@ export class DockerPlatform extends Construct implements IPlatform {
       volumes: scratch,
     });
     const container = new Container(scope, spec.name, {
+      ...CONTAINER_HARDENING,
       name: `${this.stackName}-${spec.name}`,
       hostname: spec.name,
       image: this.image(spec.image).imageId,

@@ -19,6 +19,10 @@ interface Container {
   volumes?: { volume_name: string; container_path: string }[];
   command?: string[];
   entrypoint?: string[];
+  log_driver?: string;
+  log_opts?: Record<string, string>;
+  capabilities?: { drop?: string[] };
+  security_opts?: string[];
 }
 
 interface Synthesized {
@@ -79,6 +83,13 @@ describe.each(['docker-jdbc', 'docker-kafka'])('%s', (stackName) => {
     expect(only(s, 'dashboard').ports).toEqual([{ internal: 8080, external: 8080, ip: '127.0.0.1' }]);
     expect(only(s, 'jobmanager').ports).toEqual([{ internal: 8081, external: 8081, ip: '127.0.0.1' }]);
     expect(s.output.dashboard_url.value).toBe('http://127.0.0.1:8080/');
+  });
+
+  it('rotates every container\'s log and runs each without capabilities or a way to gain privileges', () => {
+    for (const c of containers(s)) {
+      expect({ name: c.name, log: c.log_driver, opts: c.log_opts }).toEqual({ name: c.name, log: 'json-file', opts: { 'max-size': '10m', 'max-file': '3' } });
+      expect({ name: c.name, caps: c.capabilities, security: c.security_opts }).toEqual({ name: c.name, caps: { drop: ['ALL'] }, security: ['no-new-privileges'] });
+    }
   });
 
   it('runs no container as root, and health-checks every long-running server', () => {
