@@ -19,7 +19,8 @@ write_effective_config "$stack" "$LOCAL_DIR/flink-operator.txt" "$LOCAL_DIR/kind
 step "cdktf destroy $stack"
 mkdir -p "$LOCAL_DIR"
 log_file="$LOCAL_DIR/destroy.$stack.log"
-if ! FORCE_COLOR=0 npx cdktf destroy "$stack" --auto-approve --skip-provider-lock >"$log_file" 2>&1 </dev/null; then
+protect_state
+if ! (umask 077 && FORCE_COLOR=0 exec npx cdktf destroy "$stack" --auto-approve --skip-provider-lock) >"$log_file" 2>&1 </dev/null; then
   tail -n 40 "$log_file" >&2
   fail "cdktf destroy $stack failed; full log in $log_file"
 fi

@@ -219,6 +219,51 @@ write_effective_config() {
   export LEADERBOARD_CONFIG="$out"
 }
 
+# warn MESSAGE: one warning line.
+warn() {
+  local msg=${1//\\/\\\\}
+  msg=${msg//\"/\\\"}
+  printf '{"level":"warn","script":"%s","elapsed_s":%d,"msg":"%s"}\n' "$SCRIPT_NAME" "$((SECONDS - SCRIPT_START))" "$msg" >&2
+}
+
+# protect_state: the Terraform state holds the stack's passwords. Its files are readable by this user
+# only (cdktf runs under umask 077, and files of earlier runs are made so), and OpenTofu encrypts them
+# (state and plans: PBKDF2 key, AES-GCM) when LEADERBOARD_STATE_PASSPHRASE is set; a state written
+# unencrypted before is read once and written back encrypted. Without a passphrase, one warning line.
+protect_state() {
+  local file dir="${LEADERBOARD_STATE_DIR:-$REPO_ROOT}"
+  for file in "$dir"/terraform.*.tfstate*; do [ ! -e "$file" ] || chmod 600 "$file"; done
+  if [ -z "${LEADERBOARD_STATE_PASSPHRASE:-}" ]; then
+    warn "the Terraform state keeps the stack's passwords unencrypted (files of mode 0600 in $dir); set LEADERBOARD_STATE_PASSPHRASE to have OpenTofu encrypt it (README, Security)"
+    return 0
+  fi
+  [ "${TERRAFORM_BINARY_NAME:-}" = tofu ] ||
+    fail "LEADERBOARD_STATE_PASSPHRASE needs OpenTofu (tofu) to encrypt the state; ${TERRAFORM_BINARY_NAME:-terraform} cannot"
+  [ "${#LEADERBOARD_STATE_PASSPHRASE}" -ge 16 ] || fail "LEADERBOARD_STATE_PASSPHRASE is too short: at least 16 characters"
+  # A state written unencrypted is read once more (and written back encrypted): only then does the
+  # configuration name the unencrypted method, which OpenTofu would otherwise accept for good.
+  local plain=false
+  for file in "$dir"/terraform.*.tfstate; do
+    [ ! -s "$file" ] || grep -q '"encrypted_data"' "$file" || plain=true
+  done
+  # HCL: a JSON-escaped string is a valid HCL string once template sequences are escaped too.
+  TF_ENCRYPTION=$(PLAIN=$plain node -e '
+    const passphrase = JSON.stringify(process.env.LEADERBOARD_STATE_PASSPHRASE).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+    const migrate = process.env.PLAIN === "true";
+    const protect = (what) => `${what} {
+  method = method.aes_gcm.leaderboard
+${migrate ? "  fallback {\n    method = method.unencrypted.migrate\n  }\n" : ""}}`;
+    console.log(`key_provider "pbkdf2" "leaderboard" {
+  passphrase = ${passphrase}
+}
+method "aes_gcm" "leaderboard" {
+  keys = key_provider.pbkdf2.leaderboard
+}
+${migrate ? "method \"unencrypted\" \"migrate\" {}\n" : ""}${protect("state")}
+${protect("plan")}`);')
+  export TF_ENCRYPTION
+}
+
 # cdktf_deploy STACK: `cdktf deploy` with a progress line per resource, its log in
 # .leaderboard/deploy.STACK.log and its outputs in .leaderboard/outputs.STACK.json.
 cdktf_deploy() {
@@ -226,7 +271,8 @@ cdktf_deploy() {
   mkdir -p "$LOCAL_DIR"
   rm -f "$outputs"
   # Locking asks the public registry for every platform's hashes; init still records this machine's.
-  FORCE_COLOR=0 npx cdktf deploy "$stack" --auto-approve --skip-provider-lock --outputs-file "$outputs" \
+  protect_state
+  (umask 077 && FORCE_COLOR=0 exec npx cdktf deploy "$stack" --auto-approve --skip-provider-lock --outputs-file "$outputs") \
     >"$log_file" 2>&1 </dev/null &
   deploy_pid=$!
   tail -n +1 -f --pid="$deploy_pid" "$log_file" 2>/dev/null |
