@@ -81,10 +81,11 @@ export function createTopicsScript(bootstrapServers: string, topics: TopicSpec[]
         `printf '%s\\n' ${properties.map((line) => line.split(marker).map(shellQuote).join(`"$${KAFKA_PASSWORD_ENV}"`)).join(' ')} > ${CLIENT_PROPERTIES}`,
       ]
     : [];
-  const tool = `${KAFKA_BIN}/kafka-topics.sh --bootstrap-server ${bootstrapServers}${configFile}`;
+  // Every value is quoted: the bootstrap servers of an external Kafka come from the user's configuration.
+  const tool = `${KAFKA_BIN}/kafka-topics.sh --bootstrap-server ${shellQuote(bootstrapServers)}${configFile}`;
   const lines = topics.map((t) => {
-    const configs = Object.entries(t.config ?? {}).map(([k, v]) => ` --config ${k}=${v}`).join('');
-    return `${tool} --create --if-not-exists --topic ${t.name} --partitions ${t.partitions} --replication-factor ${replicationFactor}${configs}`;
+    const configs = Object.entries(t.config ?? {}).map(([k, v]) => ` --config ${shellQuote(`${k}=${v}`)}`).join('');
+    return `${tool} --create --if-not-exists --topic ${shellQuote(t.name)} --partitions ${t.partitions} --replication-factor ${replicationFactor}${configs}`;
   });
   return ['set -e', ...writeProperties, ...lines, `${tool} --list`].join('\n');
 }

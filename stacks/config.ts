@@ -12,6 +12,7 @@ import {
   INPUT_PARTITIONS,
   JOB_LAYOUTS,
   JobLayout,
+  MAX_EVENTS_PER_SECOND,
   MAX_HOT_STREAK_ACTIVE_MINUTES,
   STARTUP_MODES,
   StartupMode,
@@ -257,9 +258,10 @@ const integer = (min: number, max: number): Validator<number> => (value, field) 
   return value;
 };
 
-const positiveNumber: Validator<number> = (value, field) => {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(field, `expected a number > 0, got ${describe(value)}`);
+/** A number in (0, max]. */
+const positiveNumber = (max: number): Validator<number> => (value, field) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
+    throw new ConfigError(field, `expected a number > 0 and at most ${max}, got ${describe(value)}`);
   }
   return value;
 };
@@ -300,7 +302,18 @@ const ipAddress: Validator<string> = (value, field) => {
 };
 const nonEmpty = matching(/^.+$/, 'a non-empty string');
 const anyString = matching(/^.*$/, 'a string');
-const bootstrapServers = matching(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'host:port[,host:port...]');
+// Each server a DNS name, an IPv4 address or a bracketed IPv6 address, and a port: nothing else
+// reaches a client's configuration or the topics task's shell.
+const bootstrapServers: Validator<string> = (value, field) => {
+  const expected = 'host:port[,host:port...] (a DNS name, an IPv4 or a [bracketed] IPv6 address, and a port)';
+  if (typeof value !== 'string') throw new ConfigError(field, `expected ${expected}, got ${describe(value)}`);
+  for (const server of value.split(',')) {
+    const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):(\d{1,5})$/.exec(server);
+    const hostOk = m !== null && (!m[1].startsWith('[') || isIP(m[1].slice(1, -1)) === 6);
+    if (!m || !hostOk || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new ConfigError(field, `expected ${expected}, got ${describe(server)}`);
+  }
+  return value;
+};
 const hostName = matching(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'a host name or IPv4 address');
 const terraformVariable = matching(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a Terraform variable name (letters, digits, "_"), set as TF_VAR_<name>');
 const saslUser = matching(/^[^"\\]+$/, 'a user name without " or \\');
@@ -339,7 +352,7 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
     injector: section<InjectorConfig>(
       {
         enabled: bool,
-        eventsPerSecond: positiveNumber,
+        eventsPerSecond: positiveNumber(MAX_EVENTS_PER_SECOND),
         maxEvents: integer(0, Number.MAX_SAFE_INTEGER),
         seed: nullable(integer(0, 2 ** 32 - 1)),
       },

@@ -15,7 +15,8 @@ export interface LeaderboardStackProps {
 }
 
 /** A password given at deploy time as a sensitive Terraform variable (`TF_VAR_<name>`), as an expression. */
-type SecretVariable = (name: string, description: string) => string;
+/** A sensitive Terraform variable; `quotable` refuses the characters that would end a quoted JAAS value. */
+type SecretVariable = (name: string, description: string, options?: { quotable?: boolean }) => string;
 
 function externalKafka(config: LeaderboardConfig, variable: SecretVariable): PipelineExternalKafka | undefined {
   const external = config.kafka.external;
@@ -24,7 +25,7 @@ function externalKafka(config: LeaderboardConfig, variable: SecretVariable): Pip
   return {
     bootstrapServers: external.bootstrapServers,
     security,
-    password: security.sasl ? variable(external.passwordVariable, "the SASL password of kafka.external's user") : undefined,
+    password: security.sasl ? variable(external.passwordVariable, "the SASL password of kafka.external's user", { quotable: true }) : undefined,
     replicationFactor: external.replicationFactor,
   };
 }
@@ -82,13 +83,19 @@ export class LeaderboardStack extends TerraformStack {
     const stateDir = process.env.LEADERBOARD_STATE_DIR;
     if (stateDir) new LocalBackend(this, { path: join(stateDir, `terraform.${name}.tfstate`) });
     const target = props.createTarget(this);
-    const variable: SecretVariable = (name, description) =>
+    const variable: SecretVariable = (name, description, options) =>
       new TerraformVariable(this, name, {
         type: 'string',
         sensitive: true,
         nullable: false,
         description: `${description} (set TF_VAR_${name})`,
-        validation: [{ condition: `\${length(var.${name}) > 0}`, errorMessage: `Set TF_VAR_${name} to ${description}: it is empty.` }],
+        validation: [
+          { condition: `\${length(var.${name}) > 0}`, errorMessage: `Set TF_VAR_${name} to ${description}: it is empty.` },
+          // The Kafka clients' JAAS configuration quotes the password: a " or \ would end or escape it.
+          ...(options?.quotable
+            ? [{ condition: `\${!strcontains(var.${name}, "\\"") && !strcontains(var.${name}, "\\\\")}`, errorMessage: `TF_VAR_${name} holds " or \\, which Kafka's JAAS configuration cannot carry: use a password without them.` }]
+            : []),
+        ],
       }).stringValue;
     this.pipeline = new LeaderboardPipeline(this, 'pipeline', pipelineProps(props.config, target, props.sink, variable));
     const { bindAddress } = props.config.expose;

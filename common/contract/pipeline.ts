@@ -10,6 +10,9 @@ export const DEFAULT_INPUT_TOPIC = 'user-score';
 /** Partitions of the input topic (ARCHITECTURE.md section 3). */
 export const INPUT_PARTITIONS = 3;
 
+/** The highest mean event rate the injector takes (events per second); the stacks' configuration checks it too. */
+export const MAX_EVENTS_PER_SECOND = 1e7;
+
 export type SinkVariant = 'kafka' | 'jdbc';
 export const SINK_VARIANTS: readonly SinkVariant[] = ['kafka', 'jdbc'];
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
@@ -79,6 +80,15 @@ describe('ExternalKafka', () => {
   });
 });
 
+describe('createTopicsScript quoting', () => {
+  it('passes a hostile bootstrap string to the tool as one word, never to the shell', () => {
+    const script = createTopicsScript("k:9092;touch /tmp/pwned '$(id)'", [{ name: 't', partitions: 1 }]);
+    const run = spawnSync('sh', ['-c', `${script.replace(/\/opt\/kafka\/bin\/kafka-topics\.sh/g, 'printf "%s|" ')}`], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("--bootstrap-server|k:9092;touch /tmp/pwned '$(id)'|");
+  });
+});
+
 describe('createTopicsScript with security settings', () => {
   it('writes a client properties file with the password expanded from the environment at run time', () => {
     const script = createTopicsScript('b:9096', [{ name: 't', partitions: 1 }], 3, { security: { securityProtocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'PLAIN', username: "o'brien" } } });
@@ -86,8 +96,8 @@ describe('createTopicsScript with security settings', () => {
       'set -e',
       'umask 077',
       `printf '%s\\n' 'security.protocol=SASL_PLAINTEXT' 'sasl.mechanism=PLAIN' 'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="o'\\''brien" password="'"$${KAFKA_PASSWORD_ENV}"'";' > /tmp/leaderboard-client.properties`,
-      '/opt/kafka/bin/kafka-topics.sh --bootstrap-server b:9096 --command-config /tmp/leaderboard-client.properties --create --if-not-exists --topic t --partitions 1 --replication-factor 3',
-      '/opt/kafka/bin/kafka-topics.sh --bootstrap-server b:9096 --command-config /tmp/leaderboard-client.properties --list',
+      "/opt/kafka/bin/kafka-topics.sh --bootstrap-server 'b:9096' --command-config /tmp/leaderboard-client.properties --create --if-not-exists --topic 't' --partitions 1 --replication-factor 3",
+      "/opt/kafka/bin/kafka-topics.sh --bootstrap-server 'b:9096' --command-config /tmp/leaderboard-client.properties --list",
     ]);
   });
 });

@@ -131,8 +131,8 @@ describe('createTopicsScript', () => {
   it('creates each topic unless it exists, with its configs, stopping at the first failure', () => {
     expect(createTopicsScript('k:9092', [{ name: 't', partitions: 2, config: { 'segment.ms': '1' } }]).split('\n')).toEqual([
       'set -e',
-      '/opt/kafka/bin/kafka-topics.sh --bootstrap-server k:9092 --create --if-not-exists --topic t --partitions 2 --replication-factor 1 --config segment.ms=1',
-      '/opt/kafka/bin/kafka-topics.sh --bootstrap-server k:9092 --list',
+      "/opt/kafka/bin/kafka-topics.sh --bootstrap-server 'k:9092' --create --if-not-exists --topic 't' --partitions 2 --replication-factor 1 --config 'segment.ms=1'",
+      "/opt/kafka/bin/kafka-topics.sh --bootstrap-server 'k:9092' --list",
     ]);
   });
 });

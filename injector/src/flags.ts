@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_INPUT_TOPIC, INPUT_PARTITIONS } from '../../common/contract/pipeline';
+import { DEFAULT_INPUT_TOPIC, INPUT_PARTITIONS, MAX_EVENTS_PER_SECOND } from '../../common/contract/pipeline';
 import {
   KAFKA_SASL_MECHANISMS,
   KAFKA_SECURITY_PROTOCOLS,
@@ -101,7 +101,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'topic', type: { kind: 'string' }, default: DEFAULT_INPUT_TOPIC, help: 'topic to write to; created if missing' },
   { name: 'partitions', type: { kind: 'int', min: 1, max: 10000 }, default: String(INPUT_PARTITIONS), help: 'partitions of the topic when the injector creates it' },
   { name: 'replication-factor', type: { kind: 'int', min: 1, max: 100 }, default: '1', help: 'replication factor of the topic when the injector creates it' },
-  { name: 'avg-qps', type: { kind: 'number', min: 0, exclusiveMin: true, max: 1e7 }, default: '20', help: 'mean event rate (events per second) of the Poisson arrival process' },
+  { name: 'avg-qps', type: { kind: 'number', min: 0, exclusiveMin: true, max: MAX_EVENTS_PER_SECOND }, default: '20', help: 'mean event rate (events per second) of the Poisson arrival process' },
   { name: 'num-live-teams', type: { kind: 'int', min: 1, max: Math.floor(TEAM_NAME_COUNT / 4) }, default: '10', help: 'number of teams playing at any time' },
   { name: 'min-members-per-team', type: { kind: 'int', min: 1, max: 99 }, default: '5', help: 'fewest members of a team' },
   { name: 'max-members-per-team', type: { kind: 'int', min: 1, max: 99 }, default: '15', help: 'most members of a team' },

@@ -30,6 +30,11 @@ describe('parseConfig', () => {
     expect(parseConfig({ expose: { bindAddress: '0.0.0.0' } }).flink.uiBindAddress).toBe('127.0.0.1');
   });
 
+  it('takes bootstrap servers by DNS name, IPv4 and bracketed IPv6 address', () => {
+    const servers = 'b-1.kafka.example:9096,10.0.0.7:9092,[fd00::7]:9093';
+    expect(parseConfig({ kafka: { external: { bootstrapServers: servers } } }).kafka.external!.bootstrapServers).toBe(servers);
+  });
+
   it('takes the operator chart from a repository URL or a local chart directory', () => {
     expect(DEFAULT_CONFIG.kubernetes.operatorChart).toBe('https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/');
     expect(parseConfig({ kubernetes: { operatorChart: '/srv/charts/flink-kubernetes-operator' } }).kubernetes.operatorChart).toBe('/srv/charts/flink-kubernetes-operator');
@@ -68,8 +73,10 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    [{ injector: { eventsPerSecond: 'fast' } }, `config field 'injector.eventsPerSecond': expected a number > 0, got "fast"`],
-    [{ injector: { eventsPerSecond: -1 } }, `config field 'injector.eventsPerSecond': expected a number > 0, got -1`],
+    [{ injector: { eventsPerSecond: 'fast' } }, `config field 'injector.eventsPerSecond': expected a number > 0 and at most 10000000, got "fast"`],
+    [{ injector: { eventsPerSecond: -1 } }, `config field 'injector.eventsPerSecond': expected a number > 0 and at most 10000000, got -1`],
+    // The injector's own bound (--avg-qps): above it the container would refuse to start and restart forever.
+    [{ injector: { eventsPerSecond: 1e7 + 1 } }, `config field 'injector.eventsPerSecond': expected a number > 0 and at most 10000000, got 10000001`],
     [{ injector: { maxEvents: 1.5 } }, `config field 'injector.maxEvents': expected an integer from 0 to`],
     [{ injector: { enabled: 'yes' } }, `config field 'injector.enabled': expected true or false, got "yes"`],
     [{ dashboard: { port: 70000 } }, `config field 'dashboard.port': expected an integer from 1 to 65535, got 70000`],
@@ -101,7 +108,10 @@ describe('parseConfig', () => {
     [{ kafka: { inputTopicPartitions: 0 } }, `config field 'kafka.inputTopicPartitions': expected an integer from 1 to 1000, got 0`],
     [{ kafka: { brokers: 3 }, expose: { kafkaPort: 19092, postgresPort: 19094 } }, `config field 'expose.postgresPort': port 19094 is already used by 'expose.kafkaPort (broker 3)'`],
     [{ kafka: { external: {} } }, `config field 'kafka.external.bootstrapServers': required: the host:port list of the Kafka to use`],
-    [{ kafka: { external: { bootstrapServers: 'kafka.example' } } }, `config field 'kafka.external.bootstrapServers': expected host:port[,host:port...], got "kafka.example"`],
+    [{ kafka: { external: { bootstrapServers: 'kafka.example' } } }, `config field 'kafka.external.bootstrapServers': expected host:port[,host:port...] (a DNS name, an IPv4 or a [bracketed] IPv6 address, and a port), got "kafka.example"`],
+    [{ kafka: { external: { bootstrapServers: 'k:9092,$(reboot):9092' } } }, `config field 'kafka.external.bootstrapServers': expected host:port[,host:port...] (a DNS name, an IPv4 or a [bracketed] IPv6 address, and a port), got "$(reboot):9092"`],
+    [{ kafka: { external: { bootstrapServers: 'k:99999' } } }, `config field 'kafka.external.bootstrapServers': expected host:port`],
+    [{ kafka: { external: { bootstrapServers: '[not:v6]:9092' } } }, `config field 'kafka.external.bootstrapServers': expected host:port`],
     [{ kafka: { external: { bootstrapServers: 'k:9092', securityProtocol: 'SASL_SSL' } } }, `config field 'kafka.external.username': security protocol SASL_SSL needs a SASL user name`],
     [{ kafka: { external: { bootstrapServers: 'k:9092', username: 'u' } } }, `config field 'kafka.external.username': security protocol PLAINTEXT takes no SASL user name`],
     [{ kafka: { external: { bootstrapServers: 'k:9092', securityProtocol: 'TLS' } } }, `config field 'kafka.external.securityProtocol': expected one of 'PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL', got "TLS"`],

@@ -117,6 +117,13 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck, kafkaCheck, post
       await expect(cdktf(['diff', stack, '--output', join(work, `${stack}.out`)], { ...env, [missing]: '' })).rejects.toThrow(`Set ${missing} to`);
     }, 10 * 60_000);
 
+    it('stops before changing anything when the Kafka password holds a character its JAAS configuration cannot carry', async () => {
+      await expect(cdktf(['diff', stack, '--output', join(work, `${stack}.out`)], { ...env, TF_VAR_kafka_password: 'pass"word' })).rejects.toThrow(
+        // OpenTofu wraps long messages.
+        /TF_VAR_kafka_password\s+holds\s+"\s+or\s+\\,\s+which\s+Kafka's\s+JAAS\s+configuration\s+cannot\s+carry/,
+      );
+    }, 10 * 60_000);
+
     it('deploys neither Kafka nor PostgreSQL, only the tasks setting them up', async () => {
       deployed = true;
       try {
