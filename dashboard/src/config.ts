@@ -32,6 +32,7 @@ export interface DashboardConfig {
   flinkUrl: string | undefined;
   holdBackMs: number;
   maxClients: number;
+  maxClientsPerAddress: number;
   logLevel: LogLevel;
 }
 
@@ -63,6 +64,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'flink-url': { env: 'DASHBOARD_FLINK_URL', help: 'Flink REST API (http://jobmanager:8081) to show whether the jobs run; unset shows nothing about them' },
   'hold-back-ms': { env: 'DASHBOARD_HOLD_BACK_MS', default: '2000', help: 'longest time an inconsistent board is held back before it is shown flagged' },
   'max-clients': { env: 'DASHBOARD_MAX_CLIENTS', default: '10000', help: 'most concurrent push (SSE) clients' },
+  'max-clients-per-address': { env: 'DASHBOARD_MAX_CLIENTS_PER_ADDRESS', default: '50', help: 'most concurrent push clients from one remote address (a port-forward counts as one)' },
   'log-level': { env: 'DASHBOARD_LOG_LEVEL', default: 'info', help: `one of ${LOG_LEVELS.join(', ')}` },
 };
 
@@ -125,6 +127,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Da
     flinkUrl,
     holdBackMs: integer('hold-back-ms', 0, 600_000),
     maxClients: integer('max-clients', 1, 1_000_000),
+    maxClientsPerAddress: integer('max-clients-per-address', 1, 1_000_000),
     logLevel,
   };
 }

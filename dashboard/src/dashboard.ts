@@ -24,7 +24,7 @@ export interface RunningDashboard {
 const PIPELINE_POLL_MS = 3000;
 
 export async function startDashboard(config: DashboardConfig, assets: PageAssets, logger: Logger): Promise<RunningDashboard> {
-  const hub = new PushHub(logger, config.maxClients);
+  const hub = new PushHub(logger, config.maxClients, config.maxClientsPerAddress);
   const store: LeaderboardStore = new LeaderboardStore({
     holdBackMs: config.holdBackMs,
     logger,

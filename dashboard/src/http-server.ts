@@ -71,9 +71,15 @@ function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): void
         send(res, 200, 'text/event-stream; charset=utf-8', '', true);
         return;
       }
-      if (!deps.hub.add(res, sseFrame('snapshot', snapshotBody(deps)))) {
-        res.setHeader('Retry-After', '5');
-        send(res, 503, 'application/json', JSON.stringify({ error: 'too many push clients' }));
+      switch (deps.hub.add(res, sseFrame('snapshot', snapshotBody(deps)))) {
+        case 'full':
+          res.setHeader('Retry-After', '5');
+          send(res, 503, 'application/json', JSON.stringify({ error: 'too many push clients' }));
+          break;
+        case 'address':
+          res.setHeader('Retry-After', '5');
+          send(res, 429, 'application/json', JSON.stringify({ error: 'too many push clients from this address' }));
+          break;
       }
       return;
     // Alive: the process serves. Kubernetes restarts it only when this fails; /healthz is for readiness.

@@ -19,11 +19,20 @@ export function sseFrame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** Why a stream was not opened: the hub is full, or the caller's address holds its share already. */
+export type Refusal = 'full' | 'address';
+
 export class PushHub {
   private readonly clients = new Set<ServerResponse>();
+  /** Open streams per remote address, so that one client cannot take every slot. */
+  private readonly perAddress = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
 
-  constructor(private readonly logger: Logger, private readonly maxClients: number) {
+  constructor(
+    private readonly logger: Logger,
+    private readonly maxClients: number,
+    private readonly maxClientsPerAddress: number = maxClients,
+  ) {
     this.heartbeat = setInterval(() => this.writeAll(': keep-alive\n\n'), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -32,9 +41,12 @@ export class PushHub {
     return this.clients.size;
   }
 
-  /** Opens a stream on `res` and sends it `initialFrame` (the current snapshot). False when full. */
-  add(res: ServerResponse, initialFrame: string): boolean {
-    if (this.clients.size >= this.maxClients) return false;
+  /** Opens a stream on `res` and sends it `initialFrame` (the current snapshot); says why not when it cannot. */
+  add(res: ServerResponse, initialFrame: string): Refusal | undefined {
+    if (this.clients.size >= this.maxClients) return 'full';
+    const address = res.socket?.remoteAddress ?? '';
+    const held = this.perAddress.get(address) ?? 0;
+    if (held >= this.maxClientsPerAddress) return 'address';
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -44,9 +56,15 @@ export class PushHub {
     res.socket?.setNoDelay(true);
     res.write(`retry: ${RECONNECT_DELAY_MS}\n\n${initialFrame}`);
     this.clients.add(res);
-    res.on('close', () => this.clients.delete(res));
+    this.perAddress.set(address, held + 1);
+    res.on('close', () => {
+      this.clients.delete(res);
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
+    });
     this.logger.debug('push client connected', { clients: this.clients.size });
-    return true;
+    return undefined;
   }
 
   broadcast(event: string, data: unknown): void {

@@ -24,10 +24,11 @@ export class SseReader {
   private buffer = '';
   private waiters: { predicate: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
 
-  static open(url: string): Promise<SseReader> {
+  /** Opens a stream at `url`, from `localAddress` (another loopback address, say) when given. */
+  static open(url: string, localAddress?: string): Promise<SseReader> {
     const reader = new SseReader();
     return new Promise((resolve, reject) => {
-      get(url, { headers: { Accept: 'text/event-stream' } }, (res) => {
+      get(url, { headers: { Accept: 'text/event-stream' }, localAddress }, (res) => {
         if (res.statusCode !== 200) {
           reject(new Error(`stream answered ${res.statusCode}`));
           res.resume();

@@ -6,7 +6,7 @@ describe('dashboard HTTP routes', () => {
   let dashboard: RunningDashboard;
 
   beforeAll(async () => {
-    dashboard = await runDashboard(['--source', 'kafka', '--kafka-bootstrap-servers', '127.0.0.1:1', '--max-clients', '2']);
+    dashboard = await runDashboard(['--source', 'kafka', '--kafka-bootstrap-servers', '127.0.0.1:1', '--max-clients', '3', '--max-clients-per-address', '2']);
   }, 60_000);
 
   afterAll(async () => {
@@ -44,17 +44,26 @@ describe('dashboard HTTP routes', () => {
     expect(body.boards.top_teams).toMatchObject({ title: 'Top Teams', rows: [], consistent: true });
   });
 
-  it('opens push streams with a snapshot, up to --max-clients', async () => {
+  it('opens push streams with a snapshot, up to --max-clients-per-address from one address and --max-clients in all', async () => {
+    // Connections from another loopback address count as another client.
     const a = await SseReader.open(`${dashboard.url}/api/stream`);
     const b = await SseReader.open(`${dashboard.url}/api/stream`);
+    let c: SseReader | undefined;
     try {
       const first = await a.next((e) => e.event === 'snapshot', 5_000);
       expect(first.data).toMatchObject({ source: { kind: 'kafka' } });
-      await expect(SseReader.open(`${dashboard.url}/api/stream`)).rejects.toThrow('stream answered 503');
+      await expect(SseReader.open(`${dashboard.url}/api/stream`)).rejects.toThrow('stream answered 429');
+      c = await SseReader.open(`${dashboard.url}/api/stream`, '127.0.0.2');
+      await expect(SseReader.open(`${dashboard.url}/api/stream`, '127.0.0.3')).rejects.toThrow('stream answered 503');
     } finally {
       a.close();
       b.close();
+      c?.close();
     }
+    // A closed stream frees its address's slot.
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await SseReader.open(`${dashboard.url}/api/stream`);
+    again.close();
   });
 
   it('refuses other methods and unknown paths', async () => {
