@@ -122,6 +122,25 @@ describeWith([postgresCheck, chromiumCheck])('dashboard page in a real browser',
     await page.screenshot({ path: join(OUTPUT, 'dashboard.png'), fullPage: true });
   });
 
+  it('cuts a very long name in the page, with the whole name in its title, and leaves the data whole', async () => {
+    const long = `Very-Long-${'x'.repeat(2000)}`;
+    await db.query('UPDATE leaderboard.top_players SET team_name = $1 WHERE rnk = 2', [long]);
+    await page.waitForFunction((n) => document.querySelector('section[data-board="top_players"] tbody tr:nth-child(2) td.col-team_name')?.getAttribute('title')?.length === n, long.length, { timeout: 15_000 });
+    const cell = await page.$eval('section[data-board="top_players"] tbody tr:nth-child(2) td.col-team_name', (td) => {
+      const wrap = td.closest('.table-wrap')!;
+      return { text: td.textContent, title: td.getAttribute('title'), clipped: td.scrollWidth > td.clientWidth, tableOverflow: wrap.scrollWidth - wrap.clientWidth };
+    });
+    expect(cell.text).toBe(long);
+    expect(cell.title).toBe(long);
+    // Cut with an ellipsis in its cell; the table stays within its panel (nothing to scroll sideways).
+    expect(cell.clipped).toBe(true);
+    expect(cell.tableOverflow).toBeLessThanOrEqual(0);
+    const api = (await (await fetch(`${dashboard.url}/api/leaderboards`)).json()) as { boards: Record<string, { rows: Record<string, unknown>[] }> };
+    expect(api.boards.top_players.rows[1].team_name).toBe(long);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
   it('fits a phone screen', async () => {
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
