@@ -13,6 +13,44 @@ export interface TopicSpec {
   readonly partitions: number;
   /** Extra topic configuration, e.g. `{ 'cleanup.policy': 'compact' }`. */
   readonly config?: Record<string, string>;
+  /** How long, and how much, the topic keeps (a topic that is deleted from, not compacted). */
+  readonly retention?: TopicRetention;
+}
+
+export interface TopicRetention {
+  /** Records older than this are deleted. */
+  readonly hours: number;
+  /**
+   * Most bytes kept per partition; where the stack runs the brokers it is derived from their volume
+   * when not given, and refused when it does not fit there.
+   * @default - derived from the brokers' volume; unbounded on a Kafka outside the stack
+   */
+  readonly bytesPerPartition?: number;
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * The topic configuration of `retention`. With `budget`, the bytes one partition may hold on a broker's
+ * disk, the bound covers the segment being written too (Kafka deletes whole segments only, so a
+ * partition holds up to retention.bytes plus one segment): segments are an eighth of the budget (1 MiB
+ * to 1 GiB) and retention.bytes the rest; given bytes keep segments of a quarter of them at most, and
+ * are refused unless they and a segment fit.
+ */
+export function retentionConfig(retention: TopicRetention, budget?: number): Record<string, string> {
+  const config: Record<string, string> = { 'retention.ms': String(Math.round(retention.hours * 3_600_000)) };
+  if (budget === undefined) {
+    if (retention.bytesPerPartition !== undefined) config['retention.bytes'] = String(retention.bytesPerPartition);
+    return config;
+  }
+  const clamp = (n: number) => Math.min(Math.max(Math.floor(n), MIB), 1024 * MIB);
+  const given = retention.bytesPerPartition;
+  const segment = given === undefined ? clamp(budget / 8) : Math.min(clamp(given / 4), clamp(budget / 8));
+  const bytes = given ?? budget - segment;
+  if (bytes < MIB || bytes + segment > budget) {
+    throw new Error(`a retention of ${bytes} bytes per partition does not fit the ${budget} bytes a partition may use (with one ${segment}-byte segment being written); give at most ${budget - segment}, and at least ${MIB}`);
+  }
+  return { ...config, 'retention.bytes': String(bytes), 'segment.bytes': String(segment) };
 }
 
 export interface KafkaTopicsProps {
@@ -25,6 +63,12 @@ export interface KafkaTopicsProps {
   /** Services that must be up first (the stack's brokers). */
   readonly dependsOn: IService[];
   readonly connectsTo: Endpoint[];
+  /**
+   * The bytes one partition of a topic with a retention may hold on a broker's disk, given the topic's
+   * partitions; bounds its retention (see `retentionConfig`).
+   * @default - unknown (a Kafka outside the stack): only a given retention.bytes applies
+   */
+  readonly partitionBudget?: (partitions: number) => number;
 }
 
 /** Where the `apache/kafka` image keeps Kafka's tools, and the user it runs as. */
@@ -37,9 +81,12 @@ export class KafkaTopics extends Construct {
   readonly ready: IService;
   private readonly topics: TopicSpec[] = [];
 
+  private readonly partitionBudget?: (partitions: number) => number;
+
   constructor(scope: Construct, id: string, props: KafkaTopicsProps) {
     super(scope, id);
     const { client } = props;
+    this.partitionBudget = props.partitionBudget;
     this.ready = props.platform.addService(this, {
       name: 'kafka-topics',
       component: 'kafka',
@@ -59,7 +106,9 @@ export class KafkaTopics extends Construct {
   /** Creates the topic when the stack deploys, unless it exists. */
   add(topic: TopicSpec): void {
     if (this.topics.some((t) => t.name === topic.name)) throw new Error(`topic '${topic.name}' is added twice`);
-    this.topics.push(topic);
+    const { retention, ...spec } = topic;
+    const bound = retention && retentionConfig(retention, this.partitionBudget?.(topic.partitions));
+    this.topics.push(bound ? { ...spec, config: { ...bound, ...spec.config } } : spec);
   }
 }
 

@@ -8,6 +8,24 @@ import { KafkaClient } from './kafka-client';
 import { KAFKA_BIN, KAFKA_UID, KafkaTopics, TopicSpec } from './kafka-topics';
 import { Endpoint, IPlatform, IService, endpoint } from './platform/platform';
 
+/** Replicas of every topic once there are enough brokers, and the in-sync replicas a write needs. */
+const REPLICATION = 3;
+const MIN_IN_SYNC = 2;
+export const DEFAULT_KAFKA_VOLUME_GIB = 5;
+/** The share of a broker's volume a topic with a retention bound may fill. */
+const BOUNDED_TOPIC_SHARE = 0.5;
+
+/** Replicas of every topic on a cluster of `brokers`. */
+export const kafkaReplicationFactor = (brokers: number): number => (brokers >= REPLICATION ? REPLICATION : 1);
+
+/**
+ * The bytes one partition of a topic with a retention may hold on a broker: half its volume (the rest
+ * holds the compacted board topics, Kafka's own topics and their segments being written), shared by
+ * the topic's replicas on that broker.
+ */
+export const kafkaPartitionBudget = (volumeGiB: number, brokers: number, partitions: number): number =>
+  Math.floor((volumeGiB * 1024 ** 3 * BOUNDED_TOPIC_SHARE) / Math.ceil((partitions * kafkaReplicationFactor(brokers)) / brokers));
+
 /** What other components need to know of Kafka, the stack's own or one outside it. */
 export interface IKafka {
   /** Every broker's listener for clients inside the deployment; none for a Kafka outside it. */
@@ -55,6 +73,12 @@ export interface KafkaProps {
    */
   readonly heapMiB?: number;
   /**
+   * Size of each broker's data volume (GiB): the claim on Kubernetes; on Docker, whose volumes have no
+   * size, the disk the brokers are budgeted. A topic with a retention keeps at most half of it.
+   * @default 5
+   */
+  readonly volumeGiB?: number;
+  /**
    * KRaft cluster id (base64 UUID); fixed so a redeploy keeps using the formatted volumes.
    * @default a constant id for the stack
    */
@@ -64,9 +88,6 @@ export interface KafkaProps {
 const INTERNAL_PORT = 9092;
 const CONTROLLER_PORT = 9093;
 const HOST_LISTENER_PORT = 9094;
-/** Replicas of every topic once there are enough brokers, and the in-sync replicas a write needs. */
-const REPLICATION = 3;
-const MIN_IN_SYNC = 2;
 
 /** The service name of broker `n` (1-based): the first keeps the single broker's name. */
 const brokerName = (n: number): string => (n === 1 ? 'kafka' : `kafka-${n}`);
@@ -88,8 +109,10 @@ export class Kafka extends Construct implements IKafka {
     const count = props.brokers ?? 1;
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`brokers must be a positive integer, got ${count}`);
     const heapMiB = props.heapMiB ?? 512;
+    const volumeGiB = props.volumeGiB ?? DEFAULT_KAFKA_VOLUME_GIB;
+    if (!Number.isInteger(volumeGiB) || volumeGiB < 1) throw new Error(`Kafka volumeGiB must be a whole number of GiB, at least 1; got ${volumeGiB}`);
     const quorum = count > 1;
-    this.replicationFactor = count >= REPLICATION ? REPLICATION : 1;
+    this.replicationFactor = kafkaReplicationFactor(count);
     const minInSync = this.replicationFactor === REPLICATION ? MIN_IN_SYNC : 1;
     const names = Array.from({ length: count }, (_, i) => brokerName(i + 1));
     // A lone broker is its own controller on localhost; a quorum's voters find each other by service name.
@@ -140,7 +163,7 @@ export class Kafka extends Construct implements IKafka {
             : []),
         ],
         // A volume of its own per broker: KRaft stamps the node id into it.
-        volumes: [{ name: `${name}-data`, mountPath: '/var/lib/kafka/data', sizeGiB: 5 }],
+        volumes: [{ name: `${name}-data`, mountPath: '/var/lib/kafka/data', sizeGiB: volumeGiB }],
         health: {
           command: [`${KAFKA_BIN}/kafka-broker-api-versions.sh`, '--bootstrap-server', `localhost:${INTERNAL_PORT}`],
           intervalSec: 5,
@@ -170,6 +193,7 @@ export class Kafka extends Construct implements IKafka {
       replicationFactor: this.replicationFactor,
       dependsOn: this.brokers,
       connectsTo: this.endpoints,
+      partitionBudget: (partitions) => kafkaPartitionBudget(volumeGiB, count, partitions),
     });
     for (const topic of props.topics ?? []) this.topics.add(topic);
     this.ready = this.topics.ready;

@@ -16,9 +16,13 @@ import { ExternalPostgres, ExternalPostgresProps } from './external-postgres';
 import { FlinkAutoscalerProps, IFlinkSession } from './flink-session';
 import { Injector, InjectorProps } from './injector';
 import { IKafka, Kafka } from './kafka';
+import { TopicRetention } from './kafka-topics';
 import { IPostgres, Postgres } from './postgres';
 import { ILeaderboardSinks, JdbcSinks, KafkaSinks } from './sinks';
 import { IDeploymentTarget } from './target';
+
+/** Kafka's own default: a week, the bytes bounded by the volume where the stack runs the brokers. */
+export const DEFAULT_INPUT_RETENTION: TopicRetention = { hours: 168 };
 
 /** A Kafka outside the deployment; the pipeline adds the topics. */
 export type PipelineExternalKafka = Omit<ExternalKafkaProps, 'platform' | 'image' | 'topics'>;
@@ -43,6 +47,17 @@ export interface LeaderboardPipelineProps {
    * @default INPUT_PARTITIONS (3)
    */
   readonly inputTopicPartitions?: number;
+  /**
+   * How long, and how much per partition, the input topic keeps. With the stack's own brokers the
+   * bytes are bounded by their volume (see KafkaProps.volumeGiB) so the topic never fills it.
+   * @default 168 hours, the bytes derived from the volume
+   */
+  readonly inputRetention?: TopicRetention;
+  /**
+   * Size of each broker's data volume (GiB).
+   * @default 5
+   */
+  readonly kafkaVolumeGiB?: number;
   /**
    * Use this Kafka instead of deploying brokers: the jobs, injector and dashboard connect to it, and
    * the stack only creates the topics there (`kafkaBrokers` and `kafkaHostPort` do not apply).
@@ -163,13 +178,14 @@ export class LeaderboardPipeline extends Construct {
     const { platform, images } = target;
     const inputTopic = props.inputTopic ?? DEFAULT_INPUT_TOPIC;
 
-    const topics = [{ name: inputTopic, partitions: props.inputTopicPartitions ?? INPUT_PARTITIONS }];
+    const topics = [{ name: inputTopic, partitions: props.inputTopicPartitions ?? INPUT_PARTITIONS, retention: props.inputRetention ?? DEFAULT_INPUT_RETENTION }];
     this.kafka = props.externalKafka
       ? new ExternalKafka(this, 'kafka', { ...props.externalKafka, platform, image: props.kafkaImage, topics })
       : new Kafka(this, 'kafka', {
         platform,
         image: props.kafkaImage,
         brokers: props.kafkaBrokers,
+        volumeGiB: props.kafkaVolumeGiB,
         topics,
         hostPort: props.kafkaHostPort,
         bindAddress: props.bindAddress,

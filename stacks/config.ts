@@ -31,6 +31,9 @@ import {
 } from '../common/kafka-client';
 import { POSTGRES_PORT, POSTGRES_SSL_MODES, PostgresSslMode } from '../constructs/postgres';
 import { DEFAULT_TASK_MANAGER_CPU_MILLIS, DEFAULT_TASK_MANAGER_MEMORY_MIB, DEFAULT_TASK_SLOTS } from '../constructs/flink-session';
+import { DEFAULT_KAFKA_VOLUME_GIB, kafkaPartitionBudget } from '../constructs/kafka';
+import { retentionConfig } from '../constructs/kafka-topics';
+import { DEFAULT_INPUT_RETENTION } from '../constructs/pipeline';
 import versions from '../versions.json';
 
 
@@ -58,6 +61,12 @@ export interface KafkaConfig {
   readonly brokers: (typeof KAFKA_BROKER_COUNTS)[number];
   /** Partitions of the input topic; a job's source runs at most this many useful subtasks. */
   readonly inputTopicPartitions: number;
+  /** Size of each broker's data volume, GiB (Kubernetes' claim; on Docker the disk the brokers are budgeted). */
+  readonly volumeGiB: number;
+  /** The input topic keeps events this long. */
+  readonly inputRetentionHours: number;
+  /** And at most this many bytes per partition; null derives the most that fits half the volume. */
+  readonly inputRetentionBytes: number | null;
   /** A Kafka outside the stack to use instead of its own brokers; null deploys brokers. */
   readonly external: ExternalKafkaConfig | null;
 }
@@ -194,7 +203,14 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   inputTopic: DEFAULT_INPUT_TOPIC,
   injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
   dashboard: { port: 8080 },
-  kafka: { brokers: 1, inputTopicPartitions: INPUT_PARTITIONS, external: null },
+  kafka: {
+    brokers: 1,
+    inputTopicPartitions: INPUT_PARTITIONS,
+    volumeGiB: DEFAULT_KAFKA_VOLUME_GIB,
+    inputRetentionHours: DEFAULT_INPUT_RETENTION.hours,
+    inputRetentionBytes: null,
+    external: null,
+  },
   postgres: { external: null },
   flink: {
     uiPort: 8081,
@@ -363,6 +379,9 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
       {
         brokers: oneOf(KAFKA_BROKER_COUNTS),
         inputTopicPartitions: integer(1, 1000),
+        volumeGiB: integer(1, 65536),
+        inputRetentionHours: integer(1, 24 * 365 * 10),
+        inputRetentionBytes: nullable(integer(1024 * 1024, Number.MAX_SAFE_INTEGER)),
         external: nullable(
           section<ExternalKafkaConfig>(
             {
@@ -450,6 +469,15 @@ export function parseConfig(input: unknown): LeaderboardConfig {
   for (const [i, [field, value]] of ports.entries()) {
     const clash = ports.slice(0, i).find(([, other]) => other === value);
     if (clash) throw new ConfigError(field, `port ${value} is already used by '${clash[0]}'`);
+  }
+  const { volumeGiB, brokers, inputTopicPartitions, inputRetentionHours, inputRetentionBytes, external } = config.kafka;
+  try {
+    retentionConfig(
+      { hours: inputRetentionHours, bytesPerPartition: inputRetentionBytes ?? undefined },
+      external ? undefined : kafkaPartitionBudget(volumeGiB, brokers, inputTopicPartitions),
+    );
+  } catch (err) {
+    throw new ConfigError('kafka.inputRetentionBytes', `${(err as Error).message} (kafka.volumeGiB ${volumeGiB}, ${brokers} broker(s), ${inputTopicPartitions} partitions)`);
   }
   const { uiBindAddress, uiAllowRemote } = config.flink;
   if (!isLoopback(uiBindAddress) && !uiAllowRemote) {

@@ -49,6 +49,8 @@ function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sin
     externalKafka: externalKafka(config, variable),
     externalPostgres: sink === 'jdbc' ? externalPostgres(config, variable) : undefined,
     inputTopicPartitions: config.kafka.inputTopicPartitions,
+    inputRetention: { hours: config.kafka.inputRetentionHours, bytesPerPartition: config.kafka.inputRetentionBytes ?? undefined },
+    kafkaVolumeGiB: config.kafka.volumeGiB,
     postgresImage: config.images.postgres,
     inputTopic: config.inputTopic,
     startupMode: config.flink.startupMode,

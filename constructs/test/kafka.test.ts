@@ -1,6 +1,6 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
-import { Kafka } from '../kafka';
-import { createTopicsScript } from '../kafka-topics';
+import { Kafka, kafkaPartitionBudget } from '../kafka';
+import { createTopicsScript, retentionConfig } from '../kafka-topics';
 import { TEST_STACK, containerOf, envOf, resourcesOf, synthOnDocker, synthOnK8s } from '../../test-support/constructs';
 
 const IMAGE = 'apache/kafka:test';
@@ -117,6 +117,28 @@ describe('Kafka', () => {
       new Kafka(scope, 'kafka', { platform, image: IMAGE });
     });
     expect(resourcesOf(single, 'kubernetes_pod_disruption_budget_v1')).toEqual([]);
+  });
+
+  it('bounds a topic with a retention by its broker volume: retention.bytes plus a segment fit half of it per replica', () => {
+    // 5 GiB, one broker, 3 partitions: 2.5 GiB for the topic, 894,784,853 bytes a partition.
+    expect(kafkaPartitionBudget(5, 1, 3)).toBe(894_784_853);
+    // Three brokers replicating 3 times hold every partition each: the same share per partition.
+    expect(kafkaPartitionBudget(5, 3, 3)).toBe(894_784_853);
+    // Six partitions on three brokers, three replicas each: six replicas a broker.
+    expect(kafkaPartitionBudget(6, 3, 6)).toBe(536_870_912);
+    expect(retentionConfig({ hours: 168 }, 894_784_853)).toEqual({ 'retention.ms': '604800000', 'retention.bytes': '782936747', 'segment.bytes': '111848106' });
+    expect(retentionConfig({ hours: 1, bytesPerPartition: 8 * 1024 * 1024 }, 894_784_853)).toEqual({ 'retention.ms': '3600000', 'retention.bytes': '8388608', 'segment.bytes': '2097152' });
+    expect(() => retentionConfig({ hours: 1, bytesPerPartition: 894_784_853 }, 894_784_853)).toThrow('does not fit the 894784853 bytes a partition may use');
+    // A Kafka outside the stack: no volume to bound by, only what is given.
+    expect(retentionConfig({ hours: 24 })).toEqual({ 'retention.ms': '86400000' });
+    expect(retentionConfig({ hours: 24, bytesPerPartition: 1e9 })).toEqual({ 'retention.ms': '86400000', 'retention.bytes': '1000000000' });
+    const synthesized = synthOnK8s((scope, platform) => {
+      new Kafka(scope, 'kafka', { platform, image: IMAGE, volumeGiB: 20, topics: [{ name: 'in', partitions: 3, retention: { hours: 12 } }] });
+    });
+    const claim = resourcesOf(synthesized, 'kubernetes_stateful_set_v1')[0].spec.volume_claim_template[0];
+    expect(claim.spec.resources.requests.storage).toBe('20Gi');
+    const topicsJob = JSON.stringify(resourcesOf(synthesized, 'kubernetes_job_v1'));
+    for (const [key, value] of Object.entries(retentionConfig({ hours: 12 }, kafkaPartitionBudget(20, 1, 3)))) expect(topicsJob).toContain(`--config '${key}=${value}'`);
   });
 
   it('rejects a topic added twice, naming it', () => {

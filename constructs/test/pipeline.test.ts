@@ -2,8 +2,9 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Testing } from 'cdktf';
 import { INPUT_PARTITIONS, METRICS, SinkVariant, kafkaSinkTopics } from '../../common/contract';
 import { DockerTarget } from '../docker/target';
-import { createTopicsScript } from '../kafka-topics';
-import { LeaderboardPipeline, LeaderboardPipelineProps } from '../pipeline';
+import { kafkaPartitionBudget } from '../kafka';
+import { createTopicsScript, retentionConfig } from '../kafka-topics';
+import { DEFAULT_INPUT_RETENTION, LeaderboardPipeline, LeaderboardPipelineProps } from '../pipeline';
 import { TEST_STACK, containerOf, envOf } from '../../test-support/constructs';
 
 type Props = Omit<LeaderboardPipelineProps, 'target' | 'sink'>;
@@ -23,7 +24,8 @@ describe('LeaderboardPipeline', () => {
     const synthesized = synth('kafka');
 
     it('creates the input topic and the four compacted board topics, and runs no PostgreSQL', () => {
-      const topics = [{ name: 'user-score', partitions: INPUT_PARTITIONS }, ...kafkaSinkTopics().map((t) => ({ ...t, config: { ...t.config } }))];
+      const input = { name: 'user-score', partitions: INPUT_PARTITIONS, config: retentionConfig(DEFAULT_INPUT_RETENTION, kafkaPartitionBudget(5, 1, INPUT_PARTITIONS)) };
+      const topics = [input, ...kafkaSinkTopics().map((t) => ({ ...t, config: { ...t.config } }))];
       expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-kafka-topics`, command: [createTopicsScript('kafka:9092', topics)] });
       expect(() => containerOf(synthesized, 'postgres')).toThrow();
     });
@@ -99,7 +101,7 @@ describe('LeaderboardPipeline', () => {
   });
 
   it('publishes Kafka, PostgreSQL, the Flink UI and the dashboard on the ports and address given', () => {
-    const synthesized = synth('jdbc', { kafkaHostPort: 19092, postgresHostPort: 15432, flinkUiPort: 18081, dashboardPort: 9090, bindAddress: '127.0.0.2' });
+    const synthesized = synth('jdbc', { kafkaHostPort: 19092, postgresHostPort: 15432, flinkUiPort: 18081, flinkUiBindAddress: '127.0.0.2', dashboardPort: 9090, bindAddress: '127.0.0.2' });
     const ip = '127.0.0.2';
     expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-kafka`, ports: [{ internal: 9094, external: 19092, ip }] });
     expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-postgres`, ports: [{ internal: 5432, external: 15432, ip }] });

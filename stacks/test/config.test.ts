@@ -30,6 +30,13 @@ describe('parseConfig', () => {
     expect(parseConfig({ expose: { bindAddress: '0.0.0.0' } }).flink.uiBindAddress).toBe('127.0.0.1');
   });
 
+  it('bounds the input topic: a week, the bytes derived from the broker volume unless given', () => {
+    expect(DEFAULT_CONFIG.kafka).toMatchObject({ volumeGiB: 5, inputRetentionHours: 168, inputRetentionBytes: null });
+    expect(parseConfig({ kafka: { volumeGiB: 50, inputRetentionBytes: 5 * 1024 ** 3 } }).kafka.inputRetentionBytes).toBe(5 * 1024 ** 3);
+    // A Kafka outside the stack has no volume of the stack's to fit.
+    expect(parseConfig({ kafka: { inputRetentionBytes: 2 * 1024 ** 3, external: { bootstrapServers: 'k:9092' } } }).kafka.inputRetentionBytes).toBe(2 * 1024 ** 3);
+  });
+
   it('takes bootstrap servers by DNS name, IPv4 and bracketed IPv6 address', () => {
     const servers = 'b-1.kafka.example:9096,10.0.0.7:9092,[fd00::7]:9093';
     expect(parseConfig({ kafka: { external: { bootstrapServers: servers } } }).kafka.external!.bootstrapServers).toBe(servers);
@@ -76,6 +83,8 @@ describe('parseConfig', () => {
     [{ injector: { eventsPerSecond: 'fast' } }, `config field 'injector.eventsPerSecond': expected a number > 0 and at most 10000000, got "fast"`],
     [{ injector: { eventsPerSecond: -1 } }, `config field 'injector.eventsPerSecond': expected a number > 0 and at most 10000000, got -1`],
     // The injector's own bound (--avg-qps): above it the container would refuse to start and restart forever.
+    [{ kafka: { inputRetentionBytes: 2 * 1024 ** 3 } }, `config field 'kafka.inputRetentionBytes': a retention of 2147483648 bytes per partition does not fit the 894784853 bytes a partition may use`],
+    [{ kafka: { volumeGiB: 0 } }, `config field 'kafka.volumeGiB': expected an integer from 1`],
     [{ injector: { eventsPerSecond: 1e7 + 1 } }, `config field 'injector.eventsPerSecond': expected a number > 0 and at most 10000000, got 10000001`],
     [{ injector: { maxEvents: 1.5 } }, `config field 'injector.maxEvents': expected an integer from 0 to`],
     [{ injector: { enabled: 'yes' } }, `config field 'injector.enabled': expected true or false, got "yes"`],
