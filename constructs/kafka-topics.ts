@@ -29,6 +29,8 @@ export interface TopicRetention {
 }
 
 const MIB = 1024 * 1024;
+/** How long a segment past retention takes disk after it was dropped, for readers still on it. */
+export const FILE_DELETE_DELAY_MS = 5_000;
 
 /**
  * The topic configuration of `retention`. With `budget`, the bytes one partition may hold on a broker's
@@ -50,7 +52,9 @@ export function retentionConfig(retention: TopicRetention, budget?: number): Rec
   if (bytes < MIB || bytes + segment > budget) {
     throw new Error(`a retention of ${bytes} bytes per partition does not fit the ${budget} bytes a partition may use (with one ${segment}-byte segment being written); give at most ${budget - segment}, and at least ${MIB}`);
   }
-  return { ...config, 'retention.bytes': String(bytes), 'segment.bytes': String(segment) };
+  // A segment past retention is renamed, then deleted after this delay (Kafka's default is a minute,
+  // during which its bytes still take disk).
+  return { ...config, 'retention.bytes': String(bytes), 'segment.bytes': String(segment), 'file.delete.delay.ms': String(FILE_DELETE_DELAY_MS) };
 }
 
 export interface KafkaTopicsProps {

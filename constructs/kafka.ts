@@ -12,6 +12,12 @@ import { Endpoint, IPlatform, IService, endpoint } from './platform/platform';
 const REPLICATION = 3;
 const MIN_IN_SYNC = 2;
 export const DEFAULT_KAFKA_VOLUME_GIB = 5;
+/**
+ * How often a broker deletes segments past a topic's retention (Kafka's default is 5 minutes, in which
+ * a fast producer writes far more than a segment): what a partition holds beyond its retention.bytes
+ * and the segment being written is what arrives within this interval.
+ */
+export const RETENTION_CHECK_INTERVAL_MS = 30_000;
 /** The share of a broker's volume a topic with a retention bound may fill. */
 const BOUNDED_TOPIC_SHARE = 0.5;
 
@@ -151,6 +157,7 @@ export class Kafka extends Construct implements IKafka {
           KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: String(this.replicationFactor),
           KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: String(minInSync),
           KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+          KAFKA_LOG_RETENTION_CHECK_INTERVAL_MS: String(RETENTION_CHECK_INTERVAL_MS),
           // Topics are created explicitly with the partitions and policies the pipeline expects.
           KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
           KAFKA_HEAP_OPTS: `-Xms${heapMiB}m -Xmx${heapMiB}m`,

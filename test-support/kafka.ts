@@ -46,6 +46,8 @@ export interface KafkaBroker {
   readonly certificate?: string;
   /** The broker's stdout and stderr (log4j at INFO), for diagnosing a failed test. */
   readonly logFile: string;
+  /** Where the broker keeps its partitions (log.dirs). */
+  readonly dataDir: string;
   /** Stops the broker (graceful, then killed after 30 s) and deletes its data. */
   stop(): Promise<void>;
   /** Stops the broker gracefully and starts it again on the same ports and data directory. */
@@ -298,6 +300,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
     saslBootstrapServers,
     certificate: tls?.certificate,
     logFile,
+    dataDir: path.join(dir, 'data'),
     async stop() {
       if (stopped) return;
       stopped = true;

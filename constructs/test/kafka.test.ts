@@ -126,8 +126,8 @@ describe('Kafka', () => {
     expect(kafkaPartitionBudget(5, 3, 3)).toBe(894_784_853);
     // Six partitions on three brokers, three replicas each: six replicas a broker.
     expect(kafkaPartitionBudget(6, 3, 6)).toBe(536_870_912);
-    expect(retentionConfig({ hours: 168 }, 894_784_853)).toEqual({ 'retention.ms': '604800000', 'retention.bytes': '782936747', 'segment.bytes': '111848106' });
-    expect(retentionConfig({ hours: 1, bytesPerPartition: 8 * 1024 * 1024 }, 894_784_853)).toEqual({ 'retention.ms': '3600000', 'retention.bytes': '8388608', 'segment.bytes': '2097152' });
+    expect(retentionConfig({ hours: 168 }, 894_784_853)).toEqual({ 'retention.ms': '604800000', 'retention.bytes': '782936747', 'segment.bytes': '111848106', 'file.delete.delay.ms': '5000' });
+    expect(retentionConfig({ hours: 1, bytesPerPartition: 8 * 1024 * 1024 }, 894_784_853)).toEqual({ 'retention.ms': '3600000', 'retention.bytes': '8388608', 'segment.bytes': '2097152', 'file.delete.delay.ms': '5000' });
     expect(() => retentionConfig({ hours: 1, bytesPerPartition: 894_784_853 }, 894_784_853)).toThrow('does not fit the 894784853 bytes a partition may use');
     // A Kafka outside the stack: no volume to bound by, only what is given.
     expect(retentionConfig({ hours: 24 })).toEqual({ 'retention.ms': '86400000' });
