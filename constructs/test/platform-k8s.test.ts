@@ -24,9 +24,20 @@ const selector = (name: string) => ({ 'app.kubernetes.io/name': name, 'leaderboa
 const namespaceRef = expect.stringMatching(/^\$\{kubernetes_namespace_v1\.platform_namespace_\w+\.metadata\[0\]\.name\}$/);
 
 describe('K8sPlatform', () => {
-  it('creates the namespace and denies all ingress in it by default', () => {
+  it('creates the namespace, admitting only restricted pods, and denies all ingress in it by default', () => {
     const synthesized = synthOnK8s(() => undefined);
-    expect(synthesized).toHaveResourceWithProperties(NamespaceV1, { metadata: { name: TEST_NAMESPACE, labels: { 'leaderboard.stack': TEST_STACK } } });
+    expect(synthesized).toHaveResourceWithProperties(NamespaceV1, {
+      metadata: {
+        name: TEST_NAMESPACE,
+        labels: {
+          'leaderboard.stack': TEST_STACK,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
     expect(synthesized).toHaveResourceWithProperties(NetworkPolicyV1, {
       metadata: expect.objectContaining({ name: 'default-deny-ingress', namespace: namespaceRef }),
       spec: { pod_selector: {}, policy_types: ['Ingress'] },

@@ -152,6 +152,23 @@ describeWith([flinkCheck])('Docker submitter as job keeper', () => {
     expect(jm.runs).toHaveLength(5);
   });
 
+  it('prunes the checkpoints of runs older than the one a resubmission restored from', async () => {
+    const history = submitted().alpha;
+    const [current, lost, original] = history;
+    expect(history).toHaveLength(3);
+    const latest = checkpoint(current, 3, true);
+    expect(existsSync(path.join(checkpoints, original, 'chk-7'))).toBe(true);
+    jm.jobs.find((j) => j.jid === current)!.state = 'FAILED';
+    await until('a fourth alpha run', () => (jm.runs.length >= 6 ? true : undefined));
+    expect(jm.runs[5].savepointPath).toBe(`${pathToFileURL(latest).href}/`);
+    await until('the pruned history', () => (submitted().alpha.length === 2 ? true : undefined));
+    expect(submitted().alpha[1]).toBe(current);
+    expect(existsSync(path.join(checkpoints, original))).toBe(false);
+    expect(existsSync(path.join(checkpoints, current, 'chk-3'))).toBe(true);
+    expect(log).toContain(`"msg":"pruned the checkpoints of earlier runs","job":"alpha","jobIds":"${original}"`);
+    expect(lost).not.toBe(original);
+  });
+
   it('will not watch without the checkpoint directory', () => {
     const r = runRunner(['--rest-url', 'http://jm:8081', '--jar', flinkArtifacts().runnerJar, '--job', 'a=b', '--watch', '5'], { main: SUBMITTER_MAIN });
     expect(r.status).toBe(1);

@@ -12,7 +12,7 @@
  * The clone is of the committed HEAD. The test reaches Kafka and PostgreSQL inside the cluster through
  * routes to the node (test-support/kind.ts), and the dashboard as a user does, through the port-forward.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -187,6 +187,19 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
       expect(running.items.filter((j) => j.status?.jobStatus?.state === 'RUNNING').map((j) => j.metadata.name).sort()).toEqual(names);
       expect(jdbc.kubectl('get', 'flinkdeployments', '-o', 'jsonpath={.items[*].status.jobManagerDeploymentStatus}')).toBe('READY');
     }, 40 * 60_000);
+
+    it('admits only restricted pods into the namespace: a privileged root pod is refused', () => {
+      requireUp();
+      const pod = JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'privileged-probe', namespace: DEFAULT_CONFIG.kubernetes.namespace },
+        spec: { containers: [{ name: 'probe', image: 'leaderboard-standin/debian:bookworm', command: ['true'], securityContext: { privileged: true, runAsUser: 0 } }] },
+      });
+      const create = spawnSync(kindTools()!.kubectl, ['--kubeconfig', requireUp().kubeconfigPath, '--context', requireUp().context, 'create', '-f', '-'], { input: pod, encoding: 'utf8' });
+      expect(create.status).not.toBe(0);
+      expect(create.stderr).toContain('violates PodSecurity "restricted:latest"');
+    });
 
     it('`npm run status -- k8s-jdbc` reports every component and job healthy', async () => {
       requireUp();

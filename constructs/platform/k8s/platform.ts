@@ -28,6 +28,17 @@ export interface K8sPlatformProps {
   readonly waitTimeout?: string;
 }
 
+/**
+ * Pod Security admission: every pod of the stack (its services, the Flink pods, the operator) runs
+ * as security.ts defines, which the `restricted` level admits; the API server refuses any other.
+ */
+export const POD_SECURITY_LABELS = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/enforce-version': 'latest',
+  'pod-security.kubernetes.io/warn': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+} as const;
+
 export class K8sPlatform extends Construct implements IPlatform {
   readonly stackName: string;
   readonly namespace: string;
@@ -42,7 +53,7 @@ export class K8sPlatform extends Construct implements IPlatform {
     this.namespace = props.namespace;
     this.waitTimeout = props.waitTimeout ?? '10m';
     this.namespaceResource = new NamespaceV1(this, 'namespace', {
-      metadata: { name: props.namespace, labels: { [STACK_LABEL]: this.stackName } },
+      metadata: { name: props.namespace, labels: { [STACK_LABEL]: this.stackName, ...POD_SECURITY_LABELS } },
     });
     this.network = new NetworkPolicies(this, (name) => this.metadata(name));
   }

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -221,12 +222,36 @@ public final class DockerSubmitter {
       List<String> updated = new ArrayList<>();
       updated.add(jobId);
       updated.addAll(history.subList(0, Math.min(history.size(), HISTORY - 1)));
+      // A run restored from a checkpoint never needs an older run's: those runs and their checkpoint
+      // directories go (and so do runs past the history's length), so the volume holds a few runs only.
+      if (checkpoint != null) {
+        String restoredFrom = checkpoint.getParent().getFileName().toString();
+        int keep = updated.indexOf(restoredFrom) + 1;
+        if (keep > 0) updated = new ArrayList<>(updated.subList(0, keep));
+      }
       submitted.put(name, updated);
       writeState(submitted);
+      prune(name, history, updated);
       if (checkpoint == null) LOG.info("submitted", "job", name, "jobId", jobId);
       else LOG.info("resubmitted from checkpoint", "job", name, "jobId", jobId, "checkpoint", checkpoint.toString());
     }
     return false;
+  }
+
+  /** Deletes the checkpoint directories of `name`'s runs that left its history. */
+  private void prune(String name, List<String> before, List<String> after) throws IOException {
+    if (args.checkpointsDir() == null) return;
+    List<String> pruned = new ArrayList<>();
+    for (String jobId : before) {
+      if (after.contains(jobId)) continue;
+      Path dir = args.checkpointsDir().resolve(jobId);
+      if (!Files.isDirectory(dir)) continue;
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+      }
+      pruned.add(jobId);
+    }
+    if (!pruned.isEmpty()) LOG.info("pruned the checkpoints of earlier runs", "job", name, "jobIds", String.join(",", pruned));
   }
 
   /** The highest-numbered checkpoint with its metadata written, of the newest earlier run that has one. */
