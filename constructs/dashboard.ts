@@ -60,6 +60,8 @@ export class Dashboard extends Construct {
         intervalSec: 5,
         retries: 60,
       },
+      // Node serves from its image and writes nothing to disk.
+      readOnlyRootFilesystem: true,
       resources: { cpuMillis: 100, memoryMiB: 256 },
       dependsOn: props.sinks.ready,
       connectsTo: [...props.sinks.boards.endpoints, ...(props.jobStatus ? [props.jobStatus] : [])],

@@ -51,6 +51,8 @@ export class Injector extends Construct {
       files: client.files,
       // A finite run finishes once in the background, and a redeploy does not replay it.
       lifecycle: maxEvents > 0 ? 'batch' : 'service',
+      // Node serves from its image and writes nothing to disk.
+      readOnlyRootFilesystem: true,
       resources: { cpuMillis: 250, memoryMiB: 256 },
       dependsOn: [props.kafka.ready],
       connectsTo: props.kafka.endpoints,

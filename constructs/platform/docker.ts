@@ -140,6 +140,8 @@ export class DockerPlatform extends Construct implements IPlatform {
       command: spec.command,
       env: env.length ? env : undefined,
       user: spec.user,
+      // The engine copies no file into a read-only container: one that is given files keeps a writable root.
+      readOnly: spec.readOnlyRootFilesystem && !(spec.files ?? []).length,
       memory: spec.resources.memoryMiB,
       // Stated explicitly (no swap), else the engine's default shows up as a change on every plan.
       memorySwap: spec.resources.memoryMiB,

@@ -113,6 +113,12 @@ export interface ServiceSpec {
   readonly health?: HealthSpec;
   /** uid[:gid] the container runs as. */
   readonly user: string;
+  /**
+   * The process writes nothing outside its volumes, so its root file system is mounted read-only
+   * (on Docker only when it is given no `files`: the engine cannot copy into a read-only container).
+   * @default false
+   */
+  readonly readOnlyRootFilesystem?: boolean;
   readonly resources: ResourceSpec;
   readonly lifecycle?: Lifecycle;
   /** Services that must be healthy (or tasks completed) before this one starts. */

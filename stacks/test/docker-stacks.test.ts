@@ -23,6 +23,7 @@ interface Container {
   log_opts?: Record<string, string>;
   capabilities?: { drop?: string[] };
   security_opts?: string[];
+  read_only?: boolean;
 }
 
 interface Synthesized {
@@ -90,6 +91,10 @@ describe.each(['docker-jdbc', 'docker-kafka'])('%s', (stackName) => {
       expect({ name: c.name, log: c.log_driver, opts: c.log_opts }).toEqual({ name: c.name, log: 'json-file', opts: { 'max-size': '10m', 'max-file': '3' } });
       expect({ name: c.name, caps: c.capabilities, security: c.security_opts }).toEqual({ name: c.name, caps: { drop: ['ALL'] }, security: ['no-new-privileges'] });
     }
+  });
+
+  it('mounts the dashboard\'s and the injector\'s root file systems read-only', () => {
+    for (const name of ['dashboard', 'injector']) expect({ name, readOnly: only(s, name).read_only }).toEqual({ name, readOnly: true });
   });
 
   it('runs no container as root, and health-checks every long-running server', () => {

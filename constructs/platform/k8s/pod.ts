@@ -100,7 +100,7 @@ export function podTemplate(spec: ServiceSpec, options: PodTemplateOptions): Dep
       ...files.map((f, i) => ({ name: 'files', mountPath: f.path, subPath: fileKey(f.path, i), readOnly: true })),
     ],
     resources: resources(spec.resources),
-    securityContext,
+    securityContext: spec.readOnlyRootFilesystem ? { ...securityContext, readOnlyRootFilesystem: true } : securityContext,
     ...(spec.health ? probes(spec.health) : {}),
   };
   return {
