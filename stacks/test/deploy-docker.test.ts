@@ -192,6 +192,35 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
       }
     });
 
+    it('runs every container with a rotated log, without capabilities or new privileges, publishing on 127.0.0.1 only', () => {
+      requireDeploy();
+      for (const id of labelled('ps', stack)) {
+        const c = JSON.parse(docker('inspect', id))[0] as {
+          Name: string;
+          Config: { User: string };
+          HostConfig: { LogConfig: { Type: string; Config: Record<string, string> }; CapDrop: string[] | null; SecurityOpt: string[] | null; ReadonlyRootfs: boolean };
+          NetworkSettings: { Ports: Record<string, { HostIp: string }[] | null> };
+        };
+        const published = Object.values(c.NetworkSettings.Ports ?? {}).flatMap((bindings) => bindings ?? []).map((b) => b.HostIp);
+        expect({
+          name: c.Name,
+          log: c.HostConfig.LogConfig,
+          capDrop: c.HostConfig.CapDrop,
+          securityOpt: c.HostConfig.SecurityOpt,
+          root: c.Config.User === '' || c.Config.User.startsWith('0'),
+          published: [...new Set(published)],
+        }).toEqual({
+          name: c.Name,
+          log: { Type: 'json-file', Config: { 'max-file': '3', 'max-size': '10m' } },
+          capDrop: ['ALL'],
+          securityOpt: ['no-new-privileges'],
+          root: false,
+          published: published.length ? ['127.0.0.1'] : [],
+        });
+        if (/-(dashboard|injector)$/.test(c.Name)) expect({ name: c.Name, readOnly: c.HostConfig.ReadonlyRootfs }).toEqual({ name: c.Name, readOnly: true });
+      }
+    });
+
     it('changes nothing on a second deploy', async () => {
       requireDeploy();
       const diff = await cli('diff');
