@@ -10,7 +10,7 @@ source "$REPO_ROOT/scripts/lib/setup.sh"
 cd "$REPO_ROOT"
 mkdir -p "$CACHE_ROOT"
 
-STEPS=8
+STEPS=7
 step "system packages (PostgreSQL server, Chromium, JDK, Maven)"
 if can_apt; then
   bash scripts/ci/system-packages.sh
@@ -19,16 +19,23 @@ else
 fi
 step "npm dependencies"
 ensure_npm_dependencies
-step "OpenTofu and providers"
-ensure_tofu
-step "Docker engine and the third-party images (official, else offline stand-ins)"
+step "Docker engine"
 ensure_docker_engine
-# The deploy tests read the stand-ins' names from here; empty when the official images are used.
-ensure_images "$CACHE_ROOT/standin-images.txt"
-step "Flink Kubernetes Operator (official image and chart, else built from its source release)"
-# The Kubernetes suites read it from here: the operator's image and chart, or why there is none.
-kubernetes=true
-ensure_flink_operator "$CACHE_ROOT/flink-operator.txt" || kubernetes=false
+step "the third-party images and the Flink Kubernetes Operator (in the background), OpenTofu and the providers"
+# The images and the operator are mostly downloads and image builds: they run beside the CPU-bound Go
+# builds of OpenTofu and kind. The suites read what they obtained from the cache: the stand-ins'
+# names (empty for the official images), the operator's image and chart or why there is none.
+background="$CACHE_ROOT/setup-background"
+mkdir -p "$background"
+rm -f "$background/kubernetes"
+(
+  ensure_images "$CACHE_ROOT/standin-images.txt"
+  if ensure_flink_operator "$CACHE_ROOT/flink-operator.txt"; then echo true; else echo false; fi >"$background/kubernetes"
+) &
+images_and_operator=$!
+ensure_tofu
+wait "$images_and_operator" || fail "obtaining the images or the Flink Kubernetes Operator failed; the line above says why"
+kubernetes=$(cat "$background/kubernetes")
 step "kind, kubectl and kind's node image (official, else built offline)"
 if [ "$kubernetes" = true ]; then
   ensure_kind

@@ -16,6 +16,11 @@ WORK_DIR="$CACHE_ROOT/base-image"
 TARBALL="$WORK_DIR/debian-$SUITE-rootfs.tar"
 
 docker image inspect "$IMAGE" >/dev/null 2>&1 && exit 0
+# The set-up builds stand-ins and kind's node image side by side: one debootstrap per suite at a time.
+mkdir -p "$WORK_DIR"
+exec 9>"$WORK_DIR/$SUITE.lock"
+flock -w 1800 9 || fail "timed out waiting for another base-image.sh of $SUITE"
+docker image inspect "$IMAGE" >/dev/null 2>&1 && exit 0
 command -v debootstrap >/dev/null || fail "debootstrap is not installed; run scripts/offline/docker-engine.sh first"
 
 if [ ! -s "$TARBALL" ]; then
