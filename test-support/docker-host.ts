@@ -5,7 +5,6 @@
  * Debian docker.io 20.10 and must not be the source.
  */
 import { execFileSync } from 'node:child_process';
-import { networkInterfaces } from 'node:os';
 
 interface BridgeNetwork {
   readonly Options?: Record<string, string>;
@@ -20,10 +19,10 @@ const BRIDGE_NAME_OPTION = 'com.docker.network.bridge.name';
  * network's IPAM gateway when the interface is not on this host's network namespace. Throws, naming
  * what it looked at, when neither gives an address.
  */
-export function hostAddressForContainers(inspect: () => string = inspectDefaultBridge): string {
+export function hostAddressForContainers(inspect: () => string = inspectDefaultBridge, addressOf: (name: string) => string | undefined = interfaceAddress): string {
   const network = (JSON.parse(inspect()) as BridgeNetwork[])[0];
   const interfaceName = network?.Options?.[BRIDGE_NAME_OPTION] ?? 'docker0';
-  const fromInterface = networkInterfaces()[interfaceName]?.find((a) => a.family === 'IPv4')?.address;
+  const fromInterface = addressOf(interfaceName);
   if (fromInterface) return fromInterface;
   const gateway = network?.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
   if (gateway) return gateway.replace(/\/\d+$/, '');
@@ -31,6 +30,21 @@ export function hostAddressForContainers(inspect: () => string = inspectDefaultB
     `no address for containers to reach this host: interface ${interfaceName} (of Docker's default bridge network) has no IPv4 address here, ` +
       `and the network reports no gateway; is the engine at ${process.env.DOCKER_HOST ?? 'the default socket'} running on this machine?`,
   );
+}
+
+/**
+ * An interface's first IPv4 address, from iproute2: Node's networkInterfaces() leaves out an interface
+ * that is not running, as a bridge with no container attached is not.
+ */
+export function interfaceAddress(name: string): string | undefined {
+  try {
+    const links = JSON.parse(execFileSync('ip', ['-j', '-4', 'addr', 'show', 'dev', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as {
+      addr_info?: { local?: string }[];
+    }[];
+    return links[0]?.addr_info?.find((a) => a.local)?.local;
+  } catch {
+    return undefined;
+  }
 }
 
 function inspectDefaultBridge(): string {
