@@ -20,7 +20,7 @@ check_stack "$stack" k8s-jdbc k8s-kafka
 cluster="${KIND_CLUSTER:-$(sed -n 's/^name: *//p' deploy/kind/cluster.yaml)}"
 timeout_s="${KIND_UP_TIMEOUT:-900}"
 # What the pipeline's pods request on one node, with room for Kubernetes itself (docs/kubernetes.md).
-MIN_ENGINE_MEMORY_MIB=${KIND_MIN_MEMORY_MIB:-6144}
+MIN_ENGINE_MEMORY_MIB=${KIND_MIN_MEMORY_MIB:-8192}
 
 STEPS=9
 step "npm dependencies"
