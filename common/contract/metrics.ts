@@ -1,5 +1,5 @@
 /**
- * The five leaderboards (ARCHITECTURE.md section 3, and Suspected Bots): one definition per metric, from which the Flink
+ * The five leaderboards (docs/boards.md): one definition per metric, from which the Flink
  * sink DDL of both variants, the PostgreSQL tables, the oracle's row shapes and the dashboard's boards
  * are all derived.
  */

@@ -7,7 +7,7 @@ import { METRICS, MetricId } from './metrics';
 
 /** Topic of the game events, as the injector writes it and the jobs read it. */
 export const DEFAULT_INPUT_TOPIC = 'user-score';
-/** Partitions of the input topic (ARCHITECTURE.md section 3). */
+/** Partitions of the input topic (docs/boards.md, Input). */
 export const INPUT_PARTITIONS = 3;
 
 /** The highest mean event rate the injector takes (events per second); the stacks' configuration checks it too. */

@@ -1,4 +1,4 @@
--- Hot Streaks (ARCHITECTURE.md section 4.3). A player's current values are those of their latest
+-- Hot Streaks (docs/boards.md). A player's current values are those of their latest
 -- event by event time, T: the mean score of the player's events in [T - 10 s, T] (short) and in
 -- [T - 60 s, T] (long), both bounds inclusive, every event at T included. peak_hotness = short / long;
 -- a long-term average of 0 gives no hotness, so such a player is not on the board. Ranked by hotness

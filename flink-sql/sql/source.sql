@@ -1,4 +1,4 @@
--- The `user-score` input (ARCHITECTURE.md section 3) and the valid events every metric reads.
+-- The `user-score` input (docs/boards.md, Input) and the valid events every metric reads.
 -- The double-brace markers are filled in by flink-sql/src/render.ts (kafka_client_options: the
 -- security settings of a Kafka that needs them, rendered as further options, or nothing).
 --

@@ -1,4 +1,4 @@
--- Team MVPs (ARCHITECTURE.md section 4.4). Per team, each player's share player_total / team_total
+-- Team MVPs (docs/boards.md). Per team, each player's share player_total / team_total
 -- (DOUBLE division: a DECIMAL division by zero would fail the job; teams with a total of 0 are dropped
 -- first anyway, they have no MVP). The MVP is the greatest share (ties: user_id asc); with a negative
 -- team total that is the most negative player total, as the division says. MVPs are ranked by share

@@ -1,4 +1,4 @@
--- Top Players (ARCHITECTURE.md section 4.2): per user_id the sum of scores with the player's team_name
+-- Top Players (docs/boards.md): per user_id the sum of scores with the player's team_name
 -- (the greatest seen, so arrival order does not matter), ranked by total_score desc, then user_id asc
 -- (UTF-8 byte order, see top_teams.sql).
 INSERT INTO top_players

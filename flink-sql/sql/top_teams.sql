@@ -1,4 +1,4 @@
--- Top Teams (ARCHITECTURE.md section 4.1): per team_id the sum of scores, ranked by total_score desc,
+-- Top Teams (docs/boards.md): per team_id the sum of scores, ranked by total_score desc,
 -- then team_name asc, then team_id asc (only two teams sharing a name need it). team_name is the
 -- greatest name seen for the team, so the result does not depend on arrival order.
 -- Flink orders STRING by its UTF-8 bytes (BinaryStringData#compareTo; measured: Z < é < U+FF21 < U+1F525),

@@ -1,5 +1,5 @@
 /**
- * Game events and their wire form (ARCHITECTURE.md section 3): key `user_id`, value one JSON object.
+ * Game events and their wire form (docs/boards.md, Input): key `user_id`, value one JSON object.
  */
 import { Prng } from './prng';
 import { Team, TeamPool, TeamPoolOptions } from './teams';

@@ -1,4 +1,4 @@
-/** A valid game event (ARCHITECTURE.md section 3), reduced to the fields the leaderboards read. */
+/** A valid game event (docs/boards.md, Input), reduced to the fields the leaderboards read. */
 export interface GameEvent {
   readonly user_id: string;
   readonly team_id: string;

@@ -1,5 +1,5 @@
 /**
- * Hot Streaks (ARCHITECTURE.md section 4). For an event at time t the short and long averages are the
+ * Hot Streaks (docs/boards.md). For an event at time t the short and long averages are the
  * mean scores of the player's events with event time in [t - 10 s, t] and [t - 60 s, t], both bounds
  * inclusive, events at the same time included (Flink's RANGE OVER windows treat them as peers). A
  * player's current values are those of their latest event, so only that event's windows are needed.

@@ -1,4 +1,4 @@
-/** The oracle: the leaderboards of ARCHITECTURE.md section 4 and Suspected Bots over a list of valid events. */
+/** The oracle: the five leaderboards of docs/boards.md over a list of valid events. */
 import { DEFAULT_HOT_STREAK_ACTIVE_MINUTES, LEADERBOARD_SIZE, Leaderboards, SUSPECTED_BOT_RULE } from '../../common/contract';
 import type { GameEvent } from './game-event';
 import { hotStreaks } from './hot-streaks';

@@ -1,5 +1,5 @@
 /**
- * The validity rule of ARCHITECTURE.md section 4, by JSON type, not by coercion: a record is valid when
+ * The validity rule of docs/boards.md, by JSON type, not by coercion: a record is valid when
  * its value is exactly one JSON object whose user_id, team_id and team_name are non-empty strings and
  * whose score and event_time_millis are integer number literals (no fraction, no exponent) within SQL
  * INT and BIGINT. So `17.0`, `1e2` and `"17"` are not integers, although Flink's JSON format would coerce

@@ -11,7 +11,7 @@ import java.util.Scanner;
 import leaderboard.sqlrunner.JsonLog;
 
 /**
- * The validity rule of ARCHITECTURE.md section 4, decided in one pass over the record: exactly one
+ * The validity rule of docs/boards.md, decided in one pass over the record: exactly one
  * JSON object (strict RFC 8259, valid UTF-8, a leading byte order mark skipped, nesting up to 1000)
  * whose user_id, team_id and team_name are non-empty strings and whose score and event_time_millis
  * are integer literals (no fraction, no exponent) within SQL INT and BIGINT; a repeated member keeps
