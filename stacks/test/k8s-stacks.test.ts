@@ -1,21 +1,15 @@
 /**
  * The Kubernetes stacks, synthesized: wiring, workloads, security, network policies, secrets, and the
- * Flink custom resources checked against the pinned operator's CRD schemas and validation rules.
+ * operator's own rules for the Flink custom resources (their CRD schemas: k8s-crds.int.test.ts).
  */
-import { TerraformStack, Testing } from 'cdktf';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp } from '../../stacks/app';
-import { DEFAULT_CONFIG, LeaderboardConfig, parseConfig } from '../../stacks/config';
-import { CrdValidator, loadCrdValidator, operatorRuleErrors } from '../../test-support/crd-validation';
-import { operatorCrdDirs, operatorSource } from '../../test-support/flink-operator';
-import { describeWith } from '../../test-support/prerequisites';
+import { DEFAULT_CONFIG, parseConfig } from '../../stacks/config';
+import { operatorRuleErrors } from '../../test-support/crd-validation';
+import { Json, flinkResources, resources, synth } from '../../test-support/k8s-synth';
 import versions from '../../versions.json';
 import { FLINK_IMAGE } from '../../constructs/flink-session';
-import { CustomResource, OPERATOR_FLINK_CONF, SESSION_DEPLOYMENT_NAME, operatorImageValues } from '../../constructs/k8s/flink-session';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { OPERATOR_FLINK_CONF, SESSION_DEPLOYMENT_NAME, operatorImageValues } from '../../constructs/k8s/flink-session';
 
 interface Workload {
   kind: 'deployment' | 'stateful_set' | 'job';
@@ -26,19 +20,6 @@ interface Workload {
   resource: Json;
 }
 
-const synthesized = new Map<string, Json>();
-
-/** The synthesized stack; with the default configuration, synthesized once per test file. */
-function synth(stackName: string, config: LeaderboardConfig = DEFAULT_CONFIG): Json {
-  const cached = config === DEFAULT_CONFIG ? synthesized.get(stackName) : undefined;
-  if (cached) return cached;
-  const app = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'leaderboard-k8s-synth-')), config });
-  const stack = JSON.parse(Testing.synth(app.node.findChild(stackName) as TerraformStack));
-  if (config === DEFAULT_CONFIG) synthesized.set(stackName, stack);
-  return stack;
-}
-
-const resources = (s: Json, type: string): Json[] => Object.values(s.resource[type] ?? {});
 
 function workloads(s: Json): Workload[] {
   return (['deployment', 'stateful_set', 'job'] as const).flatMap((kind) =>
@@ -60,13 +41,6 @@ const workload = (s: Json, name: string): Workload => {
 };
 
 const envOf = (container: Json): Record<string, Json> => Object.fromEntries((container.env ?? []).map((e: Json) => [e.name, e]));
-
-/** The custom resources the Flink release installs, from its values. */
-function flinkResources(s: Json): CustomResource[] {
-  const release = resources(s, 'helm_release').find((r) => r.name === SESSION_DEPLOYMENT_NAME);
-  expect(release).toBeDefined();
-  return JSON.parse(release!.values[0]).resources;
-}
 
 const sessionDeployment = (s: Json): Json => {
   const found = flinkResources(s).filter((r) => r.kind === 'FlinkDeployment');
@@ -408,84 +382,5 @@ describe('k8s stack configuration', () => {
     const s = synth('k8s-kafka', { ...DEFAULT_CONFIG, kubernetes: { ...DEFAULT_CONFIG.kubernetes, kubeconfigPath: '/tmp/kc', context: 'kind-leaderboard' } });
     expect(s.provider.kubernetes[0]).toEqual(expect.objectContaining({ config_path: '/tmp/kc', config_context: 'kind-leaderboard' }));
     expect(s.provider.helm[0].kubernetes).toEqual(expect.objectContaining({ config_path: '/tmp/kc', config_context: 'kind-leaderboard' }));
-  });
-});
-
-describeWith([operatorSource])(`Flink custom resources against the operator ${versions.flinkKubernetesOperator} CRDs`, () => {
-  let validator: CrdValidator;
-  let chartValidator: CrdValidator;
-  beforeAll(() => {
-    const dirs = operatorCrdDirs();
-    validator = loadCrdValidator(dirs.generated);
-    chartValidator = loadCrdValidator(dirs.chart);
-  }, 1_250_000);
-
-  const stacks = Object.fromEntries(['k8s-jdbc', 'k8s-kafka'].map((name) => [name, flinkResources(synth(name))]));
-  const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
-  const jdbc = () => clone(stacks['k8s-jdbc']);
-  const deploymentOf = (rs: CustomResource[]) => rs.find((r) => r.kind === 'FlinkDeployment') as Json;
-  const jobOf = (rs: CustomResource[]) => rs.find((r) => r.kind === 'FlinkSessionJob') as Json;
-
-  it('knows the pinned CRDs', () => {
-    expect(validator.kinds.sort()).toEqual(['flink.apache.org/v1beta1/FlinkDeployment', 'flink.apache.org/v1beta1/FlinkSessionJob']);
-  });
-
-  it.each(['k8s-jdbc', 'k8s-kafka'])('%s: every resource validates and passes the operator rules', (name) => {
-    for (const r of stacks[name]) {
-      const resource = `${r.kind}/${r.metadata.name}`;
-      expect({ resource, errors: validator.validate(r) }).toEqual({ resource, errors: [] });
-      // The API server checks against the chart's copies, which need not match the generated ones.
-      expect({ resource, chartErrors: chartValidator.validate(r) }).toEqual({ resource, chartErrors: [] });
-    }
-    expect(operatorRuleErrors(stacks[name], OPERATOR_FLINK_CONF)).toEqual([]);
-  });
-
-  it('rejects a Flink version the operator does not know', () => {
-    const rs = jdbc();
-    deploymentOf(rs).spec.flinkVersion = 'v1_21';
-    expect(validator.validate(deploymentOf(rs))).toEqual([expect.stringMatching(/^\/spec\/flinkVersion: must be equal to one of the allowed values \(v1_13, .*v1_20, .*v2_4\)$/)]);
-  });
-
-  it('rejects fields the API server would silently drop', () => {
-    const rs = jdbc();
-    jobOf(rs).spec.job.entryclass = jobOf(rs).spec.job.entryClass;
-    expect(validator.validate(jobOf(rs))).toEqual(["/spec/job: must NOT have additional properties 'entryclass'"]);
-    deploymentOf(rs).spec.jobManager.podTemplate.spec.containers[0].volumeMount = [];
-    expect(validator.validate(deploymentOf(rs))).toEqual([
-      "/spec/jobManager/podTemplate/spec/containers/0: must NOT have additional properties 'volumeMount'",
-    ]);
-  });
-
-  it('rejects wrongly typed values', () => {
-    const rs = jdbc();
-    deploymentOf(rs).spec.taskManager.podTemplate.spec.securityContext.runAsUser = '9999';
-    // Since operator 1.11 flinkConfiguration takes any YAML (nested or typed), so no type is checked there.
-    deploymentOf(rs).spec.flinkConfiguration['parallelism.default'] = 1;
-    jobOf(rs).spec.job.args = '--script x.sql';
-    expect(validator.validate(deploymentOf(rs))).toEqual(['/spec/taskManager/podTemplate/spec/securityContext/runAsUser: must be integer']);
-    expect(validator.validate(jobOf(rs))).toEqual(['/spec/job/args: must be array']);
-  });
-
-  it('rejects a FlinkSessionJob without deploymentName, or naming another deployment', () => {
-    const rs = jdbc();
-    delete jobOf(rs).spec.deploymentName;
-    // The schema has no required fields; the operator refuses such a job when it reconciles it.
-    expect(validator.validate(jobOf(rs))).toEqual([]);
-    expect(operatorRuleErrors(rs, OPERATOR_FLINK_CONF)).toEqual([`FlinkSessionJob ${jobOf(rs).metadata.name}: spec.deploymentName must name the session FlinkDeployment`]);
-    jobOf(rs).spec.deploymentName = 'other-session';
-    expect(operatorRuleErrors(rs, OPERATOR_FLINK_CONF)).toEqual([`FlinkSessionJob ${jobOf(rs).metadata.name}: no FlinkDeployment named 'other-session' among the resources`]);
-  });
-
-  it('rejects what the operator sets itself, a missing service account, and an overlong deployment name', () => {
-    const rs = jdbc();
-    deploymentOf(rs).spec.flinkConfiguration['kubernetes.cluster-id'] = 'x';
-    delete deploymentOf(rs).spec.serviceAccount;
-    expect(operatorRuleErrors(rs, OPERATOR_FLINK_CONF)).toEqual([
-      `FlinkDeployment ${SESSION_DEPLOYMENT_NAME}: forbidden Flink config key kubernetes.cluster-id`,
-      `FlinkDeployment ${SESSION_DEPLOYMENT_NAME}: spec.serviceAccount must be defined`,
-    ]);
-    const long = jdbc();
-    deploymentOf(long).metadata.name = 'a'.repeat(46);
-    expect(operatorRuleErrors(long, OPERATOR_FLINK_CONF)).toContainEqual(expect.stringMatching(/name must match .* \(at most 45 characters\)$/));
   });
 });

@@ -2,7 +2,7 @@
  * The kind tooling's wiring, without a cluster: the hosted-runner workflow runs the commands of
  * docs/kubernetes.md in their order, the scripts, package.json, the cluster config and versions.json
  * agree, and kind-up.sh refuses bad input with one line before creating anything. The commands
- * themselves run for real in stacks/test/deploy-kind.test.ts.
+ * themselves run for real in stacks/test/kind.deploy.test.ts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
