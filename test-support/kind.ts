@@ -2,8 +2,9 @@
  * kind clusters for the Kubernetes suites: the kind, kubectl and node image `npm test`'s set-up
  * obtained (scripts/lib/setup.sh `ensure_kind`: official ones online, else built offline by
  * scripts/offline/kind-toolchain.sh), a cluster's kubeconfig and kubectl, and routes from this host to
- * its Services and pods through the node's address, which is how a test reads Kafka and PostgreSQL
- * inside the cluster (a broker advertises its Service name, which only the cluster resolves).
+ * its Services and pods through the node's address (admitted by a policy of the test's own), which is
+ * how a test reads Kafka and PostgreSQL inside the cluster (a broker advertises its Service name,
+ * which only the cluster resolves).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -114,6 +115,28 @@ export class KindCluster {
       encoding: 'utf8',
       timeout: 30_000,
     }).trim();
+  }
+
+  /** This host's address on kind's network: the gateway Docker gives the node. */
+  hostAddress(): string {
+    const route = execFileSync('docker', ['exec', `${this.name}-control-plane`, 'ip', '-4', 'route', 'show', 'default'], { encoding: 'utf8', timeout: 30_000 });
+    const via = /^default via (\S+)/m.exec(route)?.[1];
+    if (!via) throw new Error(`no default route in ${this.name}-control-plane: ${route}`);
+    return via;
+  }
+
+  /**
+   * Admits this host (only) to every pod of `namespace`: the test's own door to Kafka and PostgreSQL,
+   * as a NetworkPolicy beside the stack's (which admit no address outside the cluster).
+   */
+  async admitHost(namespace: string): Promise<void> {
+    const policy = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'test-host-access', namespace },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: `${this.hostAddress()}/32` } }] }] },
+    };
+    await this.kubectl(['apply', '-f', '-'], JSON.stringify(policy));
   }
 
   /**

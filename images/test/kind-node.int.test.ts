@@ -2,7 +2,7 @@
  * The kind node image the set-up obtained (offline: scripts/offline/kind-toolchain.sh's build), in a
  * cluster of its own made with the set-up's kind: a Ready node, CoreDNS, Services through kube-proxy,
  * the default StorageClass for a non-root pod, images loaded with `kind load`, the host reaching a
- * Service through the node, and nothing left once the cluster is deleted.
+ * Service through the node, NetworkPolicies enforced, and nothing left once the cluster is deleted.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -151,6 +151,38 @@ describeWith([kindCheck])('a kind cluster of the set-up\'s node image', () => {
       undo();
     }
   });
+
+  it('enforces NetworkPolicies: a pod the policies do not admit is refused, an admitted one reaches', async () => {
+    const prober = `apiVersion: v1
+kind: Pod
+metadata: {name: prober, namespace: ${namespace}, labels: {app: prober}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers: [{name: prober, image: ${image}, imagePullPolicy: Never, command: [sleep, '600']}]
+`;
+    await kubectl(['apply', '-f', '-'], prober);
+    await kubectl(['-n', namespace, 'wait', '--for=condition=Ready', 'pod/prober', '--timeout=120s']);
+    const reach = async (): Promise<string> =>
+      (await kubectl(['-n', namespace, 'exec', 'prober', '--', 'bash', '-c', `timeout 4 bash -c 'exec 3<>/dev/tcp/web.${namespace}.svc.cluster.local/80' 2>/dev/null && echo open || echo blocked`])).trim();
+    const until = async (want: string): Promise<string> => {
+      let seen = '';
+      for (let i = 0; i < 15 && seen !== want; i++) {
+        seen = await reach();
+        if (seen !== want) await new Promise((r) => setTimeout(r, 2000));
+      }
+      return seen;
+    };
+    expect(await reach()).toBe('open');
+    const policy = (name: string, ingress: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: ${name}, namespace: ${namespace}}
+spec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]${ingress}}
+`;
+    await kubectl(['apply', '-f', '-'], policy('deny-web', ''));
+    expect(await until('blocked')).toBe('blocked');
+    await kubectl(['apply', '-f', '-'], policy('web-from-prober', ', ingress: [{from: [{podSelector: {matchLabels: {app: prober}}}], ports: [{port: 8080}]}]'));
+    expect(await until('open')).toBe('open');
+  }, 5 * 60_000);
 
   it('leaves no node container behind once deleted', async () => {
     await cluster!.delete();

@@ -5,7 +5,8 @@
 # configuration and systemd units of kind's base image, read from the kind module), Debian's
 # systemd, containerd, runc and CNI plugins, the Kubernetes binaries, and, preloaded in its
 # containerd, every image kubeadm asks for (control plane, etcd, CoreDNS, pause: the versions
-# `kubeadm config images list` names, each built from its source) plus the storage provisioner.
+# `kubeadm config images list` names, each built from its source) plus the storage provisioner and
+# kube-router, which enforces NetworkPolicies on the node's bridge.
 #
 #   scripts/offline/kind-toolchain.sh cli          KIND_BINARY=<path>, KUBECTL_BINARY=<path>
 #   scripts/offline/kind-toolchain.sh node-image   the above and KIND_NODE_IMAGE=<image>
@@ -18,8 +19,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/../../images/standins/lib.sh"
 source "$here/go-build.sh"
 
-{ read -r KIND_VERSION; read -r K8S_VERSION; read -r LPP_VERSION; read -r CRI_TOOLS_VERSION; read -r SUITE; } \
-  < <(version kind kubernetes localPathProvisioner criTools debianSuite)
+{ read -r KIND_VERSION; read -r K8S_VERSION; read -r LPP_VERSION; read -r CRI_TOOLS_VERSION; read -r KUBE_ROUTER_VERSION; read -r SUITE; } \
+  < <(version kind kubernetes localPathProvisioner criTools kubeRouter debianSuite)
 [ -n "$SUITE" ] || fail "could not read the versions from versions.json"
 BUILD_ROOT="$CACHE_ROOT/kind-build"
 K8S_BIN="$BUILD_ROOT/kubernetes/v$K8S_VERSION"
@@ -28,6 +29,7 @@ KIND_BIN="$BUILD_ROOT/kind/v$KIND_VERSION/kind"
 NODE_IMAGE="leaderboard-kind/node:v$K8S_VERSION"
 NODE_BASE_IMAGE="leaderboard-kind/node-base:v$K8S_VERSION"
 LPP_IMAGE="leaderboard-kind/local-path-provisioner:v$LPP_VERSION"
+KUBE_ROUTER_IMAGE="leaderboard-kind/kube-router:v$KUBE_ROUTER_VERSION"
 # The provisioner's helper pods create and delete volume directories: sh, mkdir and rm.
 HELPER_IMAGE="leaderboard-standin/debian:$SUITE"
 
@@ -139,10 +141,11 @@ stage_node_context() {
     console.log(info.Dir);') || fail "the Go module proxy does not serve sigs.k8s.io/kind@v$KIND_VERSION"
   cp -r "$kind_dir/images/base/files" "$context/kind-base"
   chmod -R u+w "$context/kind-base"
-  rm -rf "$context/kind-base/LICENSES" "$context/kube-proxy"
+  rm -rf "$context/kind-base/LICENSES" "$context/kube-proxy" "$context/kube-router"
   mkdir -p "$context/bin"
   cp "$K8S_BIN/kubeadm" "$K8S_BIN/kubelet" "$K8S_BIN/kubectl" "$CRICTL" "$context/bin/"
   sed -i -e "s|@PROVISIONER_IMAGE@|$LPP_IMAGE|g" -e "s|@HELPER_IMAGE@|$HELPER_IMAGE|g" "$context/manifests/default-storage.yaml"
+  sed -i -e "s|@KUBE_ROUTER_IMAGE@|$KUBE_ROUTER_IMAGE|g" "$context/manifests/default-cni.yaml"
   echo "$context"
 }
 
@@ -196,6 +199,8 @@ if [ "$with_node_image" = true ]; then
   CRICTL="$BUILD_ROOT/crictl/v$CRI_TOOLS_VERSION/crictl"
   [ -x "$CRICTL" ] || go_install "crictl v$CRI_TOOLS_VERSION" "$(dirname "$CRICTL")" "" "sigs.k8s.io/cri-tools/cmd/crictl@v$CRI_TOOLS_VERSION"
   pause=$(build_pause "${pause_ref##*:}")
+  KUBE_ROUTER="$BUILD_ROOT/kube-router/v$KUBE_ROUTER_VERSION/kube-router"
+  [ -x "$KUBE_ROUTER" ] || go_install "kube-router v$KUBE_ROUTER_VERSION" "$(dirname "$KUBE_ROUTER")" "" "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@v$KUBE_ROUTER_VERSION"
 
   images=()
   for component in kube-apiserver kube-controller-manager kube-scheduler; do
@@ -211,7 +216,11 @@ if [ "$with_node_image" = true ]; then
   context=$(recipe_context kube-proxy)
   cp "$K8S_BIN/kube-proxy" "$context/"
   build_image kind-kube-proxy "registry.k8s.io/kube-proxy:v$K8S_VERSION" "$context" "leaderboard-standin/debian:$SUITE" >/dev/null
-  images+=("registry.k8s.io/kube-proxy:v$K8S_VERSION" "$etcd_ref" "$coredns_ref" "$pause_ref" "$LPP_IMAGE" "$HELPER_IMAGE")
+  # kube-router programs iptables and ipsets: Debian's tools beside it.
+  context=$(recipe_context kube-router)
+  cp "$KUBE_ROUTER" "$context/"
+  build_image kind-kube-router "$KUBE_ROUTER_IMAGE" "$context" "leaderboard-standin/debian:$SUITE" >/dev/null
+  images+=("registry.k8s.io/kube-proxy:v$K8S_VERSION" "$etcd_ref" "$coredns_ref" "$pause_ref" "$LPP_IMAGE" "$HELPER_IMAGE" "$KUBE_ROUTER_IMAGE")
 
   context=$(stage_node_context)
   build_image kind-node-base "$NODE_BASE_IMAGE" "$context" "leaderboard-standin/debian:$SUITE" \

@@ -182,6 +182,7 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
       expect(up.stdout).toMatch(/^Dashboard: kubectl -n leaderboard port-forward svc\/dashboard 8080:8080/m);
       cluster = KindCluster.existing(CLUSTER);
       unroute = cluster.routeFromHost();
+      await cluster.admitHost(DEFAULT_CONFIG.kubernetes.namespace);
       const names = jobsOf(DEFAULT_CONFIG.flink.jobLayout).map((j) => j.name).sort();
       const running = JSON.parse(jdbc.kubectl('get', 'flinksessionjobs', '-o', 'json')) as { items: { metadata: { name: string }; status?: { jobStatus?: { state?: string } } }[] };
       expect(running.items.filter((j) => j.status?.jobStatus?.state === 'RUNNING').map((j) => j.metadata.name).sort()).toEqual(names);
@@ -211,6 +212,38 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
       requireUp();
       expectClean(await run(docsCommand(/^bash scripts\/kind-smoke\.sh$/), 12 * 60_000));
     }, 13 * 60_000);
+
+    it('enforces the network policies: undeclared connections refused, from another namespace and inside this one', async () => {
+      const c = requireUp();
+      const ns = DEFAULT_CONFIG.kubernetes.namespace;
+      const svc = (name: string, port: number) => ({ host: `${name}.${ns}.svc.cluster.local`, port });
+      // Prints `open` when a TCP connection is accepted within 5 s, else `blocked`.
+      const probe = (target: { host: string; port: number }): string =>
+        `const s=require('net').connect(${target.port},'${target.host}');s.setTimeout(5000);` +
+        "const done=(r)=>{console.log(r);process.exit(0)};s.on('connect',()=>done('open'));s.on('timeout',()=>done('blocked'));s.on('error',()=>done('blocked'))";
+      const fromPod = (namespace: string, resource: string, target: { host: string; port: number }): string =>
+        c.kubectlSync('-n', namespace, 'exec', resource, '--', 'node', '-e', probe(target)).split('\n').pop()!;
+      const targets = { postgres: svc('postgres', 5432), flinkRest: svc(`${SESSION_DEPLOYMENT_NAME}-rest`, 8081), kafka: svc('kafka', 9092), dashboard: svc('dashboard', 8080) };
+      // A pod of its own in another namespace, from an image the cluster holds (the dashboard's: it has node).
+      const dashboardImage = c.kubectlSync('-n', ns, 'get', 'deployment', 'dashboard', '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
+      c.kubectlSync('create', 'namespace', 'scratch');
+      try {
+        c.kubectlSync('-n', 'scratch', 'run', 'scratch', `--image=${dashboardImage}`, '--image-pull-policy=IfNotPresent', '--restart=Never', '--command', '--', 'sleep', '600');
+        c.kubectlSync('-n', 'scratch', 'wait', '--for=condition=Ready', 'pod/scratch', '--timeout=120s');
+        const seen = {
+          scratch: Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, fromPod('scratch', 'pod/scratch', t)])),
+          injector: { postgres: fromPod(ns, 'deployment/injector', targets.postgres), flinkRest: fromPod(ns, 'deployment/injector', targets.flinkRest), kafka: fromPod(ns, 'deployment/injector', targets.kafka) },
+          dashboard: { kafka: fromPod(ns, 'deployment/dashboard', targets.kafka), postgres: fromPod(ns, 'deployment/dashboard', targets.postgres) },
+        };
+        expect(seen).toEqual({
+          scratch: { postgres: 'blocked', flinkRest: 'blocked', kafka: 'blocked', dashboard: 'open' },
+          injector: { postgres: 'blocked', flinkRest: 'blocked', kafka: 'open' },
+          dashboard: { kafka: 'blocked', postgres: 'open' },
+        });
+      } finally {
+        c.kubectlSync('delete', 'namespace', 'scratch', '--wait=false');
+      }
+    }, 6 * 60_000);
 
     it('computes every board equal to the oracle on the events in user-score once the injector stops', async () => {
       requireUp();
@@ -313,6 +346,7 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
         }),
       );
       expectClean(await run('LEADERBOARD_CONFIG=kafka-scaled.json npm run kind:up -- k8s-kafka', 30 * 60_000));
+      await requireUp().admitHost(namespace);
       const running = (selector: string): number =>
         kafka.kubectl('get', 'pods', '-l', selector, '--field-selector', 'status.phase=Running', '-o', 'name').split('\n').filter(Boolean).length;
       expect(running('leaderboard.replica-group=kafka-brokers')).toBe(3);
