@@ -10,13 +10,13 @@ const shared = {
   testEnvironment: 'node',
   setupFilesAfterEnv: ['<rootDir>/test-support/jest-setup.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
-  testTimeout: 120000,
 };
 const ignored = ['/node_modules/', '/cdktf.out/', '/build/', '/target/'];
 
 module.exports = {
   // One suite at a time: the integration and deploy suites each take the machine's ports and cores.
   maxWorkers: 1,
+  testTimeout: 120000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/**/test/**/*.test.ts'], testPathIgnorePatterns: [...ignored, '\\.int\\.test\\.ts$', '\\.deploy\\.test\\.ts$'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/**/test/**/*.int.test.ts'], testPathIgnorePatterns: ignored },
