@@ -79,7 +79,11 @@ export class KindCluster {
     await runFile(tools.kind, ['create', 'cluster', '--name', name, '--kubeconfig', file, '--wait', '180s', ...(tools.nodeImage ? ['--image', tools.nodeImage] : [])], {
       timeout: timeoutMs,
     });
-    return new KindCluster(name, file, tools);
+    const cluster = new KindCluster(name, file, tools);
+    // kind's --wait covers the control plane only; a pod that resolves names as it starts needs CoreDNS,
+    // which can take a while here (its first API calls may hit the host's egress proxy and back off).
+    await cluster.kubectl(['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=180s']);
+    return cluster;
   }
 
   async delete(): Promise<void> {

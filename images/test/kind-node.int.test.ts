@@ -146,7 +146,8 @@ describeWith([kindCheck])('a kind cluster of the set-up\'s node image', () => {
     try {
       const ip = (await kubectl(['-n', namespace, 'get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
       const reply = execFileSync('bash', ['-c', `exec 3<>/dev/tcp/${ip}/80 && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3`], { encoding: 'utf8', timeout: 30_000 });
-      expect(reply).toContain('hello from web');
+      const route = execFileSync('ip', ['route', 'get', ip], { encoding: 'utf8' }).trim();
+      expect({ reply, route }).toEqual({ reply: expect.stringContaining('hello from web'), route: expect.stringContaining(`via ${cluster!.nodeIp()}`) });
     } finally {
       undo();
     }
