@@ -25,7 +25,7 @@ export const JOB_LAYOUTS: readonly JobLayout[] = ['per-metric', 'statement-set']
 
 /**
  * The statement set: one source scan and JSON validation for all the boards. Measured with
- * flink-sql/bench/throughput.ts (100,553 records, same run, both equal to the oracle): 38.6 s to quiet
+ * bench/flink-sql-layouts.ts (100,553 records, same run, both equal to the oracle): 38.6 s to quiet
  * against 83.2 s for four jobs. The cost: one failure restarts every board.
  */
 export const DEFAULT_JOB_LAYOUT: JobLayout = 'statement-set';

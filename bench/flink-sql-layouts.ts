@@ -1,8 +1,8 @@
 /**
- * Benchmark (issue 3): how many events per second the four leaderboards sustain together on this
- * machine, four separate jobs against one statement set (one source scan), in the same run.
+ * Benchmark: how many events per second the leaderboards sustain together on this machine, one job
+ * per board (`per-metric`) against one statement set (one source scan), in the same run.
  *
- *   npx ts-node --transpile-only flink-sql/bench/throughput.ts [--events N] [--layouts per-metric,statement-set]
+ *   npx ts-node --transpile-only bench/flink-sql-layouts.ts [--events N] [--layouts per-metric,statement-set]
  *
  * Starts real Kafka, PostgreSQL and a Flink session cluster on loopback, preloads N valid events (plus
  * the event set's malformed records) into `user-score`, then per layout: empties the sink tables,
@@ -14,14 +14,14 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compareLeaderboards } from '../../oracle/src/compare';
-import { expectedLeaderboards, generateEventSet } from '../../test-support/event-set';
-import { flinkArtifacts, runRunner, startFlinkCluster, SUBMITTER_MAIN } from '../../test-support/flink';
-import { startKafka } from '../../test-support/kafka';
-import { readPostgresBoards } from '../../test-support/leaderboard-readers';
-import { startPostgres } from '../../test-support/postgres';
-import { JDBC_PASSWORD_ENV, JOB_LAYOUTS, JobLayout, METRICS, POSTGRES_DATABASE, POSTGRES_SCHEMA, postgresTablesDdl } from '../../common/contract';
-import { renderJobs } from '../src/render';
+import { compareLeaderboards } from '../oracle/src/compare';
+import { expectedLeaderboards, generateEventSet } from '../test-support/event-set';
+import { flinkArtifacts, runRunner, startFlinkCluster, SUBMITTER_MAIN } from '../test-support/flink';
+import { startKafka } from '../test-support/kafka';
+import { readPostgresBoards } from '../test-support/leaderboard-readers';
+import { startPostgres } from '../test-support/postgres';
+import { JDBC_PASSWORD_ENV, JOB_LAYOUTS, JobLayout, METRICS, POSTGRES_DATABASE, POSTGRES_SCHEMA, postgresTablesDdl } from '../common/contract';
+import { renderJobs } from '../flink-sql/src/render';
 
 const QUIET_MS = 20_000;
 const POLL_MS = 500;

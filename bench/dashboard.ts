@@ -5,7 +5,7 @@
  *    Chromium page (taken in the page by a MutationObserver), sequential changes;
  *  - fan-out: N concurrent SSE clients, the service's CPU while changes are pushed, the delivery delay
  *    from the database write to each client's receipt, and source reads per change.
- * Usage: npx ts-node --transpile-only dashboard/bench/bench.ts [--changes 1000] [--clients 1000] [--fanout-changes 200]
+ * Usage: npx ts-node --transpile-only bench/dashboard.ts [--changes 1000] [--clients 1000] [--fanout-changes 200]
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,13 +14,13 @@ import { join, resolve } from 'node:path';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { BrowserContext, Page } from 'playwright-core';
-import { METRICS, postgresTablesDdl } from '../../common/contract';
-import { launchChromium } from '../../test-support/browser';
-import { KafkaBroker, freePorts, startKafka } from '../../test-support/kafka';
-import { PgServer, startPostgres } from '../../test-support/postgres';
-import { dashboardPostgresSetupSql } from '../src/postgres-setup';
+import { METRICS, postgresTablesDdl } from '../common/contract';
+import { launchChromium } from '../test-support/browser';
+import { KafkaBroker, freePorts, startKafka } from '../test-support/kafka';
+import { PgServer, startPostgres } from '../test-support/postgres';
+import { dashboardPostgresSetupSql } from '../dashboard/src/postgres-setup';
 
-const root = resolve(__dirname, '..', '..');
+const root = resolve(__dirname, '..');
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

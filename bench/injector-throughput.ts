@@ -3,7 +3,7 @@
  * acks=all, and Kafka's own kafka-producer-perf-test (ProducerPerformance) on the same broker with
  * the same record size, in the same run.
  *
- *   npx ts-node --transpile-only injector/bench/throughput.ts [--events N] [--injector-args "..."]
+ *   npx ts-node --transpile-only bench/injector-throughput.ts [--events N] [--injector-args "..."]
  *
  * Prints one JSON object on stdout; progress on stderr. The machine is shared, so the load average
  * is reported with the rates, and the clients' CPU time (events per CPU second) alongside.
@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { kafkaLibs, startKafka } from '../../test-support/kafka';
-import { injectorBundle, logLines, runCli } from '../test/cli-harness';
+import { kafkaLibs, startKafka } from '../test-support/kafka';
+import { injectorBundle, logLines, runCli } from '../injector/test/cli-harness';
 
 const run = promisify(execFile);
 

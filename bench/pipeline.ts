@@ -22,17 +22,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { DEFAULT_CONFIG } from '../config';
-import { INPUT_PARTITIONS, Leaderboards, SINK_VARIANTS, SinkVariant } from '../../common/contract';
-import { compareLeaderboards } from '../../oracle/src/compare';
-import { SseReader } from '../../dashboard/test/helpers';
-import { renderReadOnlyJob } from '../../flink-sql/src/render';
-import { cdktf } from '../../test-support/cdktf-cli';
-import { findSourceMetrics, SourceMetrics, sumSourceMetrics } from '../../common/flink-metrics';
-import { getJson, postgresAdminPassword, standinImagesConfig, waitFor } from '../../test-support/deploy-checks';
-import { expectedLeaderboards, generateEventSet, teamIdOf } from '../../test-support/event-set';
-import { flinkArtifacts, runRunner, SUBMITTER_MAIN } from '../../test-support/flink';
-import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
+import { DEFAULT_CONFIG } from '../stacks/config';
+import { INPUT_PARTITIONS, Leaderboards, SINK_VARIANTS, SinkVariant } from '../common/contract';
+import { compareLeaderboards } from '../oracle/src/compare';
+import { SseReader } from '../dashboard/test/helpers';
+import { renderReadOnlyJob } from '../flink-sql/src/render';
+import { cdktf } from '../test-support/cdktf-cli';
+import { findSourceMetrics, SourceMetrics, sumSourceMetrics } from '../common/flink-metrics';
+import { getJson, postgresAdminPassword, standinImagesConfig, waitFor } from '../test-support/deploy-checks';
+import { expectedLeaderboards, generateEventSet, teamIdOf } from '../test-support/event-set';
+import { flinkArtifacts, runRunner, SUBMITTER_MAIN } from '../test-support/flink';
+import { readKafkaBoards, readPostgresBoards } from '../test-support/leaderboard-readers';
 
 const ports = { dashboard: 38080, flinkUi: 38081, kafka: 39092, postgres: 35432 };
 /** The broker as the jobs inside the stack's network reach it. */
@@ -400,9 +400,11 @@ async function benchVariant(variant: SinkVariant, options: Options, injector: st
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  progress('preparing the image contexts (npm run build:images)');
+  execFileSync('npm', ['run', '--silent', 'build:images'], { cwd: join(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
   // The bundle the injector's image ships, as `npm run injector` builds it.
   const injector = join(mkdtempSync(join(tmpdir(), 'pipeline-bench-injector-')), 'injector.js');
-  execFileSync('sh', [join(__dirname, '..', '..', 'injector', 'bundle.sh'), injector], { stdio: 'inherit' });
+  execFileSync('sh', [join(__dirname, '..', 'injector', 'bundle.sh'), injector], { stdio: 'inherit' });
   const results: Record<string, any>[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
   for (const variant of options.variants) {
     const result = await benchVariant(variant, options, injector);
