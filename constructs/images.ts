@@ -21,6 +21,10 @@ export type ProjectImageRefs = Readonly<Record<ProjectImageName, string>>;
 /** Where `npm run build:images` writes the build context of an image. */
 export const buildContextDir = (name: ProjectImageName): string => resolve(__dirname, '..', 'build', 'images', name);
 
+/** The project images whose build context (its Dockerfile) `npm run build:images` has not written. */
+export const missingBuildContexts = (contextDir: (name: ProjectImageName) => string = buildContextDir): ProjectImageName[] =>
+  PROJECT_IMAGE_NAMES.filter((name) => !existsSync(join(contextDir(name), 'Dockerfile')));
+
 /** `leaderboard-stack/<name>:<package version>`, optionally behind a registry prefix. */
 export const projectImageRef = (name: ProjectImageName, registry = ''): string => `${registry}leaderboard-stack/${name}:${version}`;
 

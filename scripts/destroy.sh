@@ -20,7 +20,7 @@ step "cdktf destroy $stack"
 mkdir -p "$LOCAL_DIR"
 log_file="$LOCAL_DIR/destroy.$stack.log"
 protect_state
-if ! (umask 077 && FORCE_COLOR=0 exec npx cdktf destroy "$stack" --auto-approve --skip-provider-lock) >"$log_file" 2>&1 </dev/null; then
+if ! (umask 077 && FORCE_COLOR=0 LEADERBOARD_IMAGE_CONTEXTS=optional exec npx cdktf destroy "$stack" --auto-approve --skip-provider-lock) >"$log_file" 2>&1 </dev/null; then
   tail -n 40 "$log_file" >&2
   fail "cdktf destroy $stack failed; full log in $log_file"
 fi

@@ -1,6 +1,9 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { version } from '../../package.json';
-import { DockerProjectImages, PROJECT_IMAGE_NAMES, buildContextDir, projectImageRef } from '../images';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DockerProjectImages, PROJECT_IMAGE_NAMES, buildContextDir, missingBuildContexts, projectImageRef } from '../images';
 import { synthOnDocker } from '../../test-support/constructs';
 
 describe('DockerProjectImages', () => {
@@ -36,5 +39,17 @@ describe('DockerProjectImages', () => {
 describe('projectImageRef', () => {
   it('puts a registry prefix in front', () => {
     expect(projectImageRef('flink', 'localhost:5001/')).toBe(`localhost:5001/leaderboard-stack/flink:${version}`);
+  });
+});
+
+describe('missingBuildContexts', () => {
+  it('names each image whose context has no Dockerfile (a directory alone is a half-made context)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'leaderboard-contexts-'));
+    const dir = (name: string): string => join(root, name);
+    expect(missingBuildContexts(dir)).toEqual(['flink', 'injector', 'dashboard']);
+    mkdirSync(dir('injector'));
+    writeFileSync(join(dir('injector'), 'Dockerfile'), 'FROM scratch\n');
+    mkdirSync(dir('dashboard'));
+    expect(missingBuildContexts(dir)).toEqual(['flink', 'dashboard']);
   });
 });
