@@ -1,5 +1,6 @@
 /** The web dashboard: the four leaderboards live, from either sink variant. */
 import { Construct } from 'constructs';
+import { DASHBOARD_ENV } from '../common/contract';
 import { Endpoint, FileSpec, IPlatform, IService, SecretRef } from './platform/platform';
 import { kafkaClientEnv } from './kafka-client';
 import { BoardStore, ILeaderboardSinks } from './sinks';
@@ -44,10 +45,10 @@ export class Dashboard extends Construct {
       image: props.image,
       user: '1000',
       env: {
-        DASHBOARD_PORT: String(DASHBOARD_PORT),
-        DASHBOARD_HOST: '0.0.0.0',
+        [DASHBOARD_ENV.port]: String(DASHBOARD_PORT),
+        [DASHBOARD_ENV.host]: '0.0.0.0',
         ...source.env,
-        ...(props.jobStatus ? { DASHBOARD_FLINK_URL: props.jobStatus.url('http') } : {}),
+        ...(props.jobStatus ? { [DASHBOARD_ENV.flinkUrl]: props.jobStatus.url('http') } : {}),
       },
       secretEnv: source.secretEnv,
       files: source.files,
@@ -80,16 +81,16 @@ const httpCheck = (path: string): string[] => [
 /** The dashboard's settings (dashboard/src/config.ts) for reading the boards of either variant. */
 function sourceEnv(boards: BoardStore): { env: Record<string, string>; secretEnv: Record<string, SecretRef>; files: FileSpec[] } {
   if (boards.variant === 'kafka') {
-    const client = kafkaClientEnv(boards.client, 'DASHBOARD_KAFKA_');
+    const client = kafkaClientEnv(boards.client, DASHBOARD_ENV.kafka);
     return {
-      env: { DASHBOARD_SOURCE: 'kafka', DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: boards.bootstrapServers, ...client.env },
+      env: { [DASHBOARD_ENV.source]: 'kafka', [DASHBOARD_ENV.kafkaBootstrapServers]: boards.bootstrapServers, ...client.env },
       secretEnv: client.secretEnv,
       files: client.files,
     };
   }
   return {
     env: {
-      DASHBOARD_SOURCE: 'jdbc',
+      [DASHBOARD_ENV.source]: 'jdbc',
       PGHOST: boards.host,
       PGPORT: String(boards.port),
       PGDATABASE: boards.database,

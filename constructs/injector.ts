@@ -1,5 +1,6 @@
 /** The game-event injector: simulated live play produced into the input topic. */
 import { Construct } from 'constructs';
+import { INJECTOR_ENV } from '../common/contract';
 import { IKafka } from './kafka';
 import { kafkaClientEnv } from './kafka-client';
 import { IPlatform, IService } from './platform/platform';
@@ -33,18 +34,18 @@ export class Injector extends Construct {
   constructor(scope: Construct, id: string, props: InjectorProps) {
     super(scope, id);
     const maxEvents = props.maxEvents ?? 0;
-    const client = kafkaClientEnv(props.kafka.client, 'INJECTOR_');
+    const client = kafkaClientEnv(props.kafka.client, INJECTOR_ENV.kafka);
     this.service = props.platform.addService(this, {
       name: 'injector',
       component: 'injector',
       image: props.image,
       user: '1000',
       env: {
-        INJECTOR_BOOTSTRAP_SERVERS: props.kafka.bootstrapServers,
-        INJECTOR_TOPIC: props.topic,
-        INJECTOR_AVG_QPS: String(props.eventsPerSecond ?? 20),
-        INJECTOR_MAX_EVENTS: String(maxEvents),
-        ...(props.seed === undefined ? {} : { INJECTOR_SEED: String(props.seed) }),
+        [INJECTOR_ENV.bootstrapServers]: props.kafka.bootstrapServers,
+        [INJECTOR_ENV.topic]: props.topic,
+        [INJECTOR_ENV.avgQps]: String(props.eventsPerSecond ?? 20),
+        [INJECTOR_ENV.maxEvents]: String(maxEvents),
+        ...(props.seed === undefined ? {} : { [INJECTOR_ENV.seed]: String(props.seed) }),
         ...client.env,
       },
       secretEnv: client.secretEnv,

@@ -1,4 +1,5 @@
 /** How the pipeline's components reach a Kafka: its security settings and, with SASL, the password. */
+import { KafkaClientEnvNames } from '../common/contract';
 import { KafkaClientSecurity } from '../common/kafka-client';
 import { FileSpec, SecretRef } from './platform/platform';
 
@@ -12,21 +13,19 @@ export interface KafkaClient {
 const CA_FILE = '/tmp/leaderboard-kafka-ca.pem';
 
 /**
- * A kafkajs service's settings for `client`, in the environment variables `<prefix>SECURITY_PROTOCOL`,
- * `<prefix>SASL_MECHANISM`, `<prefix>SASL_USERNAME`, `<prefix>SASL_PASSWORD` and
- * `<prefix>SSL_CA_FILE` (the injector's and the dashboard's flags), with that file; nothing for
- * plaintext, their default.
+ * A kafkajs service's settings for `client`, in the environment variables the service reads them
+ * from, with the CA file; nothing for plaintext, their default.
  */
-export function kafkaClientEnv(client: KafkaClient, prefix: string): { env: Record<string, string>; secretEnv: Record<string, SecretRef>; files: FileSpec[] } {
+export function kafkaClientEnv(client: KafkaClient, names: KafkaClientEnvNames): { env: Record<string, string>; secretEnv: Record<string, SecretRef>; files: FileSpec[] } {
   const { securityProtocol, sasl, caCertificate } = client.security;
   if (securityProtocol === 'PLAINTEXT') return { env: {}, secretEnv: {}, files: [] };
   return {
     env: {
-      [`${prefix}SECURITY_PROTOCOL`]: securityProtocol,
-      ...(sasl ? { [`${prefix}SASL_MECHANISM`]: sasl.mechanism, [`${prefix}SASL_USERNAME`]: sasl.username } : {}),
-      ...(caCertificate ? { [`${prefix}SSL_CA_FILE`]: CA_FILE } : {}),
+      [names.securityProtocol]: securityProtocol,
+      ...(sasl ? { [names.saslMechanism]: sasl.mechanism, [names.saslUsername]: sasl.username } : {}),
+      ...(caCertificate ? { [names.sslCaFile]: CA_FILE } : {}),
     },
-    secretEnv: client.password ? { [`${prefix}SASL_PASSWORD`]: client.password } : {},
+    secretEnv: client.password ? { [names.saslPassword]: client.password } : {},
     files: caCertificate ? [{ path: CA_FILE, content: caCertificate }] : [],
   };
 }

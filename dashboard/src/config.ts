@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ClientConfig } from 'pg';
-import { POSTGRES_DATABASE } from '../../common/contract';
+import { DASHBOARD_ENV, POSTGRES_DATABASE } from '../../common/contract';
 import {
   KAFKA_SASL_MECHANISMS,
   KAFKA_SECURITY_PROTOCOLS,
@@ -43,25 +43,25 @@ interface FlagSpec {
 }
 
 const FLAGS: Record<string, FlagSpec> = {
-  source: { env: 'DASHBOARD_SOURCE', default: 'jdbc', help: 'sink variant to read: jdbc (PostgreSQL tables) or kafka (compacted topics)' },
-  host: { env: 'DASHBOARD_HOST', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 in a container)' },
-  port: { env: 'DASHBOARD_PORT', default: '8080', help: 'port to listen on (0 picks a free one)' },
+  source: { env: DASHBOARD_ENV.source, default: 'jdbc', help: 'sink variant to read: jdbc (PostgreSQL tables) or kafka (compacted topics)' },
+  host: { env: DASHBOARD_ENV.host, default: '127.0.0.1', help: 'address to listen on (0.0.0.0 in a container)' },
+  port: { env: DASHBOARD_ENV.port, default: '8080', help: 'port to listen on (0 picks a free one)' },
   'pg-url': {
     env: 'DASHBOARD_PG_URL',
     help: 'postgresql://user@host:port/database; without it PGHOST, PGPORT, PGUSER, PGDATABASE apply (defaults 127.0.0.1, 5432, leaderboard_dashboard, leaderboard). As a flag it must not contain a password',
   },
   'pg-password-file': { env: 'DASHBOARD_PG_PASSWORD_FILE', help: 'file holding the PostgreSQL password (else PGPASSWORD or the password in DASHBOARD_PG_URL)' },
   'pg-poll-interval-ms': { env: 'DASHBOARD_PG_POLL_INTERVAL_MS', default: '2000', help: 'polling period used only when the change triggers are missing' },
-  'kafka-bootstrap-servers': { env: 'DASHBOARD_KAFKA_BOOTSTRAP_SERVERS', default: '127.0.0.1:9092', help: 'comma-separated host:port list' },
+  'kafka-bootstrap-servers': { env: DASHBOARD_ENV.kafkaBootstrapServers, default: '127.0.0.1:9092', help: 'comma-separated host:port list' },
   'kafka-security-protocol': {
-    env: 'DASHBOARD_KAFKA_SECURITY_PROTOCOL',
+    env: DASHBOARD_ENV.kafka.securityProtocol,
     default: 'PLAINTEXT',
-    help: `${KAFKA_SECURITY_PROTOCOLS.join(', ')}; SASL_* need --kafka-sasl-username and the password in DASHBOARD_KAFKA_SASL_PASSWORD; TLS trusts the system's certificate authorities unless --kafka-ssl-ca-file names others`,
+    help: `${KAFKA_SECURITY_PROTOCOLS.join(', ')}; SASL_* need --kafka-sasl-username and the password in ${DASHBOARD_ENV.kafka.saslPassword}; TLS trusts the system's certificate authorities unless --kafka-ssl-ca-file names others`,
   },
-  'kafka-sasl-mechanism': { env: 'DASHBOARD_KAFKA_SASL_MECHANISM', default: 'PLAIN', help: KAFKA_SASL_MECHANISMS.join(', ') },
-  'kafka-sasl-username': { env: 'DASHBOARD_KAFKA_SASL_USERNAME', help: 'SASL user name, with a SASL_* security protocol' },
-  'kafka-ssl-ca-file': { env: 'DASHBOARD_KAFKA_SSL_CA_FILE', help: "PEM file of the certificate authorities to trust, with SSL or SASL_SSL; default: the system's" },
-  'flink-url': { env: 'DASHBOARD_FLINK_URL', help: 'Flink REST API (http://jobmanager:8081) to show whether the jobs run; unset shows nothing about them' },
+  'kafka-sasl-mechanism': { env: DASHBOARD_ENV.kafka.saslMechanism, default: 'PLAIN', help: KAFKA_SASL_MECHANISMS.join(', ') },
+  'kafka-sasl-username': { env: DASHBOARD_ENV.kafka.saslUsername, help: 'SASL user name, with a SASL_* security protocol' },
+  'kafka-ssl-ca-file': { env: DASHBOARD_ENV.kafka.sslCaFile, help: "PEM file of the certificate authorities to trust, with SSL or SASL_SSL; default: the system's" },
+  'flink-url': { env: DASHBOARD_ENV.flinkUrl, help: 'Flink REST API (http://jobmanager:8081) to show whether the jobs run; unset shows nothing about them' },
   'hold-back-ms': { env: 'DASHBOARD_HOLD_BACK_MS', default: '2000', help: 'longest time an inconsistent board is held back before it is shown flagged' },
   'max-clients': { env: 'DASHBOARD_MAX_CLIENTS', default: '10000', help: 'most concurrent push (SSE) clients' },
   'max-clients-per-address': { env: 'DASHBOARD_MAX_CLIENTS_PER_ADDRESS', default: '50', help: 'most concurrent push clients from one remote address (a port-forward counts as one)' },
@@ -78,7 +78,7 @@ export function usage(): string {
     '      this text',
     '',
     'PostgreSQL password: PGPASSWORD, DASHBOARD_PG_PASSWORD_FILE or inside DASHBOARD_PG_URL.',
-    'Kafka SASL password: DASHBOARD_KAFKA_SASL_PASSWORD.',
+    `Kafka SASL password: ${DASHBOARD_ENV.kafka.saslPassword}.`,
   );
   return lines.join('\n');
 }
@@ -140,7 +140,7 @@ function kafkaClient(
   const protocol = get('kafka-security-protocol') as KafkaSecurityProtocol;
   const mechanism = get('kafka-sasl-mechanism') as KafkaSaslMechanism;
   const username = get('kafka-sasl-username');
-  const password = nonEmpty(env.DASHBOARD_KAFKA_SASL_PASSWORD);
+  const password = nonEmpty(env[DASHBOARD_ENV.kafka.saslPassword]);
   const sasl = usesSasl(protocol);
   if (!sasl && username !== undefined) throw new ConfigError(`${where('kafka-sasl-username')}: needs a SASL_* security protocol, got '${protocol}'`);
   const caFile = get('kafka-ssl-ca-file');
@@ -154,7 +154,7 @@ function kafkaClient(
   }
   const security = kafkaClientSecurity(protocol, mechanism, username, caCertificate);
   const problem = kafkaSecurityProblem(security, sasl && password !== undefined);
-  if (problem) throw new ConfigError(`${where('kafka-security-protocol')}: ${problem} (user name: --kafka-sasl-username, password: DASHBOARD_KAFKA_SASL_PASSWORD)`);
+  if (problem) throw new ConfigError(`${where('kafka-security-protocol')}: ${problem} (user name: --kafka-sasl-username, password: ${DASHBOARD_ENV.kafka.saslPassword})`);
   return { security, saslPassword: sasl ? password : undefined };
 }
 

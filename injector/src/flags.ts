@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_INPUT_TOPIC, INPUT_PARTITIONS, MAX_EVENTS_PER_SECOND } from '../../common/contract/pipeline';
+import { DEFAULT_INPUT_TOPIC, INJECTOR_ENV, INPUT_PARTITIONS, MAX_EVENTS_PER_SECOND, injectorEnvName } from '../../common/contract';
 import {
   KAFKA_SASL_MECHANISMS,
   KAFKA_SECURITY_PROTOCOLS,
@@ -89,7 +89,7 @@ const UINT32_MAX = 4294967295;
 export const DEFAULT_SYNTHETIC_START = '2026-01-01T00:00:00Z';
 
 /** The SASL password is taken from the environment only. */
-export const SASL_PASSWORD_ENV = 'INJECTOR_SASL_PASSWORD';
+export const SASL_PASSWORD_ENV = INJECTOR_ENV.kafka.saslPassword;
 
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'output', type: { kind: 'enum', values: OUTPUTS }, default: 'kafka', help: 'where events go: the Kafka topic, or JSON lines on stdout' },
@@ -124,9 +124,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'log-level', type: { kind: 'enum', values: LOG_LEVELS }, default: 'info', help: 'least severe log level written to stderr' },
 ];
 
-export function envNameOf(flag: string): string {
-  return `INJECTOR_${flag.toUpperCase().replace(/-/g, '_')}`;
-}
+export const envNameOf = injectorEnvName;
 
 export function helpText(): string {
   const lines = [

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SYNTHETIC_START, envNameOf, FLAGS, FlagError, helpText, parseFlags } from '../src/flags';
+import { INJECTOR_ENV } from '../../common/contract';
+import { DEFAULT_SYNTHETIC_START, envNameOf, FLAGS, FlagError, helpText, parseFlags, SASL_PASSWORD_ENV } from '../src/flags';
 import { logLines, runCli, startCli } from './cli-harness';
 
 function config(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -52,6 +53,14 @@ describe('flags', () => {
     expect(c).toMatchObject({ avgQps: 7.5, maxEvents: 100, seed: 42, seedGiven: true });
     expect(config(['--avg-qps', '3'], env).avgQps).toBe(3);
     for (const spec of FLAGS) expect(helpText()).toContain(envNameOf(spec.name));
+  });
+
+  it('reads every variable its construct sets (the contract\'s INJECTOR_ENV)', () => {
+    const { kafka, ...settings } = INJECTOR_ENV;
+    const { saslPassword, ...kafkaSettings } = kafka;
+    const read = new Set(FLAGS.map((spec) => envNameOf(spec.name)));
+    for (const name of [...Object.values(settings), ...Object.values(kafkaSettings)]) expect(read).toContain(name);
+    expect(saslPassword).toBe(SASL_PASSWORD_ENV);
   });
 
   it('reads Kafka security from flags and the SASL password from the environment only', () => {
