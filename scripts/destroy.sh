@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../images/standins/lib.sh"
 source "$REPO_ROOT/scripts/lib/setup.sh"
 cd "$REPO_ROOT"
-stack="${1:-docker-jdbc}"
+stack="${1:-$(stacks | head -n 1)}"
 check_stack "$stack"
 
 STEPS=3

@@ -20,7 +20,7 @@ if [ -n "$kind" ] && "$kind" get clusters 2>/dev/null | grep -qx "$cluster"; the
 else
   progress "no kind cluster $cluster"
 fi
-for stack in k8s-jdbc k8s-kafka; do
+for stack in $(stacks k8s); do
   # Only state of this cluster: a stack deployed elsewhere (npm run deploy) keeps its own.
   [ -f "$LOCAL_DIR/kind-cluster.$stack.txt" ] || continue
   for f in "terraform.$stack.tfstate" "terraform.$stack.tfstate.backup" "$LOCAL_DIR/config.$stack.json" "$LOCAL_DIR/kind-cluster.$stack.txt"; do

@@ -15,8 +15,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../images/standins/lib.sh"
 source "$REPO_ROOT/scripts/lib/setup.sh"
 cd "$REPO_ROOT"
-stack="${1:-k8s-jdbc}"
-check_stack "$stack" k8s-jdbc k8s-kafka
+stack="${1:-$(stacks k8s | head -n 1)}"
+check_stack "$stack" $(stacks k8s)
 cluster="${KIND_CLUSTER:-$(sed -n 's/^name: *//p' deploy/kind/cluster.yaml)}"
 timeout_s="${KIND_UP_TIMEOUT:-900}"
 # What the pipeline's pods request on one node, with room for Kubernetes itself (docs/kubernetes.md).

@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { jobsOf } from '../common/contract';
 import { sourceMetricSum } from '../common/flink-metrics';
 import { LeaderboardConfig, loadConfig } from '../stacks/config';
+import { DEFAULT_STACK, STACK_NAMES } from '../stacks/stack-list';
 
-const STACKS = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'];
 const root = resolve(__dirname, '..');
 /** The kubectl `npm run kind:up` set up (built offline when none was installed), else the PATH's. */
 const KUBECTL = existsSync(join(root, '.leaderboard', 'bin', 'kubectl')) ? join(root, '.leaderboard', 'bin', 'kubectl') : 'kubectl';
@@ -167,9 +167,9 @@ function print(stack: string, health: StackHealth): boolean {
 }
 
 async function main(): Promise<number> {
-  const stack = process.argv[2] ?? 'docker-jdbc';
-  if (!STACKS.includes(stack)) {
-    process.stderr.write(`unknown stack '${stack}'; stacks: ${STACKS.join(', ')}\n`);
+  const stack = process.argv[2] ?? DEFAULT_STACK;
+  if (!STACK_NAMES.includes(stack)) {
+    process.stderr.write(`unknown stack '${stack}'; stacks: ${STACK_NAMES.join(', ')}\n`);
     return 2;
   }
   // The configuration the deploy used (scripts/deploy.sh writes it), so ports and names match.

@@ -1,12 +1,13 @@
-/** The cdktf app: the four stacks (docker|k8s x jdbc|kafka) from one validated configuration. */
+/** The cdktf app: the stacks of stacks.json (docker|k8s x jdbc|kafka) from one validated configuration. */
 import { App } from 'cdktf';
+import { Construct } from 'constructs';
 import { DockerTarget } from '../constructs/docker/target';
 import { K8sTarget } from '../constructs/k8s/target';
-import { SinkVariant } from '../common/contract';
 import { LeaderboardConfig, loadConfig } from './config';
 import { LeaderboardStack } from './leaderboard-stack';
+import { STACKS } from './stack-list';
 
-export const STACK_NAMES = ['docker-jdbc', 'docker-kafka', 'k8s-jdbc', 'k8s-kafka'] as const;
+export { STACK_NAMES } from './stack-list';
 
 export interface BuildAppOptions {
   /** cdktf output directory. */
@@ -18,33 +19,29 @@ export interface BuildAppOptions {
 export function buildApp(options: BuildAppOptions = {}): App {
   const app = new App({ outdir: options.outdir });
   const config = options.config ?? loadConfig();
-  for (const sink of ['jdbc', 'kafka'] as SinkVariant[]) {
-    const name = `docker-${sink}`;
+  for (const { name, target, sink } of STACKS) {
     new LeaderboardStack(app, name, {
       config,
       sink,
-      createTarget: (scope) =>
-        new DockerTarget(scope, 'docker', { stackName: name, flinkBaseImage: config.images.flinkBase, nodeImage: config.images.node }),
-    });
-  }
-  for (const sink of ['jdbc', 'kafka'] as SinkVariant[]) {
-    const name = `k8s-${sink}`;
-    new LeaderboardStack(app, name, {
-      config,
-      sink,
-      createTarget: (scope) => {
-        const { namespace, kubeconfigPath, context, imageRegistry, operatorChart } = config.kubernetes;
-        return new K8sTarget(scope, 'k8s', {
-          stackName: name,
-          namespace,
-          kubeconfigPath,
-          context: context ?? undefined,
-          imageRegistry,
-          operatorChart,
-          operatorImage: config.images.flinkOperator,
-        });
-      },
+      createTarget: (scope) => (target === 'docker' ? dockerTarget(scope, name, config) : k8sTarget(scope, name, config)),
     });
   }
   return app;
+}
+
+function dockerTarget(scope: Construct, stackName: string, config: LeaderboardConfig): DockerTarget {
+  return new DockerTarget(scope, 'docker', { stackName, flinkBaseImage: config.images.flinkBase, nodeImage: config.images.node });
+}
+
+function k8sTarget(scope: Construct, stackName: string, config: LeaderboardConfig): K8sTarget {
+  const { namespace, kubeconfigPath, context, imageRegistry, operatorChart } = config.kubernetes;
+  return new K8sTarget(scope, 'k8s', {
+    stackName,
+    namespace,
+    kubeconfigPath,
+    context: context ?? undefined,
+    imageRegistry,
+    operatorChart,
+    operatorImage: config.images.flinkOperator,
+  });
 }

@@ -311,12 +311,19 @@ kind_build() {
   "$REPO_ROOT/scripts/offline/kind-toolchain.sh" node-image || return 2
 }
 
+# stacks [TARGET]: the names of the stacks (of TARGET: docker or k8s), from stacks/stacks.json; the
+# first is the default.
+stacks() {
+  node -e 'for (const s of require(process.argv[1])) if (!process.argv[2] || s.target === process.argv[2]) console.log(s.name)' \
+    "$REPO_ROOT/stacks/stacks.json" "${1:-}"
+}
+
 # check_stack STACK [STACK...]: exits 2 with the list of stacks when the first is not one of the others
-# (default: all four).
+# (default: all of them).
 check_stack() {
   local stack=$1 known
   shift
-  [ $# -gt 0 ] || set -- docker-jdbc docker-kafka k8s-jdbc k8s-kafka
+  [ $# -gt 0 ] || set -- $(stacks)
   for known in "$@"; do [ "$stack" = "$known" ] && return 0; done
   printf 'unknown stack %s; stacks: %s\n' "'$stack'" "$(IFS=,; echo "$*" | sed 's/,/, /g')" >&2
   exit 2

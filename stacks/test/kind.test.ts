@@ -37,7 +37,7 @@ describe('kind tooling', () => {
     for (const key of keys) expect({ key, present: typeof (versions as Record<string, unknown>)[key] === 'string' }).toEqual({ key, present: true });
   });
 
-  it('agrees with the cluster config, package.json and the stack list', () => {
+  it('agrees with the cluster config and package.json', () => {
     const cluster = load(read('deploy/kind/cluster.yaml')) as { name: string; kind: string; nodes: { extraMounts: { hostPath: string }[] }[] };
     expect(cluster.kind).toBe('Cluster');
     expect(cluster.name).toBe('leaderboard');
@@ -45,8 +45,6 @@ describe('kind tooling', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     expect(pkg.scripts['kind:up']).toBe('bash scripts/kind-up.sh');
     expect(pkg.scripts['kind:down']).toBe('bash scripts/kind-down.sh');
-    const upStacks = /^check_stack "\$stack" (.+)$/m.exec(read('scripts/kind-up.sh'))![1].split(' ');
-    expect(upStacks).toEqual(STACK_NAMES.filter((s) => s.startsWith('k8s-')));
   });
 
   it('prints the namespace, every project image and the third-party images for kind-up.sh', () => {
@@ -69,6 +67,6 @@ describe('kind tooling', () => {
   it('refuses an unknown stack with the list of kind stacks, exit status 2', () => {
     const run = spawnSync('bash', [join(root, 'scripts', 'kind-up.sh'), 'docker-jdbc'], { encoding: 'utf8' });
     expect(run.status).toBe(2);
-    expect(run.stderr.trim()).toBe("unknown stack 'docker-jdbc'; stacks: k8s-jdbc, k8s-kafka");
+    expect(run.stderr.trim()).toBe(`unknown stack 'docker-jdbc'; stacks: ${STACK_NAMES.filter((s) => s.startsWith('k8s-')).join(', ')}`);
   });
 });

@@ -1,0 +1,18 @@
+/**
+ * The stacks, listed once in stacks.json: the app builds them, `npm run status` and the shell
+ * scripts (`stacks` in scripts/lib/setup.sh) accept their names. The first is the default.
+ */
+import { SinkVariant } from '../common/contract';
+import list from './stacks.json';
+
+export type StackTarget = 'docker' | 'k8s';
+
+export interface StackDefinition {
+  readonly name: string;
+  readonly target: StackTarget;
+  readonly sink: SinkVariant;
+}
+
+export const STACKS = list as readonly StackDefinition[];
+export const STACK_NAMES: readonly string[] = STACKS.map((s) => s.name);
+export const DEFAULT_STACK = STACK_NAMES[0];
