@@ -25,16 +25,8 @@ export const FLINK_IMAGE = {
 
 export const jobScriptPath = (job: SqlJob): string => `${FLINK_IMAGE.jobsDir}/${job.name}.sql`;
 
-export interface FlinkSessionProps {
-  /** The project's Flink image (connectors, driver, runner). */
-  readonly image: string;
-  readonly jobs: readonly SqlJob[];
-  /** Environment the jobs' scripts need at run time (e.g. the JDBC password placeholder). */
-  readonly jobSecretEnv: Record<string, SecretRef>;
-  /** Services that must be ready before jobs are submitted (topics, tables). */
-  readonly jobDependencies: IService[];
-  /** What the jobs connect to: their sources and sinks. */
-  readonly jobConnections: Endpoint[];
+/** How the session is sized and published: the options a user sets, each defaulted once (FLINK_DEFAULTS). */
+export interface FlinkSessionOptions {
   /**
    * Host port of the Flink web UI and REST API (Docker): whoever reaches it can upload and run code
    * in the JobManager. null publishes neither.
@@ -60,7 +52,7 @@ export interface FlinkSessionProps {
   readonly taskManagers?: number;
   /**
    * Parallelism of every job: each takes this many slots (a statement set shares them across its
-   * statements).
+   * statements), so the jobs together need parallelism x jobs slots of taskSlots x taskManagers.
    * @default 1
    */
   readonly parallelism?: number;
@@ -84,6 +76,18 @@ export interface FlinkSessionProps {
   readonly autoscaler?: FlinkAutoscalerProps;
 }
 
+export interface FlinkSessionProps extends FlinkSessionOptions {
+  /** The project's Flink image (connectors, driver, runner). */
+  readonly image: string;
+  readonly jobs: readonly SqlJob[];
+  /** Environment the jobs' scripts need at run time (e.g. the JDBC password placeholder). */
+  readonly jobSecretEnv: Record<string, SecretRef>;
+  /** Services that must be ready before jobs are submitted (topics, tables). */
+  readonly jobDependencies: IService[];
+  /** What the jobs connect to: their sources and sinks. */
+  readonly jobConnections: Endpoint[];
+}
+
 /** The operator's job autoscaler (its `job.autoscaler.*` options), per job. */
 export interface FlinkAutoscalerProps {
   /** Busy time per vertex the autoscaler scales towards, 0 to 1 (`job.autoscaler.utilization.target`). */
@@ -104,10 +108,46 @@ export function autoscalerOptions(props: FlinkAutoscalerProps): Record<string, s
   };
 }
 
-/** One slot per job of the per-metric layout. */
-export const DEFAULT_TASK_SLOTS = 5;
-export const DEFAULT_TASK_MANAGER_MEMORY_MIB = 1728;
-export const DEFAULT_TASK_MANAGER_CPU_MILLIS = 500;
+type ResolvedFlinkOptions = Required<Omit<FlinkSessionOptions, 'autoscaler'>> & Pick<FlinkSessionOptions, 'autoscaler'>;
+
+/** The default of each option; the app's configuration starts from these too. */
+export const FLINK_DEFAULTS = {
+  uiPort: 8081,
+  bindAddress: '127.0.0.1',
+  // One slot per job of the per-metric layout.
+  taskSlots: 5,
+  taskManagers: 1,
+  parallelism: 1,
+  taskManagerMemoryMiB: 1728,
+  taskManagerCpuMillis: 500,
+} as const;
+
+const positiveInteger = (name: string, value: number, max: number): void => {
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`FlinkSession: ${name} must be an integer from 1 to ${max}, got ${value}`);
+};
+
+/**
+ * `props`' options with their defaults, checked: a session that cannot run its jobs is refused here,
+ * naming the option, rather than left for Flink to wait on slots that never come.
+ */
+export function resolveFlinkOptions(props: FlinkSessionProps): ResolvedFlinkOptions {
+  const options: ResolvedFlinkOptions = {
+    ...FLINK_DEFAULTS,
+    ...Object.fromEntries(Object.entries(props).filter(([key, value]) => key in FLINK_DEFAULTS && value !== undefined)),
+    autoscaler: props.autoscaler,
+  };
+  positiveInteger('taskSlots', options.taskSlots, 1024);
+  positiveInteger('taskManagers', options.taskManagers, 1024);
+  positiveInteger('parallelism', options.parallelism, 1024);
+  const slots = options.taskSlots * options.taskManagers;
+  if (options.parallelism * props.jobs.length > slots) {
+    throw new Error(
+      `FlinkSession: ${props.jobs.length} jobs at parallelism ${options.parallelism} need ${options.parallelism * props.jobs.length} task slots; taskSlots x taskManagers gives ${slots}`,
+    );
+  }
+  if (options.taskManagerMemoryMiB < 1024) throw new Error(`FlinkSession: taskManagerMemoryMiB must be at least 1024, got ${options.taskManagerMemoryMiB}`);
+  return options;
+}
 
 /** What the rest of the pipeline knows of the session. */
 export interface IFlinkSession {
@@ -118,7 +158,7 @@ export interface IFlinkSession {
 }
 
 /** Cluster configuration shared by both targets (Flink's `key: value` syntax). */
-export function flinkProperties(taskSlots: number, parallelism = 1, taskManagerMemoryMiB = DEFAULT_TASK_MANAGER_MEMORY_MIB): Record<string, string> {
+export function flinkProperties({ taskSlots, parallelism, taskManagerMemoryMiB }: ResolvedFlinkOptions): Record<string, string> {
   return {
     'taskmanager.numberOfTaskSlots': String(taskSlots),
     'parallelism.default': String(parallelism),

@@ -113,7 +113,9 @@ export class Kafka extends Construct implements IKafka {
     super(scope, id);
     const { platform } = props;
     const count = props.brokers ?? 1;
-    if (!Number.isInteger(count) || count < 1) throw new RangeError(`brokers must be a positive integer, got ${count}`);
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`Kafka: brokers must be a positive integer, got ${count}`);
+    // Two voters cannot lose one, and three replicas do not fit on two brokers.
+    if (count === 2) throw new RangeError('Kafka: brokers must be 1, or 3 or more (a KRaft quorum of 2 survives no failure), got 2');
     const heapMiB = props.heapMiB ?? 512;
     const volumeGiB = props.volumeGiB ?? DEFAULT_KAFKA_VOLUME_GIB;
     if (!Number.isInteger(volumeGiB) || volumeGiB < 1) throw new Error(`Kafka volumeGiB must be a whole number of GiB, at least 1; got ${volumeGiB}`);

@@ -13,7 +13,7 @@ import { renderJobs } from '../flink-sql/src/render';
 import { Dashboard } from './dashboard';
 import { ExternalKafka, ExternalKafkaProps } from './external-kafka';
 import { ExternalPostgres, ExternalPostgresProps } from './external-postgres';
-import { FlinkAutoscalerProps, IFlinkSession } from './flink-session';
+import { FlinkSessionOptions, IFlinkSession } from './flink-session';
 import { Injector, InjectorProps } from './injector';
 import { IKafka, Kafka } from './kafka';
 import { TopicRetention } from './kafka-topics';
@@ -92,46 +92,8 @@ export interface LeaderboardPipelineProps {
    * @default DEFAULT_HOT_STREAK_ACTIVE_MINUTES (5)
    */
   readonly hotStreakActiveMinutes?: number;
-  /**
-   * Host port of the Flink web UI and REST API, which runs uploaded code; null publishes neither.
-   * @default 8081
-   */
-  readonly flinkUiPort?: number | null;
-  /**
-   * Host address the Flink UI binds to.
-   * @default '127.0.0.1'
-   */
-  readonly flinkUiBindAddress?: string;
-  /**
-   * Task slots of each TaskManager.
-   * @default 5
-   */
-  readonly flinkTaskSlots?: number;
-  /**
-   * TaskManagers of the Flink session (see FlinkSessionProps.taskManagers).
-   * @default 1
-   */
-  readonly flinkTaskManagers?: number;
-  /**
-   * Parallelism of every Flink job.
-   * @default 1
-   */
-  readonly flinkParallelism?: number;
-  /**
-   * Memory of each TaskManager, MiB.
-   * @default 1728
-   */
-  readonly flinkTaskManagerMemoryMiB?: number;
-  /**
-   * CPU of each TaskManager in thousandths of a core (Kubernetes request).
-   * @default 500
-   */
-  readonly flinkTaskManagerCpuMillis?: number;
-  /**
-   * The operator's job autoscaler for every job (Kubernetes).
-   * @default - off
-   */
-  readonly flinkAutoscaler?: FlinkAutoscalerProps;
+  /** The Flink session's size and UI (FlinkSessionOptions, each with its default). */
+  readonly flink?: FlinkSessionOptions;
   /**
    * Host port of the dashboard.
    * @default 8080
@@ -179,6 +141,10 @@ export class LeaderboardPipeline extends Construct {
     const inputTopic = props.inputTopic ?? DEFAULT_INPUT_TOPIC;
 
     const topics = [{ name: inputTopic, partitions: props.inputTopicPartitions ?? INPUT_PARTITIONS, retention: props.inputRetention ?? DEFAULT_INPUT_RETENTION }];
+    if (props.externalKafka) {
+      const misplaced = (['kafkaBrokers', 'kafkaHostPort'] as const).filter((name) => props[name] !== undefined);
+      if (misplaced.length > 0) throw new Error(`LeaderboardPipeline: ${misplaced.join(' and ')} do not apply with externalKafka (the stack deploys no broker)`);
+    }
     this.kafka = props.externalKafka
       ? new ExternalKafka(this, 'kafka', { ...props.externalKafka, platform, image: props.kafkaImage, topics })
       : new Kafka(this, 'kafka', {
@@ -223,14 +189,7 @@ export class LeaderboardPipeline extends Construct {
       jobSecretEnv: { ...this.sinks.jobSecretEnv, ...(kafkaPassword ? { [KAFKA_PASSWORD_ENV]: kafkaPassword } : {}) },
       jobDependencies: [this.kafka.ready, ...this.sinks.ready],
       jobConnections: [...this.kafka.endpoints, ...this.sinks.boards.endpoints],
-      uiPort: props.flinkUiPort,
-      bindAddress: props.flinkUiBindAddress,
-      taskSlots: props.flinkTaskSlots,
-      taskManagers: props.flinkTaskManagers,
-      parallelism: props.flinkParallelism,
-      taskManagerMemoryMiB: props.flinkTaskManagerMemoryMiB,
-      taskManagerCpuMillis: props.flinkTaskManagerCpuMillis,
-      autoscaler: props.flinkAutoscaler,
+      ...props.flink,
     });
 
     if (props.injector) {

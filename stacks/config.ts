@@ -30,7 +30,7 @@ import {
   usesSasl,
 } from '../common/kafka-client';
 import { POSTGRES_PORT, POSTGRES_SSL_MODES, PostgresSslMode } from '../constructs/postgres';
-import { DEFAULT_TASK_MANAGER_CPU_MILLIS, DEFAULT_TASK_MANAGER_MEMORY_MIB, DEFAULT_TASK_SLOTS } from '../constructs/flink-session';
+import { FLINK_DEFAULTS } from '../constructs/flink-session';
 import { DEFAULT_KAFKA_VOLUME_GIB, kafkaPartitionBudget } from '../constructs/kafka';
 import { retentionConfig } from '../constructs/kafka-topics';
 import { DEFAULT_INPUT_RETENTION } from '../constructs/pipeline';
@@ -213,16 +213,16 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
   },
   postgres: { external: null },
   flink: {
-    uiPort: 8081,
-    uiBindAddress: '127.0.0.1',
+    uiPort: FLINK_DEFAULTS.uiPort,
+    uiBindAddress: FLINK_DEFAULTS.bindAddress,
     uiAllowRemote: false,
     startupMode: 'earliest',
     jobLayout: DEFAULT_JOB_LAYOUT,
-    taskSlots: DEFAULT_TASK_SLOTS,
-    taskManagers: 1,
-    parallelism: 1,
-    taskManagerMemoryMiB: DEFAULT_TASK_MANAGER_MEMORY_MIB,
-    taskManagerCpuMillis: DEFAULT_TASK_MANAGER_CPU_MILLIS,
+    taskSlots: FLINK_DEFAULTS.taskSlots,
+    taskManagers: FLINK_DEFAULTS.taskManagers,
+    parallelism: FLINK_DEFAULTS.parallelism,
+    taskManagerMemoryMiB: FLINK_DEFAULTS.taskManagerMemoryMiB,
+    taskManagerCpuMillis: FLINK_DEFAULTS.taskManagerCpuMillis,
     autoscaler: { enabled: false, targetUtilization: 0.7, minParallelism: 1, maxParallelism: 8 },
   },
   boards: { hotStreakActiveMinutes: DEFAULT_HOT_STREAK_ACTIVE_MINUTES },

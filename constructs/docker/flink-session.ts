@@ -1,17 +1,7 @@
 /** The Flink session on Docker: JobManager, TaskManager, and a job keeper that (re)submits the jobs through REST. */
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  DEFAULT_TASK_MANAGER_CPU_MILLIS,
-  DEFAULT_TASK_MANAGER_MEMORY_MIB,
-  DEFAULT_TASK_SLOTS,
-  FLINK_IMAGE,
-  FlinkSessionProps,
-  IFlinkSession,
-  flinkProperties,
-  jobScriptPath,
-  renderFlinkProperties,
-} from '../flink-session';
+import { FLINK_IMAGE, FlinkSessionProps, IFlinkSession, flinkProperties, jobScriptPath, renderFlinkProperties, resolveFlinkOptions } from '../flink-session';
 import { Endpoint, IPlatform, IService } from '../platform/platform';
 
 export interface DockerFlinkSessionProps extends FlinkSessionProps {
@@ -29,13 +19,14 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
   constructor(scope: Construct, id: string, props: DockerFlinkSessionProps) {
     super(scope, id);
     const { platform } = props;
+    const options = resolveFlinkOptions(props);
     const jobManagerName = 'jobmanager';
     const properties = renderFlinkProperties({
       'jobmanager.rpc.address': jobManagerName,
-      ...flinkProperties(props.taskSlots ?? DEFAULT_TASK_SLOTS, props.parallelism, props.taskManagerMemoryMiB),
+      ...flinkProperties(options),
       ...DOCKER_HEARTBEATS,
     });
-    if (props.autoscaler) {
+    if (options.autoscaler) {
       Annotations.of(this).addWarning('flink.autoscaler is the Flink Kubernetes Operator\'s; the Docker session has no operator and runs every job at its configured parallelism');
     }
     const checkpoints = { name: 'flink-checkpoints', mountPath: FLINK_IMAGE.checkpointsDir };
@@ -53,7 +44,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
         {
           name: 'rest',
           containerPort: FLINK_IMAGE.restPort,
-          publish: props.uiPort === null ? undefined : { hostPort: props.uiPort ?? 8081, bindAddress: props.bindAddress ?? '127.0.0.1' },
+          publish: options.uiPort === null ? undefined : { hostPort: options.uiPort, bindAddress: options.bindAddress },
         },
       ],
       volumes: [checkpoints],
@@ -69,7 +60,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
     this.ui = this.jobManager.endpoint('rest');
     this.jobStatus = this.ui;
 
-    this.taskManagers = Array.from({ length: props.taskManagers ?? 1 }, (_, i) =>
+    this.taskManagers = Array.from({ length: options.taskManagers }, (_, i) =>
       platform.addService(this, {
         name: i === 0 ? 'taskmanager' : `taskmanager-${i + 1}`,
         component: 'taskmanager',
@@ -78,10 +69,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
         command: ['taskmanager'],
         env: { FLINK_PROPERTIES: properties },
         volumes: [checkpoints],
-        resources: {
-          cpuMillis: props.taskManagerCpuMillis ?? DEFAULT_TASK_MANAGER_CPU_MILLIS,
-          memoryMiB: props.taskManagerMemoryMiB ?? DEFAULT_TASK_MANAGER_MEMORY_MIB,
-        },
+        resources: { cpuMillis: options.taskManagerCpuMillis, memoryMiB: options.taskManagerMemoryMiB },
         dependsOn: [this.jobManager],
         connectsTo: props.jobConnections,
       }),
@@ -103,7 +91,7 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
         '--watch', String(KEEPER_POLL_SEC),
         '--health-file', healthFile,
         // Flink's jar run takes parallelism 1 unless told, whatever the cluster's parallelism.default.
-        '--parallelism', String(props.parallelism ?? 1),
+        '--parallelism', String(options.parallelism),
         ...props.jobs.flatMap((job) => ['--job', `${job.name}=${jobScriptPath(job)}`]),
       ],
       volumes: [checkpoints],

@@ -21,8 +21,6 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import {
-  DEFAULT_TASK_MANAGER_CPU_MILLIS,
-  DEFAULT_TASK_SLOTS,
   FLINK_IMAGE,
   FlinkAutoscalerProps,
   FlinkSessionProps,
@@ -31,6 +29,7 @@ import {
   autoscalerOptions,
   flinkProperties,
   jobScriptPath,
+  resolveFlinkOptions,
 } from '../flink-session';
 import { IService, endpoint, terraformLiteral } from '../platform/platform';
 import { COMPONENT_LABEL, Labels, STACK_LABEL } from '../platform/k8s/metadata';
@@ -152,14 +151,14 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       waitUntilBound: false,
     });
 
-    const taskSlots = props.taskSlots ?? DEFAULT_TASK_SLOTS;
-    const taskManagers = props.taskManagers ?? 1;
+    const options = resolveFlinkOptions(props);
+    const { taskSlots, taskManagers } = options;
     this.deployment = sessionDeployment({
       namespace,
       stackName: platform.stackName,
       image: props.image,
       properties: {
-        ...flinkProperties(taskSlots, props.parallelism, props.taskManagerMemoryMiB),
+        ...flinkProperties(options),
         // Where the operator takes the savepoint a rescaled (autoscaler) or changed job restarts from.
         'state.savepoints.dir': `file://${FLINK_IMAGE.checkpointsDir}/savepoints`,
         // Native mode starts TaskManagers for the jobs' slot requests; this keeps the configured number up.
@@ -171,10 +170,10 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
       })),
       jobsConfigMap: `${SESSION_DEPLOYMENT_NAME}-jobs`,
       checkpointsClaim: `${SESSION_DEPLOYMENT_NAME}-checkpoints`,
-      taskManagerCpu: (props.taskManagerCpuMillis ?? DEFAULT_TASK_MANAGER_CPU_MILLIS) / 1000,
+      taskManagerCpu: options.taskManagerCpuMillis / 1000,
     });
     this.sessionJobs = props.jobs.map((job) =>
-      sessionJob(job, { namespace, stackName: platform.stackName, jarUri: this.runnerJarUri, parallelism: props.parallelism ?? 1, autoscaler: props.autoscaler }));
+      sessionJob(job, { namespace, stackName: platform.stackName, jarUri: this.runnerJarUri, parallelism: options.parallelism, autoscaler: options.autoscaler }));
 
     const chart = new TerraformAsset(this, 'resources-chart', {
       path: join(__dirname, 'flink-resources-chart'),

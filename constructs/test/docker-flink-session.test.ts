@@ -1,8 +1,8 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { TerraformStack, Testing } from 'cdktf';
-import { DOCKER_HEARTBEATS, DockerFlinkSession } from '../docker/flink-session';
+import { DOCKER_HEARTBEATS, DockerFlinkSession, DockerFlinkSessionProps } from '../docker/flink-session';
 import { DockerPlatform } from '../platform/docker';
-import { FLINK_IMAGE, SqlJob, flinkProperties, jobScriptPath, renderFlinkProperties } from '../flink-session';
+import { FLINK_DEFAULTS, FLINK_IMAGE, SqlJob, flinkProperties, jobScriptPath, renderFlinkProperties } from '../flink-session';
 import { TEST_STACK, containerOf, envOf, fakeSecret, serverOn, synthOnDocker } from '../../test-support/constructs';
 
 const jobs: SqlJob[] = [
@@ -40,7 +40,7 @@ describe('DockerFlinkSession', () => {
       volumes: [expect.objectContaining({ container_path: FLINK_IMAGE.checkpointsDir })],
     });
     expect(envOf(containerOf(synthesized, 'jobmanager'))).toEqual({
-      FLINK_PROPERTIES: renderFlinkProperties({ 'jobmanager.rpc.address': 'jobmanager', ...flinkProperties(5), ...DOCKER_HEARTBEATS }),
+      FLINK_PROPERTIES: renderFlinkProperties({ 'jobmanager.rpc.address': 'jobmanager', ...flinkProperties({ ...FLINK_DEFAULTS, taskSlots: 5 }), ...DOCKER_HEARTBEATS }),
       LEADERBOARD_JDBC_PASSWORD: 'secret:writer',
     });
   });
@@ -85,10 +85,10 @@ describe('DockerFlinkSession', () => {
 
   it('takes the UI port, its address, the task slots and the parallelism', () => {
     const custom = synthOnDocker((scope, platform) => {
-      new DockerFlinkSession(scope, 'flink', { platform, image: 'flink:test', jobs, jobSecretEnv: {}, jobDependencies: [], jobConnections: [], uiPort: 18081, bindAddress: '127.0.0.2', taskSlots: 2, parallelism: 2 });
+      new DockerFlinkSession(scope, 'flink', { platform, image: 'flink:test', jobs, jobSecretEnv: {}, jobDependencies: [], jobConnections: [], uiPort: 18081, bindAddress: '127.0.0.2', taskSlots: 4, parallelism: 2 });
     });
     expect(custom).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-jobmanager`, ports: [{ internal: 8081, external: 18081, ip: '127.0.0.2' }] });
-    expect(envOf(containerOf(custom, 'taskmanager')).FLINK_PROPERTIES).toContain('taskmanager.numberOfTaskSlots: 2');
+    expect(envOf(containerOf(custom, 'taskmanager')).FLINK_PROPERTIES).toContain('taskmanager.numberOfTaskSlots: 4');
     expect(envOf(containerOf(custom, 'jobmanager')).FLINK_PROPERTIES).toContain('parallelism.default: 2');
     // Flink's jar run ignores parallelism.default: the keeper must ask for it.
     expect(containerOf(custom, 'submitter').command?.join(' ')).toContain('--parallelism 2');
@@ -117,5 +117,14 @@ describe('DockerFlinkSession', () => {
     expect(containerOf(scaled, 'submitter').depends_on).toEqual(
       expect.arrayContaining(taskManagers.map((name) => expect.stringMatching(new RegExp(`^docker_container\\.flink_${name}_\\w+$`)))),
     );
+  });
+
+  it('refuses a size that cannot run its jobs, naming the options', () => {
+    const session = (options: Partial<DockerFlinkSessionProps>) => () =>
+      synthOnDocker((scope, platform) => new DockerFlinkSession(scope, 'flink', { platform, image: 'flink:test', jobs, jobSecretEnv: {}, jobDependencies: [], jobConnections: [], ...options }));
+    expect(session({ taskSlots: 1, parallelism: 1 })).toThrow('FlinkSession: 2 jobs at parallelism 1 need 2 task slots; taskSlots x taskManagers gives 1');
+    expect(session({ taskSlots: 1, taskManagers: 2, parallelism: 1 })).not.toThrow();
+    expect(session({ parallelism: 0 })).toThrow('FlinkSession: parallelism must be an integer from 1 to 1024, got 0');
+    expect(session({ taskManagerMemoryMiB: 512 })).toThrow('FlinkSession: taskManagerMemoryMiB must be at least 1024, got 512');
   });
 });

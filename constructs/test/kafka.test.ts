@@ -157,4 +157,9 @@ describe('createTopicsScript', () => {
       "/opt/kafka/bin/kafka-topics.sh --bootstrap-server 'k:9092' --list",
     ]);
   });
+
+  it('refuses two brokers (a quorum that survives no failure) and a count that is not a whole number', () => {
+    expect(() => synthOnDocker((scope, platform) => new Kafka(scope, 'kafka', { platform, image: IMAGE, brokers: 2 }))).toThrow('Kafka: brokers must be 1, or 3 or more');
+    expect(() => synthOnDocker((scope, platform) => new Kafka(scope, 'kafka', { platform, image: IMAGE, brokers: 0 }))).toThrow('Kafka: brokers must be a positive integer, got 0');
+  });
 });

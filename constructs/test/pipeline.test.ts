@@ -101,11 +101,19 @@ describe('LeaderboardPipeline', () => {
   });
 
   it('publishes Kafka, PostgreSQL, the Flink UI and the dashboard on the ports and address given', () => {
-    const synthesized = synth('jdbc', { kafkaHostPort: 19092, postgresHostPort: 15432, flinkUiPort: 18081, flinkUiBindAddress: '127.0.0.2', dashboardPort: 9090, bindAddress: '127.0.0.2' });
+    const synthesized = synth('jdbc', { kafkaHostPort: 19092, postgresHostPort: 15432, flink: { uiPort: 18081, bindAddress: '127.0.0.2' }, dashboardPort: 9090, bindAddress: '127.0.0.2' });
     const ip = '127.0.0.2';
     expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-kafka`, ports: [{ internal: 9094, external: 19092, ip }] });
     expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-postgres`, ports: [{ internal: 5432, external: 15432, ip }] });
     expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-jobmanager`, ports: [{ internal: 8081, external: 18081, ip }] });
     expect(synthesized).toHaveResourceWithProperties(Container, { name: `${TEST_STACK}-dashboard`, ports: [{ internal: 8080, external: 9090, ip }] });
+  });
+
+  it('refuses broker settings with an external Kafka, naming them, instead of ignoring them', () => {
+    const externalKafka = { bootstrapServers: 'b1.example:9092' };
+    expect(() => synth('kafka', { externalKafka, kafkaBrokers: 3, kafkaHostPort: 19092 })).toThrow(
+      'LeaderboardPipeline: kafkaBrokers and kafkaHostPort do not apply with externalKafka',
+    );
+    expect(() => synth('kafka', { externalKafka })).not.toThrow();
   });
 });
