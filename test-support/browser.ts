@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium } from 'playwright-core';
+import { METRICS } from '../common/contract';
 import { Check } from './prerequisites';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,7 +24,7 @@ export function launchChromium(viewport = { width: 1440, height: 1000 }): Promis
 }
 
 /**
- * Opens the page, waits until every board's table has rows, saves a full-page screenshot and returns
+ * Opens the page, waits until it shows every board and each board's table has rows, saves a full-page screenshot and returns
  * the number of boards with rows.
  */
 export async function screenshot(url: string, file: string, timeoutMs = 60_000): Promise<number> {
@@ -32,11 +33,11 @@ export async function screenshot(url: string, file: string, timeoutMs = 60_000):
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
     await page.waitForFunction(
-      () => {
+      (boards) => {
         const tables = Array.from(document.querySelectorAll('table'));
-        return tables.length >= 4 && tables.every((t) => t.querySelectorAll('tbody tr').length > 0);
+        return tables.length >= boards && tables.every((t) => t.querySelectorAll('tbody tr').length > 0);
       },
-      undefined,
+      METRICS.length,
       { timeout: timeoutMs },
     );
     await page.screenshot({ path: file, fullPage: true });
