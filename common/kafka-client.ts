@@ -3,6 +3,7 @@
  * jobs and the topics task through Kafka's Java client) authenticates to a Kafka that needs it, e.g. a
  * managed one. One description, turned into each client's settings here, so they cannot disagree.
  */
+import { readFileSync } from 'node:fs';
 import type { SASLOptions } from 'kafkajs';
 
 export const KAFKA_SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
@@ -70,6 +71,61 @@ export function kafkaSecurityProblem(security: KafkaClientSecurity, hasPassword:
   }
   if (/["\\]/.test(sasl.username)) return 'the SASL user name must not contain " or \\ (JAAS quoting)';
   return hasPassword ? undefined : `security protocol ${securityProtocol} needs a SASL password`;
+}
+
+/** The setting a KafkaSettingError is about, for the caller to name it as its user gave it. */
+export type KafkaSetting = 'securityProtocol' | 'saslMechanism' | 'username' | 'caCertificateFile';
+
+export class KafkaSettingError extends Error {
+  constructor(
+    readonly setting: KafkaSetting,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KafkaSettingError';
+  }
+}
+
+/** A Kafka client's security settings as a user gives them (flags, environment, configuration). */
+export interface KafkaClientSettings {
+  readonly securityProtocol: KafkaSecurityProtocol;
+  readonly saslMechanism: KafkaSaslMechanism;
+  readonly username?: string | null;
+  /** Whether a password was given (one is needed with a SASL protocol). */
+  readonly hasPassword: boolean;
+  readonly caCertificateFile?: string | null;
+}
+
+/**
+ * The one reading of a Kafka client's settings, shared by the injector's flags, the dashboard's
+ * configuration and the app's `kafka.external`: reads the CA certificate file and checks the settings
+ * together, throwing a KafkaSettingError that names the setting at fault.
+ */
+export function readKafkaClientSettings(settings: KafkaClientSettings, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): KafkaClientSecurity {
+  const { securityProtocol, saslMechanism, username, hasPassword, caCertificateFile } = settings;
+  const sasl = usesSasl(securityProtocol);
+  if (!sasl && username != null) throw new KafkaSettingError('username', `security protocol ${securityProtocol} takes no SASL user name`);
+  let caCertificate: string | undefined;
+  if (caCertificateFile != null) {
+    try {
+      caCertificate = readFile(caCertificateFile);
+    } catch (err) {
+      throw new KafkaSettingError('caCertificateFile', `cannot read '${caCertificateFile}': ${(err as Error).message}`);
+    }
+    const caProblem = caCertificateProblem(securityProtocol, caCertificate);
+    if (caProblem) throw new KafkaSettingError('caCertificateFile', caProblem);
+  }
+  const security = kafkaClientSecurity(securityProtocol, saslMechanism, username, caCertificate);
+  const problem = kafkaSecurityProblem(security, sasl && hasPassword);
+  if (problem) throw new KafkaSettingError(settingAt(problem, sasl), problem);
+  return security;
+}
+
+/** The setting a kafkaSecurityProblem is about; a missing password is the protocol's need. */
+function settingAt(problem: string, sasl: boolean): KafkaSetting {
+  if (sasl && /user name/.test(problem)) return 'username';
+  if (sasl && /mechanism/.test(problem)) return 'saslMechanism';
+  return 'securityProtocol';
 }
 
 /** Why `caCertificate` cannot serve clients of `securityProtocol`, or undefined when it can. */

@@ -24,10 +24,8 @@ import {
   KafkaClientSecurity,
   KafkaSaslMechanism,
   KafkaSecurityProtocol,
-  caCertificateProblem,
-  kafkaClientSecurity,
-  kafkaSecurityProblem,
-  usesSasl,
+  KafkaSettingError,
+  readKafkaClientSettings,
 } from '../common/kafka-client';
 import { POSTGRES_PORT, POSTGRES_SSL_MODES, PostgresSslMode } from '../constructs/postgres';
 import { FLINK_DEFAULTS } from '../constructs/flink-session';
@@ -504,16 +502,19 @@ export function parseConfig(input: unknown): LeaderboardConfig {
 
 /** The security settings an external Kafka's clients use, with the CA certificate file's content. */
 export function externalKafkaSecurity(external: ExternalKafkaConfig): KafkaClientSecurity {
-  const file = external.caCertificateFile;
-  let caCertificate: string | undefined;
-  if (file !== null) {
-    try {
-      caCertificate = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new ConfigError('kafka.external.caCertificateFile', `cannot read '${file}': ${(err as Error).message}`);
-    }
+  try {
+    return readKafkaClientSettings({
+      securityProtocol: external.securityProtocol,
+      saslMechanism: external.saslMechanism,
+      username: external.username,
+      // The password is a Terraform variable, given at deploy.
+      hasPassword: true,
+      caCertificateFile: external.caCertificateFile,
+    });
+  } catch (e) {
+    if (!(e instanceof KafkaSettingError)) throw e;
+    throw new ConfigError(`kafka.external.${e.setting}`, e.message);
   }
-  return kafkaClientSecurity(external.securityProtocol, external.saslMechanism, external.username, caCertificate);
 }
 
 /** An external service needs its required fields, and the stack's own service's settings do not apply. */
@@ -521,15 +522,7 @@ function checkExternalServices(config: LeaderboardConfig): void {
   const kafka = config.kafka.external;
   if (kafka) {
     if (kafka.bootstrapServers === '') throw new ConfigError('kafka.external.bootstrapServers', 'required: the host:port list of the Kafka to use');
-    if (!usesSasl(kafka.securityProtocol) && kafka.username !== null) {
-      throw new ConfigError('kafka.external.username', `security protocol ${kafka.securityProtocol} takes no SASL user name`);
-    }
-    const security = externalKafkaSecurity(kafka);
-    const caProblem = security.caCertificate === undefined ? undefined : caCertificateProblem(kafka.securityProtocol, security.caCertificate);
-    if (caProblem) throw new ConfigError('kafka.external.caCertificateFile', caProblem);
-    // The password is a Terraform variable, given at deploy.
-    const problem = kafkaSecurityProblem(security, usesSasl(kafka.securityProtocol));
-    if (problem) throw new ConfigError('kafka.external.username', problem);
+    externalKafkaSecurity(kafka);
     if (config.kafka.brokers !== 1) throw new ConfigError('kafka.brokers', 'does not apply with kafka.external (the stack deploys no broker)');
     if (config.expose.kafkaPort !== null) throw new ConfigError('expose.kafkaPort', 'does not apply with kafka.external (the stack deploys no broker)');
   }

@@ -12,8 +12,9 @@ import {
   KafkaClientSecurity,
   KafkaSaslMechanism,
   KafkaSecurityProtocol,
-  kafkaClientSecurity,
-  kafkaSecurityProblem,
+  KafkaSetting,
+  KafkaSettingError,
+  readKafkaClientSettings,
   usesSasl,
 } from '../../common/kafka-client';
 import { LOG_LEVELS, LogLevel } from './log';
@@ -132,30 +133,34 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Da
   };
 }
 
+const SECURITY_FLAGS: Readonly<Record<KafkaSetting, string>> = {
+  securityProtocol: 'kafka-security-protocol',
+  saslMechanism: 'kafka-sasl-mechanism',
+  username: 'kafka-sasl-username',
+  caCertificateFile: 'kafka-ssl-ca-file',
+};
+
 function kafkaClient(
   get: (name: string) => string | undefined,
   where: (name: string) => string,
   env: NodeJS.ProcessEnv,
 ): { security: KafkaClientSecurity; saslPassword: string | undefined } {
-  const protocol = get('kafka-security-protocol') as KafkaSecurityProtocol;
-  const mechanism = get('kafka-sasl-mechanism') as KafkaSaslMechanism;
-  const username = get('kafka-sasl-username');
+  const securityProtocol = get('kafka-security-protocol') as KafkaSecurityProtocol;
   const password = nonEmpty(env[DASHBOARD_ENV.kafka.saslPassword]);
-  const sasl = usesSasl(protocol);
-  if (!sasl && username !== undefined) throw new ConfigError(`${where('kafka-sasl-username')}: needs a SASL_* security protocol, got '${protocol}'`);
-  const caFile = get('kafka-ssl-ca-file');
-  let caCertificate: string | undefined;
-  if (caFile !== undefined) {
-    try {
-      caCertificate = readFileSync(caFile, 'utf8');
-    } catch (err) {
-      throw new ConfigError(`${where('kafka-ssl-ca-file')}: cannot read '${caFile}': ${(err as Error).message}`);
-    }
+  try {
+    const security = readKafkaClientSettings({
+      securityProtocol,
+      saslMechanism: get('kafka-sasl-mechanism') as KafkaSaslMechanism,
+      username: get('kafka-sasl-username'),
+      hasPassword: password !== undefined,
+      caCertificateFile: get('kafka-ssl-ca-file'),
+    });
+    return { security, saslPassword: usesSasl(securityProtocol) ? password : undefined };
+  } catch (e) {
+    if (!(e instanceof KafkaSettingError)) throw e;
+    const hint = e.setting === 'caCertificateFile' ? '' : ` (user name: --kafka-sasl-username, password: ${DASHBOARD_ENV.kafka.saslPassword})`;
+    throw new ConfigError(`${where(SECURITY_FLAGS[e.setting])}: ${e.message}${hint}`);
   }
-  const security = kafkaClientSecurity(protocol, mechanism, username, caCertificate);
-  const problem = kafkaSecurityProblem(security, sasl && password !== undefined);
-  if (problem) throw new ConfigError(`${where('kafka-security-protocol')}: ${problem} (user name: --kafka-sasl-username, password: ${DASHBOARD_ENV.kafka.saslPassword})`);
-  return { security, saslPassword: sasl ? password : undefined };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

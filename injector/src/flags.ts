@@ -4,16 +4,17 @@
  * Everything is validated here, before any connection is made.
  */
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { DEFAULT_INPUT_TOPIC, INJECTOR_ENV, INPUT_PARTITIONS, MAX_EVENTS_PER_SECOND, injectorEnvName } from '../../common/contract';
 import {
   KAFKA_SASL_MECHANISMS,
   KAFKA_SECURITY_PROTOCOLS,
   KafkaClientSecurity,
+  KafkaClientSettings,
   KafkaSaslMechanism,
   KafkaSecurityProtocol,
-  kafkaClientSecurity,
-  kafkaSecurityProblem,
+  KafkaSetting,
+  KafkaSettingError,
+  readKafkaClientSettings,
   usesSasl,
 } from '../../common/kafka-client';
 import { LOG_LEVELS, LogLevel } from './log';
@@ -186,11 +187,22 @@ function convert(spec: FlagSpec, raw: string, source: string): string | number {
   }
 }
 
-function readCaFile(file: string): string {
+const SECURITY_FLAGS: Readonly<Record<KafkaSetting, string>> = {
+  securityProtocol: '--security-protocol',
+  saslMechanism: '--sasl-mechanism',
+  username: '--sasl-username',
+  caCertificateFile: '--ssl-ca-file',
+};
+
+/** The Kafka settings, read and checked by the shared rule, with any problem named by its flag. */
+function kafkaSecurityOf(settings: KafkaClientSettings): KafkaClientSecurity {
   try {
-    return readFileSync(file, 'utf8');
+    return readKafkaClientSettings(settings);
   } catch (e) {
-    throw new FlagError('--ssl-ca-file', `--ssl-ca-file: cannot read '${file}': ${(e as Error).message}`);
+    if (!(e instanceof KafkaSettingError)) throw e;
+    const flag = SECURITY_FLAGS[e.setting];
+    const hint = e.setting === 'caCertificateFile' ? '' : ` (user name: --sasl-username, password: env ${SASL_PASSWORD_ENV})`;
+    throw new FlagError(flag, `${flag}: ${e.message}${hint}`);
   }
 }
 
@@ -261,17 +273,14 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv): Par
     }
   }
   const securityProtocol = str('security-protocol') as KafkaSecurityProtocol;
-  const saslUsername = values.get('sasl-username') as string | undefined;
   const saslPassword = env[SASL_PASSWORD_ENV] === '' ? undefined : env[SASL_PASSWORD_ENV];
-  const caFile = values.get('ssl-ca-file') as string | undefined;
-  const kafkaSecurity = kafkaClientSecurity(securityProtocol, str('sasl-mechanism') as KafkaSaslMechanism, saslUsername, caFile && readCaFile(caFile));
-  if (!usesSasl(securityProtocol) && saslUsername !== undefined) {
-    throw new FlagError('--sasl-username', `--sasl-username needs a SASL_* --security-protocol, got ${securityProtocol}`);
-  }
-  const securityProblem = kafkaSecurityProblem(kafkaSecurity, usesSasl(securityProtocol) ? saslPassword !== undefined : false);
-  if (securityProblem) {
-    throw new FlagError('--security-protocol', `${securityProblem} (user name: --sasl-username, password: env ${SASL_PASSWORD_ENV})`);
-  }
+  const kafkaSecurity = kafkaSecurityOf({
+    securityProtocol,
+    saslMechanism: str('sasl-mechanism') as KafkaSaslMechanism,
+    username: values.get('sasl-username') as string | undefined,
+    hasPassword: saslPassword !== undefined,
+    caCertificateFile: values.get('ssl-ca-file') as string | undefined,
+  });
   if (!/^[a-zA-Z0-9._-]{1,249}$/.test(str('topic'))) {
     throw new FlagError('--topic', `--topic must be 1-249 characters of letters, digits, '.', '_' or '-', got ${JSON.stringify(str('topic'))}`);
   }
