@@ -195,27 +195,15 @@ images_official() {
 }
 images_build() { "$REPO_ROOT/scripts/offline/standin-images.sh" || return 2; }
 
-# write_effective_config STACK [SETTINGS...]: the configuration the stack is deployed with: the user's
-# file (LEADERBOARD_CONFIG) plus, for every field it does not set, the stand-in images chosen and the
-# `images.*` / `kubernetes.*` lines of the SETTINGS files (what the set-up obtained: the operator, the
-# kind cluster's kubeconfig). Sets LEADERBOARD_CONFIG to it, so deploy, destroy and status synthesize
-# the same stack.
+# write_effective_config STACK [SETTINGS...]: writes the configuration the stack is deployed with
+# (scripts/effective-config.ts: the user's file, and the set-up's choices for what it leaves unset)
+# and points LEADERBOARD_CONFIG at it, so deploy, destroy and status synthesize the same stack.
 write_effective_config() {
   local out="$LOCAL_DIR/config.$1.json"
   shift
   mkdir -p "$LOCAL_DIR"
-  node -e '
-    const fs = require("fs");
-    const [user, out, ...settings] = process.argv.slice(1);
-    const config = user ? JSON.parse(fs.readFileSync(user, "utf8")) : {};
-    for (const file of settings.filter((f) => fs.existsSync(f))) {
-      for (const m of fs.readFileSync(file, "utf8").split("\n").map((l) => /^(images|kubernetes)\.(\w+)=(.+)$/.exec(l.trim())).filter(Boolean)) {
-        config[m[1]] = config[m[1]] || {};
-        if (!(m[2] in config[m[1]])) config[m[1]][m[2]] = m[3];
-      }
-    }
-    fs.writeFileSync(out, JSON.stringify(config, null, 2) + "\n");
-  ' "${USER_CONFIG:-}" "$out" "$STANDIN_CHOICE" "$@" || fail "cannot read the configuration file ${USER_CONFIG:-}"
+  "$REPO_ROOT/node_modules/.bin/ts-node" --transpile-only "$REPO_ROOT/scripts/effective-config.ts" "$out" "${USER_CONFIG:-}" "$STANDIN_CHOICE" "$@" ||
+    fail "cannot write the effective configuration $out (the line above says why)"
   export LEADERBOARD_CONFIG="$out"
 }
 
