@@ -7,7 +7,7 @@ import { KafkaClientSecurity, PLAINTEXT, kafkaSecurityProblem } from '../common/
 import { IKafka } from './kafka';
 import { KafkaClient } from './kafka-client';
 import { KafkaTopics, TopicSpec } from './kafka-topics';
-import { Endpoint, IPlatform, IService } from './platform/platform';
+import { Endpoint, IPlatform, IService, externalEndpoint } from './platform/platform';
 
 export interface ExternalKafkaProps {
   readonly platform: IPlatform;
@@ -36,8 +36,8 @@ export interface ExternalKafkaProps {
 }
 
 export class ExternalKafka extends Construct implements IKafka {
-  /** None: nothing of the deployment serves it, so no connection to it is declared. */
-  readonly endpoints: Endpoint[] = [];
+  /** The bootstrap servers, outside the deployment. */
+  readonly endpoints: Endpoint[];
   readonly bootstrapServers: string;
   readonly client: KafkaClient;
   readonly ready: IService;
@@ -52,6 +52,10 @@ export class ExternalKafka extends Construct implements IKafka {
     const problem = kafkaSecurityProblem(security, props.password !== undefined);
     if (problem) throw new Error(`external Kafka: ${problem}`);
     this.bootstrapServers = props.bootstrapServers;
+    this.endpoints = props.bootstrapServers.split(',').map((server) => {
+      const colon = server.lastIndexOf(':');
+      return externalEndpoint(server.slice(0, colon), Number(server.slice(colon + 1)));
+    });
     this.client = {
       security,
       password: props.password === undefined ? undefined : props.platform.secret(this, 'kafka-credentials', { password: props.password }).ref('password'),
@@ -63,7 +67,7 @@ export class ExternalKafka extends Construct implements IKafka {
       client: this.client,
       replicationFactor: props.replicationFactor ?? 3,
       dependsOn: [],
-      connectsTo: [],
+      connectsTo: this.endpoints,
     });
     for (const topic of props.topics ?? []) this.topics.add(topic);
     this.ready = this.topics.ready;

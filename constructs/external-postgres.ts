@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { POSTGRES_DATABASE } from '../common/contract';
-import { Endpoint, IPlatform, IService } from './platform/platform';
+import { Endpoint, IPlatform, IService, externalEndpoint } from './platform/platform';
 import { IPostgres, POSTGRES_PORT, POSTGRES_UID, PostgresCredentials, PostgresSslMode, READER_USER, WRITER_USER, initScript, jdbcUrl } from './postgres';
 
 export interface ExternalPostgresProps {
@@ -40,8 +40,8 @@ export interface ExternalPostgresProps {
 export class ExternalPostgres extends Construct implements IPostgres {
   readonly host: string;
   readonly port: number;
-  /** None: nothing of the deployment serves it, so no connection to it is declared. */
-  readonly endpoints: Endpoint[] = [];
+  /** The server, outside the deployment. */
+  readonly endpoints: Endpoint[];
   readonly database: string;
   readonly jdbcUrl: string;
   readonly sslMode: PostgresSslMode;
@@ -57,6 +57,7 @@ export class ExternalPostgres extends Construct implements IPostgres {
     this.database = props.database ?? POSTGRES_DATABASE;
     this.sslMode = props.sslMode ?? 'disable';
     this.jdbcUrl = jdbcUrl(`${this.host}:${this.port}`, this.database, this.sslMode);
+    this.endpoints = [externalEndpoint(this.host, this.port)];
     // The roles the stack creates get passwords it generates; the admin's is the user's.
     const generated = platform.generatedSecret(this, 'postgres-passwords', ['writer', 'reader']);
     const admin = platform.secret(this, 'postgres-admin', { password: props.adminPassword });
@@ -85,6 +86,7 @@ export class ExternalPostgres extends Construct implements IPostgres {
       },
       files: [{ path: script, content: initScript({ extraSql: props.extraInitSql, ownsDatabase: false }) }],
       resources: { cpuMillis: 100, memoryMiB: 128 },
+      connectsTo: this.endpoints,
     });
   }
 }

@@ -34,7 +34,7 @@ function dockerTarget(scope: Construct, stackName: string, config: LeaderboardCo
 }
 
 function k8sTarget(scope: Construct, stackName: string, config: LeaderboardConfig): K8sTarget {
-  const { namespace, kubeconfigPath, context, imageRegistry, operatorChart } = config.kubernetes;
+  const { namespace, kubeconfigPath, context, imageRegistry, operatorChart, apiServer } = config.kubernetes;
   return new K8sTarget(scope, 'k8s', {
     stackName,
     namespace,
@@ -43,5 +43,6 @@ function k8sTarget(scope: Construct, stackName: string, config: LeaderboardConfi
     imageRegistry,
     operatorChart,
     operatorImage: config.images.flinkOperator,
+    apiServer,
   });
 }

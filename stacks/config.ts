@@ -32,6 +32,7 @@ import { FLINK_DEFAULTS } from '../constructs/flink-session';
 import { DEFAULT_KAFKA_VOLUME_GIB, kafkaPartitionBudget } from '../constructs/kafka';
 import { retentionConfig } from '../constructs/kafka-topics';
 import { DEFAULT_INPUT_RETENTION } from '../constructs/pipeline';
+import { ANY_API_SERVER } from '../constructs/platform/k8s/network';
 import versions from '../versions.json';
 
 
@@ -181,6 +182,11 @@ export interface KubernetesConfig {
    * versions.json's version, or the absolute path of an unpacked chart directory.
    */
   readonly operatorChart: string;
+  /**
+   * Where the Flink pods and the operator may send to reach the Kubernetes API server (every other pod
+   * of the namespace may not); narrow it to the addresses `kubectl get endpoints kubernetes` lists.
+   */
+  readonly apiServer: { readonly cidrs: string[]; readonly ports: number[] };
 }
 
 export interface LeaderboardConfig {
@@ -232,6 +238,7 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
     context: null,
     imageRegistry: '',
     operatorChart: `https://archive.apache.org/dist/flink/flink-kubernetes-operator-${versions.flinkKubernetesOperator}/`,
+    apiServer: { cidrs: [...ANY_API_SERVER.cidrs], ports: [...ANY_API_SERVER.ports] },
   },
 };
 
@@ -313,6 +320,19 @@ const topicName = matching(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name (lette
 const ipAddress: Validator<string> = (value, field) => {
   if (typeof value !== 'string' || isIP(value) === 0) throw new ConfigError(field, `expected an IPv4 or IPv6 address such as "127.0.0.1", got ${describe(value)}`);
   return value;
+};
+const cidr: Validator<string> = (value, field) => {
+  const [address, bits, ...rest] = typeof value === 'string' ? value.split('/') : [];
+  const family = isIP(address ?? '');
+  const max = family === 4 ? 32 : 128;
+  if (family === 0 || rest.length || !/^\d{1,3}$/.test(bits ?? '') || Number(bits) > max) {
+    throw new ConfigError(field, `expected a CIDR block such as "10.0.0.1/32", got ${describe(value)}`);
+  }
+  return value as string;
+};
+const listOf = <T>(inner: Validator<T>): Validator<T[]> => (value, field) => {
+  if (!Array.isArray(value) || value.length === 0) throw new ConfigError(field, `expected a non-empty list, got ${describe(value)}`);
+  return value.map((item, i) => inner(item, `${field}[${i}]`));
 };
 const nonEmpty = matching(/^.+$/, 'a non-empty string');
 const anyString = matching(/^.*$/, 'a string');
@@ -441,7 +461,14 @@ const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>
       d.images,
     ),
     kubernetes: section<KubernetesConfig>(
-      { namespace: kubernetesName, kubeconfigPath: nonEmpty, context: nullable(nonEmpty), imageRegistry: anyString, operatorChart: chartLocation },
+      {
+        namespace: kubernetesName,
+        kubeconfigPath: nonEmpty,
+        context: nullable(nonEmpty),
+        imageRegistry: anyString,
+        operatorChart: chartLocation,
+        apiServer: section({ cidrs: listOf(cidr), ports: listOf(port) }, d.kubernetes.apiServer),
+      },
       d.kubernetes,
     ),
   },

@@ -5,7 +5,7 @@
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { DockerPlatform } from '../constructs/platform/docker';
-import { K8sPlatform } from '../constructs/platform/k8s/platform';
+import { K8sPlatform, K8sPlatformProps } from '../constructs/platform/k8s/platform';
 import { IPlatform, IService, Lifecycle, SecretRef } from '../constructs/platform/platform';
 
 export const TEST_STACK = 'test';
@@ -18,8 +18,8 @@ export function synthOnDocker(build: (scope: Construct, platform: DockerPlatform
 export const TEST_NAMESPACE = 'test-ns';
 
 /** Synthesizes what `build` adds next to a Kubernetes platform for TEST_STACK in TEST_NAMESPACE. */
-export function synthOnK8s(build: (scope: Construct, platform: K8sPlatform) => void): string {
-  return Testing.synthScope((scope) => build(scope, new K8sPlatform(scope, 'platform', { stackName: TEST_STACK, namespace: TEST_NAMESPACE })));
+export function synthOnK8s(build: (scope: Construct, platform: K8sPlatform) => void, props: Partial<K8sPlatformProps> = {}): string {
+  return Testing.synthScope((scope) => build(scope, new K8sPlatform(scope, 'platform', { stackName: TEST_STACK, namespace: TEST_NAMESPACE, ...props })));
 }
 
 /** The resources of one type in a synthesized scope, by construct id. */

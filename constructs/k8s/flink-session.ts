@@ -34,6 +34,7 @@ import {
 import { IService, endpoint, terraformLiteral } from '../platform/platform';
 import { COMPONENT_LABEL, Labels, STACK_LABEL } from '../platform/k8s/metadata';
 import { K8sPlatform } from '../platform/k8s/platform';
+import { Client } from '../platform/k8s/network';
 import { SOFT_NODE_SPREAD } from '../platform/k8s/pod';
 import { containerSecurityContext, podSecurityContext } from '../platform/k8s/security';
 import { ArtifactServer } from '../artifact-server';
@@ -198,13 +199,18 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
 
     // Network: the Flink pods talk among themselves; the REST API, which runs uploaded code in the
     // JobManager, admits only them and the operator (`kubectl port-forward`, the UI's way in, is not
-    // subject to policies); the operator fetches the jar; the jobs reach their sources and sinks.
-    const flinkPods: Labels = { app: SESSION_DEPLOYMENT_NAME, type: 'flink-native-kubernetes' };
-    platform.allowIngress(this, 'flink-cluster-ingress', flinkPods, [{ from: [flinkPods] }]);
-    platform.allowIngress(this, 'flink-rest-ingress', { ...flinkPods, component: 'jobmanager' }, [{ from: [flinkPods, OPERATOR_SELECTOR], ports: [FLINK_IMAGE.restPort] }]);
-    platform.allowConnections(this, { name: OPERATOR_CHART_NAME, selector: OPERATOR_SELECTOR }, [artifacts]);
-    platform.allowConnections(this, { name: 'flink', selector: flinkPods }, props.jobConnections);
-    if (taskManagers > 1) platform.limitDisruption(this, `${SESSION_DEPLOYMENT_NAME}-taskmanagers`, { ...flinkPods, component: 'taskmanager' });
+    // subject to policies); the operator fetches the jar; the jobs reach their sources and sinks; the
+    // pods send nowhere else.
+    const flink: Client = { name: 'flink', selector: { app: SESSION_DEPLOYMENT_NAME, type: 'flink-native-kubernetes' } };
+    const operator: Client = { name: OPERATOR_CHART_NAME, selector: OPERATOR_SELECTOR };
+    platform.allowTraffic(this, 'flink-cluster', [flink], flink.selector);
+    platform.allowTraffic(this, 'flink-rest', [operator], { ...flink.selector, component: 'jobmanager' }, [FLINK_IMAGE.restPort]);
+    platform.allowConnections(this, operator, [artifacts]);
+    platform.allowConnections(this, flink, props.jobConnections);
+    // The JobManager starts its TaskManagers and both keep their HA leases as Kubernetes objects.
+    platform.allowApiServer(this, flink);
+    platform.allowApiServer(this, operator);
+    if (taskManagers > 1) platform.limitDisruption(this, `${SESSION_DEPLOYMENT_NAME}-taskmanagers`, { ...flink.selector, component: 'taskmanager' });
   }
 }
 

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import versions from '../../versions.json';
 import { FlinkSessionProps, IFlinkSession } from '../flink-session';
 import { PROJECT_IMAGE_NAMES, ProjectImageName, ProjectImageRefs, projectImageRef } from '../images';
+import { ApiServerAddresses } from '../platform/k8s/network';
 import { K8sPlatform } from '../platform/k8s/platform';
 import { Endpoint } from '../platform/platform';
 import { constrainProviderVersions } from '../provider-versions';
@@ -35,6 +36,11 @@ export interface K8sTargetProps {
   readonly operatorChart: string;
   /** The Flink Kubernetes Operator image, given to its chart. */
   readonly operatorImage: string;
+  /**
+   * Where the pods that use the Kubernetes API may send to reach it.
+   * @default ANY_API_SERVER (anywhere on 443 and 6443)
+   */
+  readonly apiServer?: ApiServerAddresses;
 }
 
 export class K8sTarget extends Construct implements IDeploymentTarget {
@@ -55,7 +61,7 @@ export class K8sTarget extends Construct implements IDeploymentTarget {
     constrainProviderVersions(this);
     this.operatorChart = props.operatorChart;
     this.operatorImage = props.operatorImage;
-    this.platform = new K8sPlatform(this, 'platform', { stackName: props.stackName, namespace });
+    this.platform = new K8sPlatform(this, 'platform', { stackName: props.stackName, namespace, apiServer: props.apiServer });
     this.images = Object.fromEntries(
       PROJECT_IMAGE_NAMES.map((name) => [name, projectImageRef(name, imageRegistry)]),
     ) as Record<ProjectImageName, string>;

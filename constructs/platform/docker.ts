@@ -105,7 +105,7 @@ export class DockerPlatform extends Construct implements IPlatform {
 
   private checkConnections(client: string, endpoints: readonly Endpoint[]): void {
     for (const target of endpoints) {
-      if (!this.services.has(target.service)) {
+      if (!target.external && !this.services.has(target.service)) {
         throw new Error(`service '${client}' connects to '${target.address}', which is not a service of this stack`);
       }
     }

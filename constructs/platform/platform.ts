@@ -155,12 +155,22 @@ export interface Endpoint {
   readonly address: string;
   /** `scheme://host:port` followed by `path` (e.g. `/jobs`). */
   url(scheme: string, path?: string): string;
+  /**
+   * Served outside the deployment (a managed Kafka, a team's database): `service` is its host, and
+   * the target cannot tell its pods apart from the rest of the world.
+   */
+  readonly external?: boolean;
 }
 
 /** The endpoint of `service`'s `port`. */
 export function endpoint(service: string, port: number): Endpoint {
   const address = `${service}:${port}`;
   return { service, host: service, port, address, url: (scheme, path = '') => `${scheme}://${address}${path}` };
+}
+
+/** The endpoint of `port` on `host`, outside the deployment. */
+export function externalEndpoint(host: string, port: number): Endpoint {
+  return { ...endpoint(host, port), external: true };
 }
 
 export interface IService {

@@ -17,7 +17,7 @@ describe('ExternalKafka', () => {
     const synthesized = synthOnDocker((scope, platform) => {
       kafka = new ExternalKafka(scope, 'kafka', { platform, image: 'kafka:test', bootstrapServers: 'b1.example:9092,b2.example:9092', topics: [{ name: 'in', partitions: 6 }] });
     });
-    expect(kafka!.endpoints).toEqual([]);
+    expect(kafka!.endpoints.map((e) => [e.address, e.external])).toEqual([['b1.example:9092', true], ['b2.example:9092', true]]);
     expect(kafka!.bootstrapServers).toBe('b1.example:9092,b2.example:9092');
     expect(resourcesOf(synthesized, 'docker_container').map((c) => c.name)).toEqual([`${TEST_STACK}-kafka-topics`]);
     expect(synthesized).toHaveResourceWithProperties(Container, {
@@ -62,13 +62,19 @@ describe('ExternalKafka', () => {
     );
   });
 
-  it('keeps the password in a Kubernetes Secret, and declares no connection to it (policies admit ingress only)', () => {
+  it('keeps the password in a Kubernetes Secret, and lets the topics task send to the bootstrap ports only, anywhere', () => {
     const synthesized = synthOnK8s((scope, platform) => {
-      new ExternalKafka(scope, 'kafka', { platform, image: 'kafka:test', bootstrapServers: 'b.example:9096', security: SASL, password: PASSWORD });
+      new ExternalKafka(scope, 'kafka', { platform, image: 'kafka:test', bootstrapServers: 'b.example:9096,10.0.0.7:9097', security: SASL, password: PASSWORD });
     });
     expect(synthesized).toHaveResourceWithProperties(SecretV1, { metadata: expect.objectContaining({ name: 'kafka-credentials' }), data: { password: PASSWORD } });
     expect(synthesized).toHaveResource(JobV1);
-    expect(resourcesOf(synthesized, 'kubernetes_network_policy_v1').map((p) => p.metadata.name)).toEqual(['default-deny-ingress']);
+    const policies = Object.fromEntries(resourcesOf(synthesized, 'kubernetes_network_policy_v1').map((p) => [p.metadata.name, p.spec]));
+    expect(Object.keys(policies).sort()).toEqual(['allow-dns-egress', 'default-deny-egress', 'default-deny-ingress', 'kafka-topics-to-external']);
+    expect(policies['kafka-topics-to-external']).toEqual({
+      pod_selector: { match_labels: expect.objectContaining({ 'app.kubernetes.io/name': 'kafka-topics' }) },
+      policy_types: ['Egress'],
+      egress: [{ to: [{ ip_block: { cidr: '0.0.0.0/0' } }], ports: [{ port: '9096', protocol: 'TCP' }, { port: '9097', protocol: 'TCP' }] }],
+    });
   });
 
   it('refuses settings that cannot work', () => {

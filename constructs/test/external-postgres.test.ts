@@ -39,7 +39,7 @@ describe('ExternalPostgres', () => {
       restart: 'no',
       upload: [expect.objectContaining({ content: initScript({ extraSql: 'SELECT 42;', ownsDatabase: false }).replace(/\$\{/g, '$${') })],
     });
-    expect(pg!.endpoints).toEqual([]);
+    expect(pg!.endpoints).toEqual([expect.objectContaining({ host: 'db.example', port: 6432, external: true })]);
     expect(pg!.jdbcUrl).toBe('jdbc:postgresql://db.example:6432/games?sslmode=require');
     expect([pg!.writer.user, pg!.reader.user]).toEqual([WRITER_USER, READER_USER]);
   });
@@ -51,7 +51,7 @@ describe('ExternalPostgres', () => {
       sinks = new JdbcSinks(scope, 'sinks', { postgres });
     });
     expect(sinks!.renderOptions).toEqual({ variant: 'jdbc', jdbcUrl: 'jdbc:postgresql://10.0.0.5:5432/leaderboard', jdbcUsername: WRITER_USER });
-    expect(sinks!.boards).toMatchObject({ variant: 'jdbc', endpoints: [], host: '10.0.0.5', port: 5432, database: 'leaderboard', sslMode: 'disable' });
+    expect(sinks!.boards).toMatchObject({ variant: 'jdbc', endpoints: [expect.objectContaining({ address: '10.0.0.5:5432', external: true })], host: '10.0.0.5', port: 5432, database: 'leaderboard', sslMode: 'disable' });
   });
 
   it('keeps the admin password and the generated ones in Kubernetes Secrets', () => {

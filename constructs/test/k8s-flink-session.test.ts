@@ -1,5 +1,4 @@
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
-import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Construct } from 'constructs';
 import { FLINK_IMAGE, SqlJob } from '../flink-session';
@@ -81,25 +80,34 @@ describe('K8sFlinkSession', () => {
     expect(made!.ui.address).toBe(`${SESSION_DEPLOYMENT_NAME}-rest:${FLINK_IMAGE.restPort}`);
   });
 
-  it('admits the Flink pods to each other, the REST API only from them and the operator, the operator to the jar, the jobs to their sources and sinks', () => {
+  it('admits the Flink pods to each other, the REST API only from them and the operator, the operator to the jar, the jobs to their sources and sinks, both ways', () => {
     const policies = Object.fromEntries(resourcesOf(synthesized, 'kubernetes_network_policy_v1').map((p) => [p.metadata.name, p.spec]));
-    expect(policies['flink-cluster-ingress'].ingress).toEqual([{ from: [{ pod_selector: { match_labels: flinkPods } }] }]);
-    expect(policies['flink-rest-ingress'].ingress).toEqual([
-      {
-        from: [{ pod_selector: { match_labels: flinkPods } }, { pod_selector: { match_labels: { 'app.kubernetes.io/name': 'flink-kubernetes-operator' } } }],
-        ports: [{ port: String(FLINK_IMAGE.restPort), protocol: 'TCP' }],
-      },
+    const operatorPods = { pod_selector: { match_labels: { 'app.kubernetes.io/name': 'flink-kubernetes-operator' } } };
+    const rest = [{ port: String(FLINK_IMAGE.restPort), protocol: 'TCP' }];
+    const jobManager = { pod_selector: { match_labels: { ...flinkPods, component: 'jobmanager' } } };
+    expect(policies['flink-cluster'].ingress).toEqual([{ from: [{ pod_selector: { match_labels: flinkPods } }] }]);
+    expect(policies['flink-to-flink-cluster']).toEqual({ pod_selector: { match_labels: flinkPods }, policy_types: ['Egress'], egress: [{ to: [{ pod_selector: { match_labels: flinkPods } }] }] });
+    expect(policies['flink-rest']).toEqual({ pod_selector: jobManager.pod_selector, policy_types: ['Ingress'], ingress: [{ from: [operatorPods], ports: rest }] });
+    expect(policies['flink-kubernetes-operator-to-flink-rest'].egress).toEqual([{ to: [jobManager], ports: rest }]);
+    expect(policies['flink-artifacts-from-flink-kubernetes-operator'].ingress).toEqual([{ from: [operatorPods], ports: [{ port: '8080', protocol: 'TCP' }] }]);
+    expect(policies['flink-kubernetes-operator-to-flink-artifacts'].egress).toEqual([
+      { to: [{ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'flink-artifacts', 'leaderboard.stack': TEST_STACK } } }], ports: [{ port: '8080', protocol: 'TCP' }] },
     ]);
-    expect(policies['flink-artifacts-from-flink-kubernetes-operator'].ingress).toEqual([
-      { from: [{ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'flink-kubernetes-operator' } } }], ports: [{ port: '8080', protocol: 'TCP' }] },
+    const kafkaPods = { pod_selector: { match_labels: { 'app.kubernetes.io/name': 'kafka', 'leaderboard.stack': TEST_STACK } } };
+    expect(policies['kafka-from-flink']).toEqual(expect.objectContaining({
+      pod_selector: kafkaPods.pod_selector,
+      ingress: [{ from: [{ pod_selector: { match_labels: flinkPods } }], ports: [{ port: '9092', protocol: 'TCP' }] }],
+    }));
+    expect(policies['flink-to-kafka'].egress).toEqual([{ to: [kafkaPods], ports: [{ port: '9092', protocol: 'TCP' }] }]);
+  });
+
+  it('lets only the Flink pods and the operator reach the Kubernetes API server', () => {
+    const policies = resourcesOf(synthesized, 'kubernetes_network_policy_v1').filter((p) => p.metadata.name.endsWith('-to-api-server'));
+    const apiServer = [{ to: [{ ip_block: { cidr: '0.0.0.0/0' } }], ports: [{ port: '443', protocol: 'TCP' }, { port: '6443', protocol: 'TCP' }] }];
+    expect(policies.map((p) => [p.metadata.name, p.spec.pod_selector.match_labels, p.spec.egress])).toEqual([
+      ['flink-kubernetes-operator-to-api-server', { 'app.kubernetes.io/name': 'flink-kubernetes-operator' }, apiServer],
+      ['flink-to-api-server', flinkPods, apiServer],
     ]);
-    expect(synthesized).toHaveResourceWithProperties(NetworkPolicyV1, {
-      metadata: expect.objectContaining({ name: 'kafka-from-flink' }),
-      spec: expect.objectContaining({
-        pod_selector: { match_labels: { 'app.kubernetes.io/name': 'kafka', 'leaderboard.stack': TEST_STACK } },
-        ingress: [{ from: [{ pod_selector: { match_labels: flinkPods } }], ports: [{ port: '9092', protocol: 'TCP' }] }],
-      }),
-    });
   });
 
   it('runs every session job at the given parallelism (1 by default)', () => {

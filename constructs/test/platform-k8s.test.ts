@@ -9,7 +9,7 @@ import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
 import { Testing } from 'cdktf';
 import { K8sPlatform } from '../platform/k8s/platform';
 import { containerSecurityContext, parseUser, podSecurityContext, withStringIds } from '../platform/k8s/security';
-import { ServiceSpec, endpoint } from '../platform/platform';
+import { ServiceSpec, endpoint, externalEndpoint } from '../platform/platform';
 import { TEST_NAMESPACE, TEST_STACK, fakeSecret, resourcesOf, synthOnK8s } from '../../test-support/constructs';
 
 const spec: ServiceSpec = {
@@ -119,8 +119,60 @@ describe('K8sPlatform', () => {
         },
       },
     ]));
-    // The admin port is declared by no one: no rule admits it.
-    expect(policies).toHaveLength(4);
+    expect(policies).toEqual(expect.arrayContaining([
+      {
+        name: 'web-to-db',
+        spec: {
+          pod_selector: { match_labels: selector('web') },
+          policy_types: ['Egress'],
+          egress: [{ to: [{ pod_selector: { match_labels: selector('db') } }], ports: [{ port: '5432', protocol: 'TCP' }] }],
+        },
+      },
+      {
+        name: 'operator-to-web',
+        spec: {
+          pod_selector: { match_labels: { app: 'operator' } },
+          policy_types: ['Egress'],
+          egress: [{ to: [{ pod_selector: { match_labels: selector('web') } }], ports: [{ port: '8080', protocol: 'TCP' }] }],
+        },
+      },
+    ]));
+    // The admin port is declared by no one: no rule admits it; beyond these, the namespace's defaults.
+    expect(policies.map((p) => p.name).sort()).toEqual([
+      'allow-dns-egress', 'db-from-web', 'default-deny-egress', 'default-deny-ingress', 'operator-to-web', 'web-from-operator', 'web-published', 'web-to-db',
+    ]);
+  });
+
+  it('denies egress by default except DNS, and lets a client send to an external endpoint\'s port anywhere', () => {
+    const synthesized = synthOnK8s((scope, platform) => {
+      platform.addService(scope, { ...spec, ports: [], connectsTo: [externalEndpoint('db.example', 6432)] });
+    });
+    const policies = Object.fromEntries(resourcesOf(synthesized, 'kubernetes_network_policy_v1').map((p) => [p.metadata.name, p.spec]));
+    expect(policies['default-deny-egress']).toEqual({ pod_selector: {}, policy_types: ['Egress'] });
+    expect(policies['allow-dns-egress']).toEqual({
+      pod_selector: {},
+      policy_types: ['Egress'],
+      egress: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] }],
+    });
+    expect(policies['web-to-external']).toEqual({
+      pod_selector: { match_labels: selector('web') },
+      policy_types: ['Egress'],
+      egress: [{ to: [{ ip_block: { cidr: '0.0.0.0/0' } }], ports: [{ port: '6432', protocol: 'TCP' }] }],
+    });
+  });
+
+  it('lets pods reach the API server where the props say it is', () => {
+    const synthesized = synthOnK8s((scope, platform) => {
+      platform.allowApiServer(scope, { name: 'controller', selector: { app: 'controller' } });
+    }, { apiServer: { cidrs: ['172.18.0.2/32'], ports: [6443] } });
+    expect(synthesized).toHaveResourceWithProperties(NetworkPolicyV1, {
+      metadata: expect.objectContaining({ name: 'controller-to-api-server' }),
+      spec: {
+        pod_selector: { match_labels: { app: 'controller' } },
+        policy_types: ['Egress'],
+        egress: [{ to: [{ ip_block: { cidr: '172.18.0.2/32' } }], ports: [{ port: '6443', protocol: 'TCP' }] }],
+      },
+    });
   });
 
   it('refuses a connection to an endpoint that is no service of the stack', () => {

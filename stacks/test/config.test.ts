@@ -47,6 +47,11 @@ describe('parseConfig', () => {
     expect(parseConfig({ kubernetes: { operatorChart: '/srv/charts/flink-kubernetes-operator' } }).kubernetes.operatorChart).toBe('/srv/charts/flink-kubernetes-operator');
   });
 
+  it('lets the Flink pods and the operator reach the API server anywhere on 443 and 6443 unless told where it is', () => {
+    expect(DEFAULT_CONFIG.kubernetes.apiServer).toEqual({ cidrs: ['0.0.0.0/0'], ports: [443, 6443] });
+    expect(parseConfig({ kubernetes: { apiServer: { cidrs: ['172.18.0.2/32', 'fd00::/64'] } } }).kubernetes.apiServer).toEqual({ cidrs: ['172.18.0.2/32', 'fd00::/64'], ports: [443, 6443] });
+  });
+
   it('merges a partial section with its defaults', () => {
     const config = parseConfig({ injector: { maxEvents: 5000, seed: 7 }, expose: { postgresPort: 15432 } });
     expect(config.injector).toEqual({ ...DEFAULT_CONFIG.injector, maxEvents: 5000, seed: 7 });
@@ -98,6 +103,10 @@ describe('parseConfig', () => {
     [{ images: { kafka: 'Not An Image' } }, `config field 'images.kafka': expected an image reference`],
     [{ kubernetes: { namespace: 'Leader_Board' } }, `config field 'kubernetes.namespace': expected a DNS label`],
     [{ kubernetes: { operatorChart: 'helm/flink-kubernetes-operator' } }, `config field 'kubernetes.operatorChart': expected a chart repository URL (http(s)://...) or an absolute chart directory path`],
+    [{ kubernetes: { apiServer: { cidrs: ['172.18.0.2'] } } }, `config field 'kubernetes.apiServer.cidrs[0]': expected a CIDR block such as "10.0.0.1/32", got "172.18.0.2"`],
+    [{ kubernetes: { apiServer: { cidrs: ['172.18.0.2/33'] } } }, `config field 'kubernetes.apiServer.cidrs[0]': expected a CIDR block`],
+    [{ kubernetes: { apiServer: { cidrs: [] } } }, `config field 'kubernetes.apiServer.cidrs': expected a non-empty list, got []`],
+    [{ kubernetes: { apiServer: { ports: [0] } } }, `config field 'kubernetes.apiServer.ports[0]': expected an integer from 1 to 65535, got 0`],
     [{ images: { flinkOperator: 'Operator' } }, `config field 'images.flinkOperator': expected an image reference`],
     [{ inputTopic: 'user score' }, `config field 'inputTopic': expected a Kafka topic name`],
     [{ injector: [] }, `config field 'injector': expected an object, got []`],

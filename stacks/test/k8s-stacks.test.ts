@@ -285,7 +285,7 @@ describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
     expect(clientsOf(s, pods('postgres')).sort()).toEqual(sink === 'jdbc' ? [`${flink}:5432`, `${pods('dashboard')}:5432`].sort() : []);
     expect(clientsOf(s, pods('flink-artifacts'))).toEqual(['app.kubernetes.io/name=flink-kubernetes-operator:8080']);
     expect(clientsOf(s, pods('dashboard'))).toEqual([]);
-    expect(admitted(policy(s, 'flink-cluster-ingress'))).toEqual([flink]);
+    expect(admitted(policy(s, 'flink-cluster'))).toEqual([flink]);
     // Every Service's pods are admitted by some policy: nothing the stack runs is unreachable by accident.
     for (const svc of resources(s, 'kubernetes_service_v1')) {
       const selected = resources(s, 'kubernetes_network_policy_v1').filter(
@@ -300,7 +300,21 @@ describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
       (p.spec.ingress ?? []).filter((rule: Json) => !rule.from).map((rule: Json) => `${p.metadata.name}:${rule.ports.map((x: Json) => x.port).join(',')}`),
     );
     expect(open.sort()).toEqual(['dashboard-published:8080']);
-    expect(admitted(policy(s, 'flink-rest-ingress')).sort()).toEqual(['app=leaderboard-flink,type=flink-native-kubernetes', 'app.kubernetes.io/name=flink-kubernetes-operator'].sort());
+    expect(admitted(policy(s, 'flink-rest'))).toEqual(['app.kubernetes.io/name=flink-kubernetes-operator']);
+    expect(admitted(policy(s, 'flink-cluster'))).toEqual(['app=leaderboard-flink,type=flink-native-kubernetes']);
+  });
+
+  it('denies egress by default but DNS: a pod sends exactly where a policy admits it, and only the Flink pods and the operator reach the API server', () => {
+    expect(policy(s, 'default-deny-egress').spec).toEqual({ pod_selector: {}, policy_types: ['Egress'] });
+    const policies = resources(s, 'kubernetes_network_policy_v1');
+    const ports = (rule: Json): string[] => (rule.ports ?? [{ port: 'any' }]).map((x: Json) => x.port);
+    const sent = policies.flatMap((p) => (p.spec.egress ?? []).flatMap((rule: Json) => (rule.to ?? []).filter((to: Json) => to.pod_selector).flatMap((to: Json) =>
+      ports(rule).map((port) => `${labelString(p.spec.pod_selector.match_labels)} -> ${labelString(to.pod_selector.match_labels)}:${port}`))));
+    const received = policies.flatMap((p) => (p.spec.ingress ?? []).flatMap((rule: Json) => (rule.from ?? []).flatMap((from: Json) =>
+      ports(rule).map((port) => `${labelString(from.pod_selector.match_labels)} -> ${labelString(p.spec.pod_selector.match_labels)}:${port}`))));
+    expect(sent.sort()).toEqual(received.sort());
+    const beyondPods = policies.filter((p) => (p.spec.egress ?? []).some((rule: Json) => !rule.to || rule.to.some((to: Json) => to.ip_block)));
+    expect(beyondPods.map((p) => p.metadata.name).sort()).toEqual(['allow-dns-egress', 'flink-kubernetes-operator-to-api-server', 'flink-to-api-server']);
   });
 
   it('leaves Terraform only references to interpolate, literal text escaped', () => {

@@ -213,7 +213,7 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
       expectClean(await run(docsCommand(/^bash scripts\/kind-smoke\.sh$/), 12 * 60_000));
     }, 13 * 60_000);
 
-    it('enforces the network policies: undeclared connections refused, from another namespace and inside this one', async () => {
+    it('enforces the network policies both ways: undeclared connections refused, from another namespace and inside this one', async () => {
       const c = requireUp();
       const ns = DEFAULT_CONFIG.kubernetes.namespace;
       const svc = (name: string, port: number) => ({ host: `${name}.${ns}.svc.cluster.local`, port });
@@ -223,7 +223,13 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
         "const done=(r)=>{console.log(r);process.exit(0)};s.on('connect',()=>done('open'));s.on('timeout',()=>done('blocked'));s.on('error',()=>done('blocked'))";
       const fromPod = (namespace: string, resource: string, target: { host: string; port: number }): string =>
         c.kubectlSync('-n', namespace, 'exec', resource, '--', 'node', '-e', probe(target)).split('\n').pop()!;
-      const targets = { postgres: svc('postgres', 5432), flinkRest: svc(`${SESSION_DEPLOYMENT_NAME}-rest`, 8081), kafka: svc('kafka', 9092), dashboard: svc('dashboard', 8080) };
+      const targets = {
+        postgres: svc('postgres', 5432),
+        flinkRest: svc(`${SESSION_DEPLOYMENT_NAME}-rest`, 8081),
+        kafka: svc('kafka', 9092),
+        dashboard: svc('dashboard', 8080),
+        apiServer: { host: 'kubernetes.default.svc.cluster.local', port: 443 },
+      };
       // A pod of its own in another namespace, from an image the cluster holds (the dashboard's: it has node).
       const dashboardImage = c.kubectlSync('-n', ns, 'get', 'deployment', 'dashboard', '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
       c.kubectlSync('create', 'namespace', 'scratch');
@@ -232,13 +238,15 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
         c.kubectlSync('-n', 'scratch', 'wait', '--for=condition=Ready', 'pod/scratch', '--timeout=120s');
         const seen = {
           scratch: Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, fromPod('scratch', 'pod/scratch', t)])),
-          injector: { postgres: fromPod(ns, 'deployment/injector', targets.postgres), flinkRest: fromPod(ns, 'deployment/injector', targets.flinkRest), kafka: fromPod(ns, 'deployment/injector', targets.kafka) },
-          dashboard: { kafka: fromPod(ns, 'deployment/dashboard', targets.kafka), postgres: fromPod(ns, 'deployment/dashboard', targets.postgres) },
+          injector: Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, fromPod(ns, 'deployment/injector', t)])),
+          dashboard: Object.fromEntries(Object.entries(targets).filter(([name]) => name !== 'dashboard').map(([name, t]) => [name, fromPod(ns, 'deployment/dashboard', t)])),
         };
+        // The dashboard admits everyone and the scratch namespace restricts nothing: the injector's and
+        // the dashboard's own egress policies are what refuse it, and the API server, there.
         expect(seen).toEqual({
-          scratch: { postgres: 'blocked', flinkRest: 'blocked', kafka: 'blocked', dashboard: 'open' },
-          injector: { postgres: 'blocked', flinkRest: 'blocked', kafka: 'open' },
-          dashboard: { kafka: 'blocked', postgres: 'open' },
+          scratch: { postgres: 'blocked', flinkRest: 'blocked', kafka: 'blocked', dashboard: 'open', apiServer: 'open' },
+          injector: { postgres: 'blocked', flinkRest: 'blocked', kafka: 'open', dashboard: 'blocked', apiServer: 'blocked' },
+          dashboard: { postgres: 'open', flinkRest: 'blocked', kafka: 'blocked', apiServer: 'blocked' },
         });
       } finally {
         c.kubectlSync('delete', 'namespace', 'scratch', '--wait=false');

@@ -1,10 +1,12 @@
 /**
  * Who may talk to whom, from the connections services declare. Every pod of the namespace denies
- * ingress by default; a published port admits everyone; each declared connection admits its client's
- * pods on the endpoint's port of the server's pods, as one NetworkPolicy of its own (policies add up,
- * so a server is reachable exactly from the clients that declared it).
+ * ingress and egress by default, except DNS; a published port admits everyone; each declared
+ * connection admits its client's pods on the endpoint's port of the server's pods, and lets the
+ * client's pods send there, each as a NetworkPolicy of its own (policies add up, so a server is
+ * reachable exactly from the clients that declared it, and a client reaches exactly what it declared).
+ * An endpoint outside the cluster has no pods to select: its clients may send to its port anywhere.
  */
-import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { NetworkPolicyV1, NetworkPolicyV1SpecEgress, NetworkPolicyV1SpecIngress } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { Construct } from 'constructs';
 import { Endpoint, PortSpec } from '../platform';
 import { Labels, ObjectMetadata } from './metadata';
@@ -21,7 +23,22 @@ export interface IngressRule {
   readonly ports?: number[];
 }
 
+/** Addresses the Kubernetes API server answers on, as pods see them once a Service is resolved. */
+export interface ApiServerAddresses {
+  readonly cidrs: readonly string[];
+  readonly ports: readonly number[];
+}
+
+/**
+ * Anywhere on the ports a Kubernetes API server listens on (443 for managed clusters, 6443 for kubeadm
+ * and kind): its address is a node's or the provider's and unknown before deploy.
+ */
+export const ANY_API_SERVER: ApiServerAddresses = { cidrs: ['0.0.0.0/0'], ports: [443, 6443] };
+
+const DNS_PORT = 53;
 const tcp = (port: number) => ({ port: String(port), protocol: 'TCP' });
+
+type PolicyType = 'Ingress' | 'Egress';
 
 export class NetworkPolicies {
   /** Selectors of the servers whose endpoints clients may declare, by service name. */
@@ -30,8 +47,12 @@ export class NetworkPolicies {
   constructor(
     scope: Construct,
     private readonly metadata: (name: string) => ObjectMetadata,
+    private readonly apiServer: ApiServerAddresses = ANY_API_SERVER,
   ) {
     this.policy(scope, 'default-deny-ingress', {}, []);
+    this.write(scope, 'default-deny-egress', {}, 'Egress', []);
+    // Every pod resolves names; where the resolver runs (a Service, a node-local cache) varies by cluster.
+    this.write(scope, 'allow-dns-egress', {}, 'Egress', [{ ports: ['UDP', 'TCP'].map((protocol) => ({ port: String(DNS_PORT), protocol })) }]);
   }
 
   /** Registers a server's pods, and admits everyone to its published ports. */
@@ -41,32 +62,66 @@ export class NetworkPolicies {
     if (published.length) this.policy(scope, `${name}-published`, selector, [{ ports: published }]);
   }
 
-  /** Admits `client`'s pods to each endpoint (each server once per port). */
+  /** Admits `client`'s pods to each endpoint, and lets them send there (each server once per port). */
   connect(scope: Construct, client: Client, endpoints: readonly Endpoint[]): void {
-    // One policy per server, admitting the client on every port it connects to there.
     const ports = new Map<string, Set<number>>();
+    const external = new Set<number>();
     for (const target of endpoints) {
+      if (target.external) {
+        external.add(target.port);
+        continue;
+      }
       if (!this.servers.has(target.service)) throw new Error(`'${client.name}' connects to '${target.address}', which is not a service of this stack`);
       if (target.service === client.name) continue;
       ports.set(target.service, (ports.get(target.service) ?? new Set()).add(target.port));
     }
     for (const [service, served] of ports) {
-      this.policy(scope, `${service}-from-${client.name}`, this.servers.get(service)!, [{ from: [client.selector], ports: [...served] }]);
+      const server = this.servers.get(service)!;
+      this.policy(scope, `${service}-from-${client.name}`, server, [{ from: [client.selector], ports: [...served] }]);
+      this.egress(scope, `${client.name}-to-${service}`, client.selector, [{ to: [server], ports: [...served] }]);
     }
+    if (external.size) this.egress(scope, `${client.name}-to-external`, client.selector, [{ cidrs: ['0.0.0.0/0'], ports: [...external] }]);
+  }
+
+  /** Lets `client`'s pods reach the Kubernetes API server (pods that watch or create objects). */
+  allowApiServer(scope: Construct, client: Client): void {
+    this.egress(scope, `${client.name}-to-api-server`, client.selector, [{ cidrs: this.apiServer.cidrs, ports: this.apiServer.ports }]);
+  }
+
+  /**
+   * Admits the `from` clients' pods to `to`'s pods on `ports` (all when absent), as an ingress policy
+   * `name` on `to` and an egress policy on each client: for pods this platform did not create.
+   */
+  allow(scope: Construct, name: string, from: readonly Client[], to: Labels, ports?: number[]): void {
+    this.policy(scope, name, to, [{ from: from.map((c) => c.selector), ports }]);
+    for (const client of from) this.egress(scope, `${client.name}-to-${name}`, client.selector, [{ to: [to], ports }]);
   }
 
   /** A policy admitting ingress to `podSelector`'s pods by `rules`; an empty list admits nothing. */
   policy(scope: Construct, name: string, podSelector: Labels, rules: IngressRule[]): NetworkPolicyV1 {
+    return this.write(scope, name, podSelector, 'Ingress', rules.map((r) => ({
+      from: r.from?.map((matchLabels) => ({ podSelector: { matchLabels } })),
+      ports: r.ports?.map(tcp),
+    })));
+  }
+
+  private egress(scope: Construct, name: string, podSelector: Labels, rules: { to?: Labels[]; cidrs?: readonly string[]; ports?: readonly number[] }[]): void {
+    this.write(scope, name, podSelector, 'Egress', rules.map((r) => ({
+      to: [...(r.to ?? []).map((matchLabels) => ({ podSelector: { matchLabels } })), ...(r.cidrs ?? []).map((cidr) => ({ ipBlock: { cidr } }))],
+      ports: r.ports?.map(tcp),
+    })));
+  }
+
+  private write(scope: Construct, name: string, podSelector: Labels, type: PolicyType, rules: (NetworkPolicyV1SpecIngress | NetworkPolicyV1SpecEgress)[]): NetworkPolicyV1 {
+    const listed = rules.length === 0 ? undefined : rules;
     return new NetworkPolicyV1(scope, name, {
       metadata: this.metadata(name),
       spec: {
         // An empty selector selects every pod of the namespace.
         podSelector: Object.keys(podSelector).length ? { matchLabels: podSelector } : {},
-        policyTypes: ['Ingress'],
-        ingress: rules.length === 0 ? undefined : rules.map((r) => ({
-          from: r.from?.map((matchLabels) => ({ podSelector: { matchLabels } })),
-          ports: r.ports?.map(tcp),
-        })),
+        policyTypes: [type],
+        ingress: type === 'Ingress' ? (listed as NetworkPolicyV1SpecIngress[] | undefined) : undefined,
+        egress: type === 'Egress' ? (listed as NetworkPolicyV1SpecEgress[] | undefined) : undefined,
       },
     });
   }

@@ -11,7 +11,7 @@ import { Endpoint, IPlatform, IService, ServiceSpec, StoredSecret, serviceHandle
 import { generatePasswords } from '../passwords';
 import { COMPONENT_LABEL, Labels, NAME_LABEL, ObjectMetadata, REPLICA_GROUP_LABEL, STACK_LABEL, podLabels, serviceSelector } from './metadata';
 import { disruptionBudget } from './disruption';
-import { Client, IngressRule, NetworkPolicies } from './network';
+import { ANY_API_SERVER, ApiServerAddresses, Client, NetworkPolicies } from './network';
 import { filesConfigMap, podTemplate } from './pod';
 import { kubernetesSecret } from './secrets';
 import { runsToCompletion, workload } from './workload';
@@ -26,6 +26,12 @@ export interface K8sPlatformProps {
    * @default '10m'
    */
   readonly waitTimeout?: string;
+  /**
+   * Where pods that use the Kubernetes API (the Flink pods, the operator) may send to reach it. Narrow
+   * it to the API server's addresses where they are known (`kubectl get endpoints kubernetes`).
+   * @default ANY_API_SERVER (anywhere on 443 and 6443)
+   */
+  readonly apiServer?: ApiServerAddresses;
 }
 
 /**
@@ -55,7 +61,7 @@ export class K8sPlatform extends Construct implements IPlatform {
     this.namespaceResource = new NamespaceV1(this, 'namespace', {
       metadata: { name: props.namespace, labels: { [STACK_LABEL]: this.stackName, ...POD_SECURITY_LABELS } },
     });
-    this.network = new NetworkPolicies(this, (name) => this.metadata(name));
+    this.network = new NetworkPolicies(this, (name) => this.metadata(name), props.apiServer ?? ANY_API_SERVER);
   }
 
   /** Metadata of a namespaced object; the namespace reference orders it after the namespace. */
@@ -81,9 +87,14 @@ export class K8sPlatform extends Construct implements IPlatform {
     disruptionBudget(scope, this.metadata(name), podSelector);
   }
 
-  /** Admits ingress to pods this platform did not create by `rules`. */
-  allowIngress(scope: Construct, name: string, podSelector: Labels, rules: IngressRule[]): void {
-    this.network.policy(scope, name, podSelector, rules);
+  /** Admits `from`'s pods to `to`'s pods on `ports` (all when absent): for pods this platform did not create. */
+  allowTraffic(scope: Construct, name: string, from: readonly Client[], to: Labels, ports?: number[]): void {
+    this.network.allow(scope, name, from, to, ports);
+  }
+
+  /** Lets `client`'s pods, which this platform did not create, use the Kubernetes API. */
+  allowApiServer(scope: Construct, client: Client): void {
+    this.network.allowApiServer(scope, client);
   }
 
   /** The pod labels of a replica group; its PodDisruptionBudget is made with the first member. */
