@@ -5,7 +5,7 @@
  */
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +54,14 @@ export interface KafkaBroker {
   restart(): Promise<void>;
   /** Creates a topic with replication factor 1 and waits for its leaders; fails if it already exists. */
   createTopic(name: string, partitions: number, config?: Record<string, string>): Promise<void>;
+  /** The first offset each partition of `topic` still holds (above 0 once retention deleted some), by partition. */
+  logStartOffsets(topic: string): Promise<number[]>;
+}
+
+/** Bytes a partition occupies on the broker's disk (index files are sparse: their length is not their use). */
+export function partitionDiskBytes(broker: KafkaBroker, topic: string, partition: number): number {
+  const dir = path.join(broker.dataDir, `${topic}-${partition}`);
+  return readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).blocks * 512, 0);
 }
 
 let cachedLibs: string | undefined;
@@ -322,6 +330,11 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
         waitForLeaders: true,
       });
       if (!created) throw new Error(`topic '${name}' already exists on ${bootstrapServers}`);
+    },
+    async logStartOffsets(topic) {
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.low));
     },
   };
 }

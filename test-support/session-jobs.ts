@@ -23,25 +23,32 @@ export interface PipelineServices {
   stop(): Promise<void>;
 }
 
+export interface PipelineServicesOptions {
+  /** The input topic's configuration (e.g. a retention). */
+  readonly inputTopicConfig?: Record<string, string>;
+  /** The broker's server properties beyond the test broker's own. */
+  readonly brokerConfig?: Record<string, string>;
+}
+
 /**
  * Starts the services with the input topic, the board topics and tables, and a session cluster whose
  * JobManager has the JDBC writer's password, as the deployed stacks set them up.
  */
-export async function startPipelineServices(inputTopic: string, partitions: number): Promise<PipelineServices> {
+export async function startPipelineServices(inputTopic: string, partitions: number, options: PipelineServicesOptions = {}): Promise<PipelineServices> {
   flinkArtifacts();
   const started: { stop(): Promise<void> }[] = [];
   const stop = async (): Promise<void> => {
     for (const s of started.reverse()) await s.stop();
   };
   try {
-    const kafka = await startKafka();
+    const kafka = await startKafka({ config: options.brokerConfig });
     started.push(kafka);
     const pg = await startPostgres({ database: POSTGRES_DATABASE });
     started.push(pg);
     await pg.query(postgresTablesDdl());
     const flink = await startFlinkCluster({ env: { [JDBC_PASSWORD_ENV]: pg.password } });
     started.push(flink);
-    await kafka.createTopic(inputTopic, partitions);
+    await kafka.createTopic(inputTopic, partitions, options.inputTopicConfig);
     for (const topic of kafkaSinkTopics()) await kafka.createTopic(topic.name, topic.partitions, { ...topic.config });
     return { kafka, pg, flink, stop };
   } catch (err) {

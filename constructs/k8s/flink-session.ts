@@ -58,6 +58,11 @@ const MAIN_CONTAINER = 'flink-main-container';
 const JOBS_VOLUME = 'jobs';
 const CHECKPOINTS_VOLUME = 'flink-checkpoints';
 /**
+ * The checkpoint and HA claim: the jobs keep one checkpoint each, a few MiB after twelve hours of play
+ * (flink-sql/test/long-run.int.test.ts measures it, docs/sizing.md tables it).
+ */
+export const DEFAULT_CHECKPOINT_STORAGE_GIB = 2;
+/**
  * CPU requests in cores, as the FlinkDeployment's resources take it; memory comes from the shared
  * properties. Small requests with a limit CPU_LIMIT_FACTOR times higher: the whole pipeline then
  * schedules on a 2-core node, and Flink still bursts when there is CPU to spare.
@@ -72,7 +77,7 @@ export interface K8sFlinkSessionProps extends FlinkSessionProps {
   readonly nodeImage: string;
   /**
    * Size of the checkpoint volume shared by the JobManager and the TaskManagers.
-   * @default 2
+   * @default DEFAULT_CHECKPOINT_STORAGE_GIB
    */
   readonly checkpointStorageGiB?: number;
 }
@@ -146,7 +151,7 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
         // One node (kind) mounts a ReadWriteOnce volume into every pod scheduled there; a multi-node
         // cluster needs a ReadWriteMany class here or an object store as checkpoint directory.
         accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: `${props.checkpointStorageGiB ?? 2}Gi` } },
+        resources: { requests: { storage: `${props.checkpointStorageGiB ?? DEFAULT_CHECKPOINT_STORAGE_GIB}Gi` } },
       },
       // Volumes of WaitForFirstConsumer classes bind only when the JobManager pod mounts them.
       waitUntilBound: false,

@@ -5,11 +5,11 @@
  * retention plus the segment being written and one check interval's arrivals, and the broker keeps
  * taking and serving events throughout.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RETENTION_CHECK_INTERVAL_MS } from '../kafka';
 import { FILE_DELETE_DELAY_MS, retentionConfig } from '../kafka-topics';
-import { KafkaBroker, kafkaCheck, startKafka } from '../../test-support/kafka';
+import { KafkaBroker, kafkaCheck, partitionDiskBytes, startKafka } from '../../test-support/kafka';
 import { produce, readTopic } from '../../test-support/leaderboard-readers';
 import { describeWith } from '../../test-support/prerequisites';
 
@@ -22,11 +22,7 @@ const RETENTION = 4 * MIB;
 const ROUND_BYTES = 24 * MIB;
 const ROUNDS = 2;
 
-/** Bytes the partition occupies on disk (its index files are sparse: their length is not their use). */
-const partitionBytes = (broker: KafkaBroker): number => {
-  const dir = join(broker.dataDir, `${TOPIC}-0`);
-  return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).blocks * 512, 0);
-};
+const partitionBytes = (broker: KafkaBroker): number => partitionDiskBytes(broker, TOPIC, 0);
 const segments = (broker: KafkaBroker): string[] => readdirSync(join(broker.dataDir, `${TOPIC}-0`)).filter((f) => f.endsWith('.log'));
 
 describeWith([kafkaCheck])('the input topic\'s retention on a real broker', () => {
