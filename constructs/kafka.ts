@@ -5,7 +5,7 @@
 import { Construct } from 'constructs';
 import { PLAINTEXT } from '../common/kafka-client';
 import { KafkaClient } from './kafka-client';
-import { KAFKA_BIN, KAFKA_UID, KafkaTopics, TopicSpec } from './kafka-topics';
+import { KAFKA_UID, KafkaTopics, TopicSpec } from './kafka-topics';
 import { Endpoint, IPlatform, IService, endpoint } from './platform/platform';
 
 /** Replicas of every topic once there are enough brokers, and the in-sync replicas a write needs. */
@@ -20,6 +20,25 @@ export const DEFAULT_KAFKA_VOLUME_GIB = 5;
 export const RETENTION_CHECK_INTERVAL_MS = 30_000;
 /** The share of a broker's volume a topic with a retention bound may fill. */
 const BOUNDED_TOPIC_SHARE = 0.5;
+
+/**
+ * A broker's health check: an ApiVersions request (v0, correlation id 1, no client id) on `port`
+ * answered without error, which a broker does once it processes requests. It is what
+ * kafka-broker-api-versions.sh asks, without starting a JVM (which took about a second of CPU and,
+ * inheriting the broker's KAFKA_HEAP_OPTS, its heap) every few seconds. bash for /dev/tcp: the image
+ * contract's scripts need it anyway.
+ */
+export function apiVersionsProbe(port: number): string[] {
+  const script = [
+    `exec 3<>/dev/tcp/127.0.0.1/${port} || exit 1`,
+    // Size 10, api key 18, version 0, correlation id 1, null client id.
+    "printf '\\000\\000\\000\\012\\000\\022\\000\\000\\000\\000\\000\\001\\377\\377' >&3",
+    // The reply's size, correlation id and error code.
+    "reply=$(timeout 5 head -c 10 <&3 | od -An -v -tx1 | tr -d ' \\n')",
+    'case "$reply" in ????????000000010000) exit 0 ;; *) exit 1 ;; esac',
+  ];
+  return ['bash', '-c', script.join('\n')];
+}
 
 /** Replicas of every topic on a cluster of `brokers`. */
 export const kafkaReplicationFactor = (brokers: number): number => (brokers >= REPLICATION ? REPLICATION : 1);
@@ -174,7 +193,7 @@ export class Kafka extends Construct implements IKafka {
         // A volume of its own per broker: KRaft stamps the node id into it.
         volumes: [{ name: `${name}-data`, mountPath: '/var/lib/kafka/data', sizeGiB: volumeGiB }],
         health: {
-          command: [`${KAFKA_BIN}/kafka-broker-api-versions.sh`, '--bootstrap-server', `localhost:${INTERNAL_PORT}`],
+          command: apiVersionsProbe(INTERNAL_PORT),
           intervalSec: 5,
           timeoutSec: 20,
           retries: 40,

@@ -1,5 +1,5 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
-import { Kafka, kafkaPartitionBudget } from '../kafka';
+import { Kafka, apiVersionsProbe, kafkaPartitionBudget } from '../kafka';
 import { createTopicsScript, retentionConfig } from '../kafka-topics';
 import { TEST_STACK, containerOf, envOf, resourcesOf, synthOnDocker, synthOnK8s } from '../../test-support/constructs';
 
@@ -23,7 +23,7 @@ describe('Kafka', () => {
         'KAFKA_AUTO_CREATE_TOPICS_ENABLE=false',
         'KAFKA_HEAP_OPTS=-Xms512m -Xmx512m',
       ]),
-      healthcheck: expect.objectContaining({ test: ['CMD', '/opt/kafka/bin/kafka-broker-api-versions.sh', '--bootstrap-server', 'localhost:9092'] }),
+      healthcheck: expect.objectContaining({ test: ['CMD', ...apiVersionsProbe(9092)] }),
     });
   });
 
