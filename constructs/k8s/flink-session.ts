@@ -167,6 +167,10 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
         ...flinkProperties(options),
         // Where the operator takes the savepoint a rescaled (autoscaler) or changed job restarts from.
         'state.savepoints.dir': `file://${FLINK_IMAGE.checkpointsDir}/savepoints`,
+        // Nothing here resubmits a cancelled job from its checkpoints (a stateless upgrade starts afresh,
+        // a savepoint upgrade takes a savepoint, a lost JobManager's jobs return through HA), so a job
+        // the operator cancels takes its checkpoint directory with it instead of leaving it on the claim.
+        'execution.checkpointing.externalized-checkpoint-retention': 'DELETE_ON_CANCELLATION',
         // Native mode starts TaskManagers for the jobs' slot requests; this keeps the configured number up.
         ...(taskManagers > 1 ? { 'slotmanager.number-of-slots.min': String(taskManagers * taskSlots) } : {}),
       },

@@ -169,6 +169,11 @@ describe('K8sFlinkSession', () => {
     expect(mounts).toEqual(expect.arrayContaining([expect.objectContaining({ mountPath: FLINK_IMAGE.checkpointsDir })]));
   });
 
+  it('deletes a cancelled job\'s checkpoints, which nothing on Kubernetes restores from, instead of leaving them on the claim', () => {
+    const [deployment] = JSON.parse(resourcesRelease.values[0]).resources;
+    expect(deployment.spec.flinkConfiguration['execution.checkpointing.externalized-checkpoint-retention']).toBe('DELETE_ON_CANCELLATION');
+  });
+
   it('refuses a job name that cannot name a FlinkSessionJob', () => {
     expect(() => synthOnK8s((scope, platform) => {
       session(scope, platform, { jobs: [{ name: 'Top_Teams', sql: 'SELECT 1;' }] });
