@@ -38,7 +38,7 @@ export interface K8sTargetProps {
   readonly operatorImage: string;
   /**
    * Where the pods that use the Kubernetes API may send to reach it.
-   * @default ANY_API_SERVER (anywhere on 443 and 6443)
+   * @default ANY_API_SERVER (anywhere on the usual API server ports)
    */
   readonly apiServer?: ApiServerAddresses;
 }

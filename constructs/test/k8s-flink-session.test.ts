@@ -103,7 +103,7 @@ describe('K8sFlinkSession', () => {
 
   it('lets only the Flink pods and the operator reach the Kubernetes API server', () => {
     const policies = resourcesOf(synthesized, 'kubernetes_network_policy_v1').filter((p) => p.metadata.name.endsWith('-to-api-server'));
-    const apiServer = [{ to: [{ ip_block: { cidr: '0.0.0.0/0' } }], ports: [{ port: '443', protocol: 'TCP' }, { port: '6443', protocol: 'TCP' }] }];
+    const apiServer = [{ to: [{ ip_block: { cidr: '0.0.0.0/0' } }], ports: ['443', '6443', '8443', '16443'].map((port) => ({ port, protocol: 'TCP' })) }];
     expect(policies.map((p) => [p.metadata.name, p.spec.pod_selector.match_labels, p.spec.egress])).toEqual([
       ['flink-kubernetes-operator-to-api-server', { 'app.kubernetes.io/name': 'flink-kubernetes-operator' }, apiServer],
       ['flink-to-api-server', flinkPods, apiServer],

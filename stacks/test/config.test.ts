@@ -47,9 +47,9 @@ describe('parseConfig', () => {
     expect(parseConfig({ kubernetes: { operatorChart: '/srv/charts/flink-kubernetes-operator' } }).kubernetes.operatorChart).toBe('/srv/charts/flink-kubernetes-operator');
   });
 
-  it('lets the Flink pods and the operator reach the API server anywhere on 443 and 6443 unless told where it is', () => {
-    expect(DEFAULT_CONFIG.kubernetes.apiServer).toEqual({ cidrs: ['0.0.0.0/0'], ports: [443, 6443] });
-    expect(parseConfig({ kubernetes: { apiServer: { cidrs: ['172.18.0.2/32', 'fd00::/64'] } } }).kubernetes.apiServer).toEqual({ cidrs: ['172.18.0.2/32', 'fd00::/64'], ports: [443, 6443] });
+  it('lets the Flink pods and the operator reach the API server anywhere on its usual ports unless told where it is', () => {
+    expect(DEFAULT_CONFIG.kubernetes.apiServer).toEqual({ cidrs: ['0.0.0.0/0'], ports: [443, 6443, 8443, 16443] });
+    expect(parseConfig({ kubernetes: { apiServer: { cidrs: ['172.18.0.2/32', 'fd00::/64'] } } }).kubernetes.apiServer).toEqual({ cidrs: ['172.18.0.2/32', 'fd00::/64'], ports: [443, 6443, 8443, 16443] });
   });
 
   it('merges a partial section with its defaults', () => {

@@ -30,10 +30,11 @@ export interface ApiServerAddresses {
 }
 
 /**
- * Anywhere on the ports a Kubernetes API server listens on (443 for managed clusters, 6443 for kubeadm
- * and kind): its address is a node's or the provider's and unknown before deploy.
+ * Anywhere on the ports Kubernetes API servers listen on: 443 (managed clusters), 6443 (kubeadm, kind,
+ * k3s, Docker Desktop), 8443 (minikube), 16443 (MicroK8s). Its address is a node's or the provider's,
+ * unknown before deploy.
  */
-export const ANY_API_SERVER: ApiServerAddresses = { cidrs: ['0.0.0.0/0'], ports: [443, 6443] };
+export const ANY_API_SERVER: ApiServerAddresses = { cidrs: ['0.0.0.0/0'], ports: [443, 6443, 8443, 16443] };
 
 const DNS_PORT = 53;
 const tcp = (port: number) => ({ port: String(port), protocol: 'TCP' });

@@ -29,7 +29,7 @@ export interface K8sPlatformProps {
   /**
    * Where pods that use the Kubernetes API (the Flink pods, the operator) may send to reach it. Narrow
    * it to the API server's addresses where they are known (`kubectl get endpoints kubernetes`).
-   * @default ANY_API_SERVER (anywhere on 443 and 6443)
+   * @default ANY_API_SERVER (anywhere on the usual API server ports)
    */
   readonly apiServer?: ApiServerAddresses;
 }
