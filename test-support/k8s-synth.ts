@@ -3,12 +3,10 @@
  * default configuration), its resources of a type, and the Flink custom resources its chart installs.
  */
 import { TerraformStack, Testing } from 'cdktf';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CustomResource, SESSION_DEPLOYMENT_NAME } from '../constructs/k8s/flink-session';
 import { buildApp } from '../stacks/app';
 import { DEFAULT_CONFIG, LeaderboardConfig } from '../stacks/config';
+import { tempDir } from './temp-dirs';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,7 +16,7 @@ const synthesized = new Map<string, Json>();
 export function synth(stackName: string, config: LeaderboardConfig = DEFAULT_CONFIG): Json {
   const cached = config === DEFAULT_CONFIG ? synthesized.get(stackName) : undefined;
   if (cached) return cached;
-  const app = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'leaderboard-k8s-synth-')), config });
+  const app = buildApp({ outdir: tempDir('k8s-synth'), config });
   const stack = JSON.parse(Testing.synth(app.node.findChild(stackName) as TerraformStack));
   if (config === DEFAULT_CONFIG) synthesized.set(stackName, stack);
   return stack;

@@ -7,14 +7,14 @@
  * The clone is of the committed HEAD: uncommitted changes are not part of a fresh clone.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { METRICS } from '../common/contract';
 import { screenshot, chromiumCheck } from '../test-support/browser';
 import { documentedCommand, ERROR_LINE, runLine, userEnv } from '../test-support/commands';
 import { Check, commandExists, describeWith } from '../test-support/prerequisites';
+import { tempDir } from '../test-support/temp-dirs';
 
 const root = resolve(__dirname, '..');
 const readmeCommand = (what: RegExp): string => documentedCommand(join(root, 'README.md'), what);
@@ -24,7 +24,7 @@ const git: Check = commandExists('git');
 describeWith([git, chromiumCheck])('the README, literally, on a fresh clone', () => {
   const deploy = readmeCommand(/^npm run deploy$/);
   const destroy = readmeCommand(/^npm run destroy$/);
-  const clone = join(mkdtempSync(join(tmpdir(), 'leaderboard-readme-')), 'leaderboard-stack');
+  const clone = join(tempDir('readme'), 'leaderboard-stack');
   const env = userEnv();
   let deployed = false;
   let destroyed = false;

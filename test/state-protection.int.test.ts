@@ -6,11 +6,11 @@
  * apply a stack.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeWith } from '../test-support/prerequisites';
 import { locateTofu, tofuCheck } from '../test-support/tofu';
+import { tempDir } from '../test-support/temp-dirs';
 
 const root = resolve(__dirname, '..');
 // Quotes, a backslash and HCL's template sequences: the passphrase reaches OpenTofu as written.
@@ -21,7 +21,7 @@ describeWith([tofuCheck])('the Terraform state: owner-only files, encrypted with
 
   /** A fresh configuration with one random_password, in its own directory. */
   const workspace = (): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'leaderboard-state-'));
+    const dir = tempDir('state');
     writeFileSync(
       join(dir, 'main.tf.json'),
       JSON.stringify({

@@ -1,10 +1,10 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { version } from '../../package.json';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerProjectImages, PROJECT_IMAGE_NAMES, buildContextDir, missingBuildContexts, projectImageRef } from '../images';
 import { synthOnDocker } from '../../test-support/constructs';
+import { tempDir } from '../../test-support/temp-dirs';
 
 describe('DockerProjectImages', () => {
   const baseImages = { flink: 'flink:base', injector: 'node:base', dashboard: 'node:base' };
@@ -44,7 +44,7 @@ describe('projectImageRef', () => {
 
 describe('missingBuildContexts', () => {
   it('names each image whose context has no Dockerfile (a directory alone is a half-made context)', () => {
-    const root = mkdtempSync(join(tmpdir(), 'leaderboard-contexts-'));
+    const root = tempDir('contexts');
     const dir = (name: string): string => join(root, name);
     expect(missingBuildContexts(dir)).toEqual(['flink', 'injector', 'dashboard']);
     mkdirSync(dir('injector'));

@@ -4,8 +4,7 @@
  * jar set (base lib + connectors) plans every rendered script in the runner's validate mode.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import versions from '../../versions.json';
 import { JAVA17_FLINK_OPTS, RUNNER_MAIN } from '../../test-support/flink';
@@ -13,6 +12,7 @@ import { buildImageContext } from '../../scripts/build-images';
 import { Check, describeWith } from '../../test-support/prerequisites';
 import { JOB_LAYOUTS, SINK_VARIANTS } from '../../common/contract';
 import { renderJobs } from '../src/render';
+import { tempDir } from '../../test-support/temp-dirs';
 
 const RUNNER_JAR = '/opt/flink/usrlib/leaderboard-sql-runner.jar';
 const TAG = 'leaderboard-flink:image-test';
@@ -44,7 +44,7 @@ describeWith([dockerCheck, baseImageCheck])('the project Flink image', () => {
   }, 180_000);
 
   it('plans every rendered script with the jars in the image', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'leaderboard-image-test-'));
+    const dir = tempDir('image-test');
     const scripts = SINK_VARIANTS.flatMap((sink) =>
       JOB_LAYOUTS.flatMap((layout) =>
         renderJobs({

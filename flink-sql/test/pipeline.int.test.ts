@@ -5,9 +5,6 @@
  * submitter (twice: the second run must submit nothing); once the sinks are quiet, every board of
  * the sink variant must equal the oracle's, or the first differing row is printed.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expectedLeaderboards, generateEventSet } from '../../test-support/event-set';
 import { FlinkCluster, flinkCheck } from '../../test-support/flink';
 import { kafkaCheck, KafkaBroker, produceRecords } from '../../test-support/kafka';
@@ -19,6 +16,7 @@ import type { Leaderboards } from '../../common/contract';
 import { renderJobs, RenderOptions } from '../src/render';
 import { createLogger } from '../../dashboard/src/log';
 import { PipelineWatch } from '../../dashboard/src/pipeline-watch';
+import { tempDir } from '../../test-support/temp-dirs';
 
 const INPUT_TOPIC = 'user-score';
 const PARTITIONS = 3;
@@ -37,7 +35,7 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard pipeline on r
   let kafka: KafkaBroker;
   let pg: PgServer;
   let flink: FlinkCluster;
-  const scriptsDir = mkdtempSync(path.join(os.tmpdir(), 'leaderboard-jobs-'));
+  const scriptsDir = tempDir('jobs');
 
   beforeAll(async () => {
     services = await startPipelineServices(INPUT_TOPIC, PARTITIONS);

@@ -5,14 +5,14 @@
  * when there is none. The real-cluster path runs in pipeline.int.test.ts and the Docker fault suite.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { flinkArtifacts, flinkCheck, runRunner, SUBMITTER_MAIN } from '../../test-support/flink';
 import { describeWith } from '../../test-support/prerequisites';
+import { tempDir } from '../../test-support/temp-dirs';
 
 interface Job { jid: string; name: string; state: string }
 interface RunRequest { entryClass: string; programArgsList: string[]; parallelism: number; savepointPath?: string; allowNonRestoredState?: boolean }
@@ -85,7 +85,7 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30
 
 describeWith([flinkCheck])('Docker submitter as job keeper', () => {
   const jm = new FakeJobManager();
-  const work = mkdtempSync(path.join(os.tmpdir(), 'leaderboard-keeper-test-'));
+  const work = tempDir('keeper-test');
   const checkpoints = path.join(work, 'checkpoints');
   const healthFile = path.join(work, 'jobs-alive');
   const stateFile = path.join(checkpoints, 'leaderboard-submitted-jobs.json');

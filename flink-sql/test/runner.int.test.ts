@@ -2,16 +2,16 @@
  * The SQL runner jar, run for real with Flink 1.20's planner and the connector jars: how it splits
  * scripts, and that its validate mode plans every rendered script and reports errors by statement and line.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { flinkArtifacts, flinkCheck, runRunner, SUBMITTER_MAIN } from '../../test-support/flink';
 import { freePorts } from '../../test-support/kafka';
 import { describeWith } from '../../test-support/prerequisites';
 import { JOB_LAYOUTS, METRICS, SINK_VARIANTS } from '../../common/contract';
 import { renderJobs, renderReadOnlyJob } from '../src/render';
+import { tempDir } from '../../test-support/temp-dirs';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'leaderboard-runner-test-'));
+const dir = tempDir('runner-test');
 let scriptCount = 0;
 const scriptFile = (sql: string): string => {
   const file = path.join(dir, `script-${++scriptCount}.sql`);

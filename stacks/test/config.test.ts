@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, EXTERNAL_KAFKA_DEFAULTS, EXTERNAL_POSTGRES_DEFAULTS, externalKafkaSecurity, loadConfig, parseConfig } from '../config';
+import { tempDir } from '../../test-support/temp-dirs';
 
 const errorOf = (input: unknown): string => {
   try {
@@ -147,7 +148,7 @@ describe('parseConfig', () => {
 });
 
 describe('loadConfig', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'leaderboard-config-'));
+  const dir = tempDir('config');
 
   it('uses the defaults when LEADERBOARD_CONFIG is unset', () => {
     expect(loadConfig({})).toEqual(DEFAULT_CONFIG);

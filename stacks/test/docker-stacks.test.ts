@@ -1,10 +1,8 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { dashboardChangeTriggersSql } from '../../dashboard/src/postgres-setup';
 import { buildApp } from '../app';
 import { DEFAULT_CONFIG, LeaderboardConfig, parseConfig } from '../config';
+import { tempDir } from '../../test-support/temp-dirs';
 
 interface Container {
   name: string;
@@ -37,7 +35,7 @@ interface Synthesized {
 }
 
 function synth(stackName: string, config: LeaderboardConfig = DEFAULT_CONFIG): Synthesized {
-  const app = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'leaderboard-synth-')), config });
+  const app = buildApp({ outdir: tempDir('synth'), config });
   return JSON.parse(Testing.synth(app.node.findChild(stackName) as TerraformStack)) as Synthesized;
 }
 

@@ -4,8 +4,7 @@
  * against the oracle on the events actually in `user-score`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
@@ -23,6 +22,7 @@ import { readKafkaBoards, readPostgresBoards, readTopic } from '../../test-suppo
 import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
 import { INPUT_PARTITIONS, Leaderboards, jobsOf } from '../../common/contract';
+import { tempDir } from '../../test-support/temp-dirs';
 
 const root = resolve(__dirname, '..', '..');
 const outputDir = join(root, 'test-output');
@@ -52,7 +52,7 @@ interface JobOverview { jobs: { jid: string; name: string; state: string }[] }
 
 /** Only the job names matter here, which depend on the layout, not on addresses. */
 describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy to the local Docker engine', () => {
-  const work = mkdtempSync(join(tmpdir(), 'leaderboard-deploy-'));
+  const work = tempDir('deploy');
   mkdirSync(outputDir, { recursive: true });
   const timings: Record<string, number> = {};
 

@@ -8,8 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { INPUT_PARTITIONS, Leaderboards, POSTGRES_DATABASE } from '../../common/contract';
 import { cdktf } from '../../test-support/cdktf-cli';
@@ -27,6 +26,7 @@ import { PgServer, postgresCheck, startPostgres } from '../../test-support/postg
 import { hostAddressForContainers } from '../../test-support/docker-host';
 import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
+import { tempDir } from '../../test-support/temp-dirs';
 
 const root = resolve(__dirname, '..', '..');
 const outputDir = join(root, 'test-output');
@@ -49,7 +49,7 @@ function containerLogs(stack: string): string {
 }
 
 describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck, kafkaCheck, postgresCheck])('cdktf deploy against an external Kafka and PostgreSQL', () => {
-  const work = mkdtempSync(join(tmpdir(), 'leaderboard-external-'));
+  const work = tempDir('external');
   mkdirSync(outputDir, { recursive: true });
 
   describe.each(['docker-jdbc', 'docker-kafka'] as const)('%s', (stack) => {

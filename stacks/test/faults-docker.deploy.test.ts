@@ -10,8 +10,7 @@
  * duplicated, and whether the boards equal the oracle.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
@@ -23,6 +22,7 @@ import { tofuCheck } from '../../test-support/tofu';
 import { INPUT_PARTITIONS, Leaderboards, METRICS } from '../../common/contract';
 import { INVALID_KINDS } from '../../oracle/src/game-event';
 import { compareLeaderboards } from '../../oracle/src/compare';
+import { tempDir } from '../../test-support/temp-dirs';
 
 const STACK = 'docker-jdbc';
 const EVENTS = 20_000;
@@ -82,7 +82,7 @@ function injectorSummary(): { generated: number; delivered: number; pending: num
 interface Row { fault: string; recoverySeconds: number; lost: number | string; duplicated: number | string; equal: string }
 
 describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('faults on the deployed docker-jdbc stack', () => {
-  const work = mkdtempSync(join(tmpdir(), 'leaderboard-faults-'));
+  const work = tempDir('faults');
   const configFile = join(work, `${STACK}.json`);
   const env = { LEADERBOARD_CONFIG: configFile, LEADERBOARD_STATE_DIR: work };
   const cli = (...args: string[]) => cdktf([...args, STACK, '--output', join(work, `${STACK}.out`)], env);

@@ -13,8 +13,7 @@
  * routes to the node (test-support/kind.ts), and the dashboard as a user does, through the port-forward.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { INPUT_PARTITIONS, Leaderboards, jobsOf } from '../../common/contract';
 import { FLINK_IMAGE } from '../../constructs/flink-session';
@@ -26,6 +25,7 @@ import { dockerEngineCheck, expectDashboardShows, expectSinksEqualOracle, produc
 import { KindCluster, kindCheck, kindTools } from '../../test-support/kind';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { commandExists, describeWith } from '../../test-support/prerequisites';
+import { tempDir } from '../../test-support/temp-dirs';
 
 const root = resolve(__dirname, '..', '..');
 const DOCS = join(root, 'docs', 'kubernetes.md');
@@ -42,7 +42,7 @@ const kindContainers = (): string =>
 const dockerVolumes = (): string[] => execFileSync('docker', ['volume', 'ls', '-q'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
 
 describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck])('Kubernetes on kind, as docs/kubernetes.md writes it', () => {
-  const clone = join(mkdtempSync(join(tmpdir(), 'leaderboard-kind-')), 'leaderboard-stack');
+  const clone = join(tempDir('kind'), 'leaderboard-stack');
   const env = { ...userEnv(), KIND_CLUSTER: CLUSTER };
   const timings: Record<string, number> = {};
   const volumesBefore = dockerVolumes();
