@@ -7,12 +7,12 @@
  * which only the cluster resolves).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { setupOutput } from './deploy-checks';
 import { Check } from './prerequisites';
+import { tempDir } from './temp-dirs';
 
 const runFile = promisify(execFile);
 const root = path.resolve(__dirname, '..');
@@ -66,7 +66,7 @@ export class KindCluster {
   static existing(name: string): KindCluster {
     const tools = kindTools();
     if (!tools) throw new Error('kind has not been set up (npm test)');
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'leaderboard-kind-')), 'kubeconfig');
+    const file = path.join(tempDir('kind-config'), 'kubeconfig');
     execFileSync(tools.kind, ['export', 'kubeconfig', '--name', name, '--kubeconfig', file], { stdio: 'ignore', timeout: 60_000 });
     return new KindCluster(name, file, tools);
   }
@@ -75,7 +75,7 @@ export class KindCluster {
   static async create(name: string, timeoutMs = 5 * 60_000): Promise<KindCluster> {
     const tools = kindTools();
     if (!tools) throw new Error('kind has not been set up (npm test)');
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'leaderboard-kind-')), 'kubeconfig');
+    const file = path.join(tempDir('kind-config'), 'kubeconfig');
     await runFile(tools.kind, ['create', 'cluster', '--name', name, '--kubeconfig', file, '--wait', '180s', ...(tools.nodeImage ? ['--image', tools.nodeImage] : [])], {
       timeout: timeoutMs,
     });
