@@ -18,9 +18,16 @@ export interface Client {
 }
 
 /** An ingress rule: `from` pods (all when absent) on `ports` (all when absent). */
-export interface IngressRule {
+interface IngressRule {
   readonly from?: Labels[];
-  readonly ports?: number[];
+  readonly ports?: readonly number[];
+}
+
+/** An egress rule: to pods `to` and addresses `cidrs` (anywhere when both are absent) on `ports` (all when absent). */
+interface EgressRule {
+  readonly to?: Labels[];
+  readonly cidrs?: readonly string[];
+  readonly ports?: readonly number[];
 }
 
 /** Addresses the Kubernetes API server answers on, as pods see them once a Service is resolved. */
@@ -34,7 +41,8 @@ export interface ApiServerAddresses {
  * k3s, Docker Desktop), 8443 (minikube), 16443 (MicroK8s). Its address is a node's or the provider's,
  * unknown before deploy.
  */
-export const ANY_API_SERVER: ApiServerAddresses = { cidrs: ['0.0.0.0/0'], ports: [443, 6443, 8443, 16443] };
+const ANYWHERE = '0.0.0.0/0';
+export const ANY_API_SERVER: ApiServerAddresses = { cidrs: [ANYWHERE], ports: [443, 6443, 8443, 16443] };
 
 const DNS_PORT = 53;
 const tcp = (port: number) => ({ port: String(port), protocol: 'TCP' });
@@ -48,9 +56,9 @@ export class NetworkPolicies {
   constructor(
     scope: Construct,
     private readonly metadata: (name: string) => ObjectMetadata,
-    private readonly apiServer: ApiServerAddresses = ANY_API_SERVER,
+    private readonly apiServer: ApiServerAddresses,
   ) {
-    this.policy(scope, 'default-deny-ingress', {}, []);
+    this.ingress(scope, 'default-deny-ingress', {}, []);
     this.write(scope, 'default-deny-egress', {}, 'Egress', []);
     // Every pod resolves names; where the resolver runs (a Service, a node-local cache) varies by cluster.
     this.write(scope, 'allow-dns-egress', {}, 'Egress', [{ ports: ['UDP', 'TCP'].map((protocol) => ({ port: String(DNS_PORT), protocol })) }]);
@@ -60,7 +68,7 @@ export class NetworkPolicies {
   addServer(scope: Construct, name: string, selector: Labels, ports: readonly PortSpec[]): void {
     this.servers.set(name, selector);
     const published = ports.filter((p) => p.publish).map((p) => p.containerPort);
-    if (published.length) this.policy(scope, `${name}-published`, selector, [{ ports: published }]);
+    if (published.length) this.ingress(scope, `${name}-published`, selector, [{ ports: published }]);
   }
 
   /** Admits `client`'s pods to each endpoint, and lets them send there (each server once per port). */
@@ -78,10 +86,10 @@ export class NetworkPolicies {
     }
     for (const [service, served] of ports) {
       const server = this.servers.get(service)!;
-      this.policy(scope, `${service}-from-${client.name}`, server, [{ from: [client.selector], ports: [...served] }]);
+      this.ingress(scope, `${service}-from-${client.name}`, server, [{ from: [client.selector], ports: [...served] }]);
       this.egress(scope, `${client.name}-to-${service}`, client.selector, [{ to: [server], ports: [...served] }]);
     }
-    if (external.size) this.egress(scope, `${client.name}-to-external`, client.selector, [{ cidrs: ['0.0.0.0/0'], ports: [...external] }]);
+    if (external.size) this.egress(scope, `${client.name}-to-external`, client.selector, [{ cidrs: [ANYWHERE], ports: [...external] }]);
   }
 
   /** Lets `client`'s pods reach the Kubernetes API server (pods that watch or create objects). */
@@ -94,28 +102,29 @@ export class NetworkPolicies {
    * `name` on `to` and an egress policy on each client: for pods this platform did not create.
    */
   allow(scope: Construct, name: string, from: readonly Client[], to: Labels, ports?: number[]): void {
-    this.policy(scope, name, to, [{ from: from.map((c) => c.selector), ports }]);
+    this.ingress(scope, name, to, [{ from: from.map((c) => c.selector), ports }]);
     for (const client of from) this.egress(scope, `${client.name}-to-${name}`, client.selector, [{ to: [to], ports }]);
   }
 
   /** A policy admitting ingress to `podSelector`'s pods by `rules`; an empty list admits nothing. */
-  policy(scope: Construct, name: string, podSelector: Labels, rules: IngressRule[]): NetworkPolicyV1 {
-    return this.write(scope, name, podSelector, 'Ingress', rules.map((r) => ({
+  private ingress(scope: Construct, name: string, podSelector: Labels, rules: IngressRule[]): void {
+    this.write(scope, name, podSelector, 'Ingress', rules.map((r) => ({
       from: r.from?.map((matchLabels) => ({ podSelector: { matchLabels } })),
       ports: r.ports?.map(tcp),
     })));
   }
 
-  private egress(scope: Construct, name: string, podSelector: Labels, rules: { to?: Labels[]; cidrs?: readonly string[]; ports?: readonly number[] }[]): void {
+  /** A policy letting `podSelector`'s pods send by `rules`; an empty list lets them send nowhere. */
+  private egress(scope: Construct, name: string, podSelector: Labels, rules: EgressRule[]): void {
     this.write(scope, name, podSelector, 'Egress', rules.map((r) => ({
       to: [...(r.to ?? []).map((matchLabels) => ({ podSelector: { matchLabels } })), ...(r.cidrs ?? []).map((cidr) => ({ ipBlock: { cidr } }))],
       ports: r.ports?.map(tcp),
     })));
   }
 
-  private write(scope: Construct, name: string, podSelector: Labels, type: PolicyType, rules: (NetworkPolicyV1SpecIngress | NetworkPolicyV1SpecEgress)[]): NetworkPolicyV1 {
+  private write(scope: Construct, name: string, podSelector: Labels, type: PolicyType, rules: (NetworkPolicyV1SpecIngress | NetworkPolicyV1SpecEgress)[]): void {
     const listed = rules.length === 0 ? undefined : rules;
-    return new NetworkPolicyV1(scope, name, {
+    new NetworkPolicyV1(scope, name, {
       metadata: this.metadata(name),
       spec: {
         // An empty selector selects every pod of the namespace.
