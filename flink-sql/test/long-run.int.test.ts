@@ -8,9 +8,6 @@
  * budget the twelve hours overflow while one cut-off's events stay within retention: the broker deletes
  * old segments while the jobs run, and neither it nor the jobs notice.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Leaderboards } from '../../common/contract';
 import { RETENTION_CHECK_INTERVAL_MS } from '../../constructs/kafka';
 import { retentionConfig } from '../../constructs/kafka-topics';
@@ -22,6 +19,7 @@ import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderbo
 import { PgServer, postgresCheck } from '../../test-support/postgres';
 import { HOUR_MILLIS, injectorStream } from '../../test-support/injector-stream';
 import { describeWith } from '../../test-support/prerequisites';
+import { tempDir } from '../../test-support/temp-dirs';
 import { waitFor } from '../../test-support/deploy-checks';
 import { PipelineServices, settleBoards, startPipelineServices, submitJobs, waitForJobsRunning } from '../../test-support/session-jobs';
 import { renderJobs, RenderOptions } from '../src/render';
@@ -86,7 +84,7 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('twelve hours of the injec
       ...renderJobs({ ...base, sink: { variant: 'kafka' }, layout: 'per-metric' }),
       ...renderJobs({ ...base, sink: { variant: 'jdbc', jdbcUrl: pg.jdbcUrl, jdbcUsername: pg.user }, layout: 'statement-set' }),
     ];
-    const submitted = submitJobs(flink, jobs, mkdtempSync(path.join(os.tmpdir(), 'long-run-jobs-')));
+    const submitted = submitJobs(flink, jobs, tempDir('long-run-jobs'));
     if (submitted.status !== 0) throw new Error(`submitter failed (exit ${submitted.status}):\n${submitted.stderr}`);
     running = await waitForJobsRunning(flink, jobs.map((j) => j.name));
     const sinks: [string, () => Promise<Leaderboards>][] = [
