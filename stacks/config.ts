@@ -32,7 +32,7 @@ import { FLINK_DEFAULTS } from '../constructs/flink-session';
 import { DEFAULT_KAFKA_VOLUME_GIB, kafkaPartitionBudget } from '../constructs/kafka';
 import { retentionConfig } from '../constructs/kafka-topics';
 import { DEFAULT_INPUT_RETENTION } from '../constructs/pipeline';
-import { ANY_API_SERVER } from '../constructs/platform/k8s/network';
+import { ANY_API_SERVER, ApiServerAddresses } from '../constructs/platform/k8s/network';
 import versions from '../versions.json';
 
 
@@ -186,7 +186,7 @@ export interface KubernetesConfig {
    * Where the Flink pods and the operator may send to reach the Kubernetes API server (every other pod
    * of the namespace may not); narrow it to the addresses `kubectl get endpoints kubernetes` lists.
    */
-  readonly apiServer: { readonly cidrs: string[]; readonly ports: number[] };
+  readonly apiServer: ApiServerAddresses;
 }
 
 export interface LeaderboardConfig {
@@ -238,7 +238,7 @@ export const DEFAULT_CONFIG: LeaderboardConfig = {
     context: null,
     imageRegistry: '',
     operatorChart: `https://archive.apache.org/dist/flink/flink-kubernetes-operator-${versions.flinkKubernetesOperator}/`,
-    apiServer: { cidrs: [...ANY_API_SERVER.cidrs], ports: [...ANY_API_SERVER.ports] },
+    apiServer: ANY_API_SERVER,
   },
 };
 
