@@ -1,7 +1,7 @@
 /**
  * `npm run build:images [flink|injector|dashboard ...]`: writes the offline build context of each
  * project image (all three by default) to build/images/<name>/, where the Docker target's image
- * builds and `kind-up.sh` find them, and prints each context directory. Build one with
+ * builds and `npm run kind:up` find them, and prints each context directory. Build one with
  * `docker build --build-arg BASE_IMAGE=<image> <dir>`.
  *
  * Each context is written into a temporary directory and swapped in whole, or left alone when

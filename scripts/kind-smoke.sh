@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks a stack deployed by scripts/kind-up.sh end to end: port-forwards the dashboard and polls its
+# Checks a stack deployed by `npm run kind:up` end to end: port-forwards the dashboard and polls its
 # /api/leaderboards until every board of common/contract/metrics.ts has rows (the injector's events went
 # through Kafka, the Flink jobs and the sink), or fails after a timeout.
 #

@@ -172,7 +172,7 @@ async function main(): Promise<number> {
     process.stderr.write(`unknown stack '${stack}'; stacks: ${STACK_NAMES.join(', ')}\n`);
     return 2;
   }
-  // The configuration the deploy used (scripts/deploy.sh writes it), so ports and names match.
+  // The configuration the deploy used (scripts/cli/setup-steps.ts writes it), so ports and names match.
   const effective = join(root, '.leaderboard', `config.${stack}.json`);
   const config = loadConfig(existsSync(effective) ? { ...process.env, LEADERBOARD_CONFIG: effective } : process.env);
   const health = stack.startsWith('docker-') ? await dockerStatus(stack, config) : await k8sStatus(config);

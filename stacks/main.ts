@@ -3,8 +3,8 @@ import { ConfigError } from './config';
 import { buildApp } from './app';
 
 /**
- * Without the image contexts a deploy would fail late, inside the image build; destroy.sh sets
- * LEADERBOARD_IMAGE_CONTEXTS=optional, since removing a stack builds nothing.
+ * Without the image contexts a deploy would fail late, inside the image build; `npm run destroy`
+ * sets LEADERBOARD_IMAGE_CONTEXTS=optional, since removing a stack builds nothing.
  */
 const missing = process.env.LEADERBOARD_IMAGE_CONTEXTS === 'optional' ? [] : missingBuildContexts();
 if (missing.length > 0) {

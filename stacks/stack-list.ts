@@ -1,6 +1,6 @@
 /**
- * The stacks, listed once in stacks.json: the app builds them, `npm run status` and the shell
- * scripts (`stacks` in scripts/lib/setup.sh) accept their names. The first is the default.
+ * The stacks, listed once in stacks.json: the app builds them, the npm commands (scripts/cli) accept
+ * their names. The first is the default.
  */
 import { SinkVariant } from '../common/contract';
 import list from './stacks.json';

@@ -42,7 +42,7 @@ export const operatorSetup = (): Record<string, string> => setupOutput('flink-op
 export const operatorCheck: Check = () => {
   const setup = operatorSetup();
   if (setup.missing) return setup.missing;
-  return setup['images.flinkOperator'] ? undefined : "npm test's set-up has not obtained the Flink Kubernetes Operator (scripts/test.sh)";
+  return setup['images.flinkOperator'] ? undefined : "npm test's set-up has not obtained the Flink Kubernetes Operator (scripts/cli/test.ts)";
 };
 
 export interface OperatorCrdDirs {

@@ -92,7 +92,7 @@ describeWith([commandExists('git'), commandExists('curl')])('third-party artefac
     expect(lines[0]).toContain('FLINK_OPERATOR_SOURCE_URL');
   }, 300_000);
 
-  /** npm test's operator step (scripts/lib/setup.sh, as scripts/test.sh calls it) in the clone. */
+  /** npm test's operator step (scripts/lib/setup.sh, as scripts/cli/test.ts calls it) in the clone. */
   const operatorStep = (ci: boolean): Run =>
     spawnSync('bash', ['-c', 'source images/standins/lib.sh && source scripts/lib/setup.sh && ensure_flink_operator "$0"', join(cache, 'flink-operator.txt')], {
       cwd: clone,

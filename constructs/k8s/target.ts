@@ -45,7 +45,7 @@ export interface K8sTargetProps {
 
 export class K8sTarget extends Construct implements IDeploymentTarget {
   readonly platform: K8sPlatform;
-  /** Built and loaded into the cluster (or pushed to `imageRegistry`) before deploy, e.g. by scripts/kind-up.sh. */
+  /** Built and loaded into the cluster (or pushed to `imageRegistry`) before deploy, e.g. by `npm run kind:up`. */
   readonly images: ProjectImageRefs;
   private readonly operatorChart: string;
   private readonly operatorImage: string;

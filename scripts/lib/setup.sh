@@ -1,26 +1,15 @@
 # shellcheck shell=bash
 # What a fresh machine needs before a deploy or a test run, each piece installed or started only when
-# it is missing, so a second run skips what is done. Shared by scripts/deploy.sh, scripts/destroy.sh,
-# scripts/status.sh and scripts/test.sh. Sourced, never run; expects images/standins/lib.sh sourced first.
+# it is missing, so a second run skips what is done. The npm commands (scripts/cli/*.ts) call these
+# functions through scripts/cli/toolchain.ts. Sourced, never run; expects images/standins/lib.sh
+# sourced first.
 #
 # Where something cannot be installed here (not root, not Debian/Ubuntu) the step fails with one
 # message naming what is missing and how to get it.
 
-# Where the scripts keep their per-checkout files: the effective configuration, the deploy logs.
+# Where the commands keep their per-checkout files: the toolchain's settings, linked tools.
 LOCAL_DIR="$REPO_ROOT/.leaderboard"
-STANDIN_CHOICE="$LOCAL_DIR/standin-images.txt"
 
-# cdktf's telemetry and version check call public hosts; offline they print an [ERROR] line after a
-# successful run.
-export CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=1
-
-STEP=0
-STEPS=0
-# step WHAT: a numbered progress line for the next set-up step.
-step() {
-  STEP=$((STEP + 1))
-  progress "step $STEP/$STEPS: $1"
-}
 
 can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
 
@@ -160,10 +149,11 @@ configured_images() {
   ') || fail "the configuration is not valid (LEADERBOARD_CONFIG=${LEADERBOARD_CONFIG:-unset})"
 }
 
-# user_named_images: the image keys the user's own configuration file sets.
+# user_named_images: the image keys the user's own configuration file (LEADERBOARD_CONFIG, which the
+# commands have made absolute and checked) sets.
 user_named_images() {
-  [ -n "${USER_CONFIG:-}" ] || return 0
-  node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(Object.keys(c.images || {}).join("\n"))' "$USER_CONFIG"
+  [ -n "${LEADERBOARD_CONFIG:-}" ] || return 0
+  node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(Object.keys(c.images || {}).join("\n"))' "$LEADERBOARD_CONFIG"
 }
 
 # ensure_images CHOICE: the third-party images the stacks run, by the rule above: the official ones
@@ -187,7 +177,7 @@ images_official() {
   while read -r key image; do
     pulled "$image" && continue
     case "$user_keys" in
-      *" $key "*) fail "cannot pull images.$key=$image named in $USER_CONFIG (no registry answers?); build or load it, or remove it from the configuration" ;;
+      *" $key "*) fail "cannot pull images.$key=$image named in $LEADERBOARD_CONFIG (no registry answers?); build or load it, or remove it from the configuration" ;;
     esac
     progress "cannot pull $image: building offline stand-ins from Debian packages instead (images/standins/README.md)"
     return 1
@@ -195,86 +185,7 @@ images_official() {
 }
 images_build() { "$REPO_ROOT/scripts/offline/standin-images.sh" || return 2; }
 
-# write_effective_config STACK [SETTINGS...]: writes the configuration the stack is deployed with
-# (scripts/effective-config.ts: the user's file, and the set-up's choices for what it leaves unset)
-# and points LEADERBOARD_CONFIG at it, so deploy, destroy and status synthesize the same stack.
-write_effective_config() {
-  local out="$LOCAL_DIR/config.$1.json"
-  shift
-  mkdir -p "$LOCAL_DIR"
-  "$REPO_ROOT/node_modules/.bin/ts-node" --transpile-only "$REPO_ROOT/scripts/effective-config.ts" "$out" "${USER_CONFIG:-}" "$STANDIN_CHOICE" "$@" ||
-    fail "cannot write the effective configuration $out (the line above says why)"
-  export LEADERBOARD_CONFIG="$out"
-}
-
-# warn MESSAGE: one warning line.
-warn() {
-  local msg=${1//\\/\\\\}
-  msg=${msg//\"/\\\"}
-  printf '{"level":"warn","script":"%s","elapsed_s":%d,"msg":"%s"}\n' "$SCRIPT_NAME" "$((SECONDS - SCRIPT_START))" "$msg" >&2
-}
-
-# protect_state: the Terraform state holds the stack's passwords. Its files are readable by this user
-# only (cdktf runs under umask 077, and files of earlier runs are made so), and OpenTofu encrypts them
-# (state and plans: PBKDF2 key, AES-GCM) when LEADERBOARD_STATE_PASSPHRASE is set; a state written
-# unencrypted before is read once and written back encrypted. Without a passphrase, one warning line.
-protect_state() {
-  local file dir="${LEADERBOARD_STATE_DIR:-$REPO_ROOT}"
-  for file in "$dir"/terraform.*.tfstate*; do [ ! -e "$file" ] || chmod 600 "$file"; done
-  if [ -z "${LEADERBOARD_STATE_PASSPHRASE:-}" ]; then
-    warn "the Terraform state keeps the stack's passwords unencrypted (files of mode 0600 in $dir); set LEADERBOARD_STATE_PASSPHRASE to have OpenTofu encrypt it (README, Security)"
-    return 0
-  fi
-  [ "${TERRAFORM_BINARY_NAME:-}" = tofu ] ||
-    fail "LEADERBOARD_STATE_PASSPHRASE needs OpenTofu (tofu) to encrypt the state; ${TERRAFORM_BINARY_NAME:-terraform} cannot"
-  [ "${#LEADERBOARD_STATE_PASSPHRASE}" -ge 16 ] || fail "LEADERBOARD_STATE_PASSPHRASE is too short: at least 16 characters"
-  # A state written unencrypted is read once more (and written back encrypted): only then does the
-  # configuration name the unencrypted method, which OpenTofu would otherwise accept for good.
-  local plain=false
-  for file in "$dir"/terraform.*.tfstate; do
-    [ ! -s "$file" ] || grep -q '"encrypted_data"' "$file" || plain=true
-  done
-  # HCL: a JSON-escaped string is a valid HCL string once template sequences are escaped too.
-  TF_ENCRYPTION=$(PLAIN=$plain node -e '
-    const passphrase = JSON.stringify(process.env.LEADERBOARD_STATE_PASSPHRASE).replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
-    const migrate = process.env.PLAIN === "true";
-    const protect = (what) => `${what} {
-  method = method.aes_gcm.leaderboard
-${migrate ? "  fallback {\n    method = method.unencrypted.migrate\n  }\n" : ""}}`;
-    console.log(`key_provider "pbkdf2" "leaderboard" {
-  passphrase = ${passphrase}
-}
-method "aes_gcm" "leaderboard" {
-  keys = key_provider.pbkdf2.leaderboard
-}
-${migrate ? "method \"unencrypted\" \"migrate\" {}\n" : ""}${protect("state")}
-${protect("plan")}`);')
-  export TF_ENCRYPTION
-}
-
-# cdktf_deploy STACK: `cdktf deploy` with a progress line per resource, its log in
-# .leaderboard/deploy.STACK.log and its outputs in .leaderboard/outputs.STACK.json.
-cdktf_deploy() {
-  local stack=$1 log_file="$LOCAL_DIR/deploy.$1.log" outputs="$LOCAL_DIR/outputs.$1.json" deploy_pid status=0
-  mkdir -p "$LOCAL_DIR"
-  rm -f "$outputs"
-  # Locking asks the public registry for every platform's hashes; init still records this machine's.
-  protect_state
-  (umask 077 && FORCE_COLOR=0 exec npx cdktf deploy "$stack" --auto-approve --skip-provider-lock --outputs-file "$outputs") \
-    >"$log_file" 2>&1 </dev/null &
-  deploy_pid=$!
-  tail -n +1 -f --pid="$deploy_pid" "$log_file" 2>/dev/null |
-    sed -nu -E 's/^.*\(([^)]+)\): (Creation|Modifications|Destruction) complete after ([0-9hms]+).*$/\2 complete: \1 (\3)/p; s/^.*(Apply complete!.*|No changes\..*)$/\1/p' |
-    while IFS= read -r line; do progress "$line"; done &
-  wait "$deploy_pid" || status=$?
-  wait || true
-  if [ "$status" -ne 0 ]; then
-    tail -n 40 "$log_file" >&2
-    fail "cdktf deploy $stack failed (exit $status); full log in $log_file"
-  fi
-}
-
-# ensure_kind: KIND, KUBECTL and KIND_NODE_IMAGE (empty for kind's own default) by the rule above: kind
+# ensure_kind: exports KIND, KUBECTL and KIND_NODE_IMAGE (empty for kind's own default) by the rule above: kind
 # and kubectl on the PATH with kind's node images pulled from Docker Hub when it answers; else kind,
 # kubectl and a node image built from the Go module proxy and Debian's packages
 # (scripts/offline/kind-toolchain.sh). Both tools are linked into .leaderboard/bin.
@@ -285,6 +196,7 @@ ensure_kind() {
   KIND=$(sed -n 's/^KIND_BINARY=//p' "$settings")
   KUBECTL=$(sed -n 's/^KUBECTL_BINARY=//p' "$settings")
   KIND_NODE_IMAGE=$(sed -n 's/^KIND_NODE_IMAGE=//p' "$settings")
+  export KIND KUBECTL KIND_NODE_IMAGE
   mkdir -p "$LOCAL_DIR/bin"
   ln -sf "$(command -v "$KIND")" "$LOCAL_DIR/bin/kind"
   ln -sf "$(command -v "$KUBECTL")" "$LOCAL_DIR/bin/kubectl"
@@ -298,28 +210,3 @@ kind_build() {
   command -v go >/dev/null 2>&1 || return 1
   "$REPO_ROOT/scripts/offline/kind-toolchain.sh" node-image || return 2
 }
-
-# stacks [TARGET]: the names of the stacks (of TARGET: docker or k8s), from stacks/stacks.json; the
-# first is the default.
-stacks() {
-  node -e 'for (const s of require(process.argv[1])) if (!process.argv[2] || s.target === process.argv[2]) console.log(s.name)' \
-    "$REPO_ROOT/stacks/stacks.json" "${1:-}"
-}
-
-# check_stack STACK [STACK...]: exits 2 with the list of stacks when the first is not one of the others
-# (default: all of them).
-check_stack() {
-  local stack=$1 known
-  shift
-  [ $# -gt 0 ] || set -- $(stacks)
-  for known in "$@"; do [ "$stack" = "$known" ] && return 0; done
-  printf 'unknown stack %s; stacks: %s\n' "'$stack'" "$(IFS=,; echo "$*" | sed 's/,/, /g')" >&2
-  exit 2
-}
-
-# A relative LEADERBOARD_CONFIG names a file from where the command was started.
-USER_CONFIG="${LEADERBOARD_CONFIG:-}"
-if [ -n "$USER_CONFIG" ]; then
-  [ -f "$USER_CONFIG" ] || fail "LEADERBOARD_CONFIG=$USER_CONFIG: no such file"
-  USER_CONFIG="$(cd "$(dirname "$USER_CONFIG")" && pwd)/$(basename "$USER_CONFIG")"
-fi

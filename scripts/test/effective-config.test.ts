@@ -1,4 +1,7 @@
-import { effectiveConfig } from '../effective-config';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../test-support/temp-dirs';
+import { effectiveConfig, userConfigFile } from '../effective-config';
 
 describe('effectiveConfig', () => {
   it('fills what the user left unset from the set-up\'s settings, the user\'s own values winning', () => {
@@ -19,5 +22,19 @@ describe('effectiveConfig', () => {
       images: { node: 'n:1' },
     });
     expect(user).toEqual({ kubernetes: { namespace: 'x' } });
+  });
+});
+
+describe('userConfigFile', () => {
+  const dir = tempDir('user-config');
+  writeFileSync(join(dir, 'my-config.json'), '{}');
+
+  it('names a relative file from where the command was started, and none without LEADERBOARD_CONFIG', () => {
+    expect(userConfigFile({ LEADERBOARD_CONFIG: 'my-config.json' }, dir)).toBe(join(dir, 'my-config.json'));
+    expect(userConfigFile({}, dir)).toBeUndefined();
+  });
+
+  it('refuses a file that is not there, naming it as the user wrote it', () => {
+    expect(() => userConfigFile({ LEADERBOARD_CONFIG: 'other.json' }, dir)).toThrow('LEADERBOARD_CONFIG=other.json: no such file');
   });
 });

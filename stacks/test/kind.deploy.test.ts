@@ -30,7 +30,7 @@ import { tempDir } from '../../test-support/temp-dirs';
 const root = resolve(__dirname, '..', '..');
 const DOCS = join(root, 'docs', 'kubernetes.md');
 const outputDir = join(root, 'test-output');
-// A name of the test's own (kind-up.sh takes KIND_CLUSTER), so a user's `leaderboard` cluster is never touched.
+// A name of the test's own (kind:up takes KIND_CLUSTER), so a user's `leaderboard` cluster is never touched.
 const CLUSTER = 'leaderboard-docs-test';
 const KAFKA_EVENTS = 20_000;
 

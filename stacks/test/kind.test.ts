@@ -1,7 +1,7 @@
 /**
  * The kind tooling's wiring, without a cluster: the hosted-runner workflow runs the commands of
  * docs/kubernetes.md in their order, the scripts, package.json, the cluster config and versions.json
- * agree, and kind-up.sh refuses bad input with one line before creating anything. The commands
+ * agree, and kind:up refuses bad input with one line before creating anything. The commands
  * themselves run for real in stacks/test/kind.deploy.test.ts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,12 +16,11 @@ const root = join(__dirname, '..', '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
 const workflow = load(read('.github/workflows/kind-smoke.yml')) as { jobs: Record<string, { steps: { run?: string }[] }> };
 const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.map((s) => s.run ?? '')).join('\n');
-const scripts = ['scripts/kind-up.sh', 'scripts/kind-smoke.sh', 'scripts/kind-down.sh'];
 
 describe('kind tooling', () => {
-  it.each(scripts)('%s is valid bash and executable', (script) => {
-    accessSync(join(root, script), constants.X_OK);
-    execFileSync('bash', ['-n', join(root, script)]);
+  it('scripts/kind-smoke.sh is valid bash and executable', () => {
+    accessSync(join(root, 'scripts/kind-smoke.sh'), constants.X_OK);
+    execFileSync('bash', ['-n', join(root, 'scripts/kind-smoke.sh')]);
   });
 
   it('runs, in the workflow, the commands docs/kubernetes.md gives, in their order', () => {
@@ -43,11 +42,11 @@ describe('kind tooling', () => {
     expect(cluster.name).toBe('leaderboard');
     for (const mount of cluster.nodes.flatMap((n) => n.extraMounts)) accessSync(join(root, mount.hostPath));
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-    expect(pkg.scripts['kind:up']).toBe('bash scripts/kind-up.sh');
-    expect(pkg.scripts['kind:down']).toBe('bash scripts/kind-down.sh');
+    expect(pkg.scripts['kind:up']).toBe('bash scripts/cli/run.sh kind-up');
+    expect(pkg.scripts['kind:down']).toBe('bash scripts/cli/run.sh kind-down');
   });
 
-  it('prints the namespace, every project image and the third-party images for kind-up.sh', () => {
+  it('prints the namespace, every project image and the third-party images for kind:up and kind-smoke.sh', () => {
     const plan = execFileSync('npx', ['ts-node', '--transpile-only', 'scripts/kind-plan.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, LEADERBOARD_CONFIG: '' } });
     const lines = plan.trim().split('\n').map((l) => l.split(' '));
     expect(lines.filter((l) => l[0] === 'namespace')).toEqual([['namespace', 'leaderboard']]);
@@ -65,7 +64,7 @@ describe('kind tooling', () => {
   });
 
   it('refuses an unknown stack with the list of kind stacks, exit status 2', () => {
-    const run = spawnSync('bash', [join(root, 'scripts', 'kind-up.sh'), 'docker-jdbc'], { encoding: 'utf8' });
+    const run = spawnSync('npm', ['run', '--silent', 'kind:up', '--', 'docker-jdbc'], { cwd: root, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe(`unknown stack 'docker-jdbc'; stacks: ${STACK_NAMES.filter((s) => s.startsWith('k8s-')).join(', ')}`);
   });
