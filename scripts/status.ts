@@ -4,17 +4,11 @@
  * when something is unhealthy or missing, 2 on a usage error.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { jobsOf } from '../common/contract';
 import { sourceMetricSum } from '../common/flink-metrics';
-import { LeaderboardConfig, loadConfig } from '../stacks/config';
+import { LeaderboardConfig } from '../stacks/config';
 import { DEFAULT_STACK, STACK_NAMES } from '../stacks/stack-list';
-
-const root = resolve(__dirname, '..');
-/** The kubectl `npm run kind:up` set up (built offline when none was installed), else the PATH's. */
-const KUBECTL = existsSync(join(root, '.leaderboard', 'bin', 'kubectl')) ? join(root, '.leaderboard', 'bin', 'kubectl') : 'kubectl';
+import { KUBECTL, deployedConfig, kubectlArgs as stackKubectlArgs } from './cli/deployed-stack';
 
 interface ComponentHealth {
   readonly name: string;
@@ -103,8 +97,8 @@ async function dockerStatus(stack: string, config: LeaderboardConfig): Promise<S
 }
 
 async function k8sStatus(config: LeaderboardConfig): Promise<StackHealth> {
-  const { namespace, kubeconfigPath, context } = config.kubernetes;
-  const kubectlArgs = ['--kubeconfig', kubeconfigPath.replace(/^~(?=\/)/, homedir()), ...(context ? ['--context', context] : []), '-n', namespace];
+  const { namespace } = config.kubernetes;
+  const kubectlArgs = stackKubectlArgs(config);
   const kubectl = (...args: string[]): string => run(KUBECTL, [...kubectlArgs, ...args]);
   const pods = JSON.parse(kubectl('get', 'pods', '-o', 'json')) as {
     items: { metadata: { name: string; labels?: Record<string, string> }; status: { phase: string; containerStatuses?: { ready: boolean }[] } }[];
@@ -172,9 +166,7 @@ async function main(): Promise<number> {
     process.stderr.write(`unknown stack '${stack}'; stacks: ${STACK_NAMES.join(', ')}\n`);
     return 2;
   }
-  // The configuration the deploy used (scripts/cli/setup-steps.ts writes it), so ports and names match.
-  const effective = join(root, '.leaderboard', `config.${stack}.json`);
-  const config = loadConfig(existsSync(effective) ? { ...process.env, LEADERBOARD_CONFIG: effective } : process.env);
+  const config = deployedConfig(stack);
   const health = stack.startsWith('docker-') ? await dockerStatus(stack, config) : await k8sStatus(config);
   return print(stack, health) ? 0 : 1;
 }

@@ -72,6 +72,16 @@ describeWith([git, chromiumCheck])('the README, literally, on a fresh clone', ()
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: expect.stringContaining('flink job') });
   }, 180_000);
 
+  it('"npm run psql" reads the boards as the read-only role, which cannot write', async () => {
+    const query = await runLine(clone, readmeCommand(/^npm run psql -- -c /), env, 120_000);
+    expect({ code: query.code, stderr: query.stderr.slice(-2000) }).toEqual({ code: 0, stderr: expect.any(String) });
+    expect(query.stdout).toMatch(/^ rnk \| team_name +\| total_score$/m);
+    expect(query.stdout).toMatch(/^\(3 rows\)$/m);
+    const write = await runLine(clone, "npm run --silent psql -- -c 'DELETE FROM leaderboard.top_teams'", env, 120_000);
+    expect(write.code).not.toBe(0);
+    expect(write.stderr).toContain('permission denied for table top_teams');
+  }, 5 * 60_000);
+
   it('applies the README\'s configuration example to the deployed stack', async () => {
     const write = readmeCommand(/^echo '.*' > my-config\.json$/);
     const redeploy = readmeCommand(/^LEADERBOARD_CONFIG=my-config\.json npm run deploy$/);

@@ -4,7 +4,7 @@
  * path: a `fail` anywhere ends the command with its line and status.
  */
 import { resolve } from 'node:path';
-import { STACKS, StackDefinition, StackTarget } from '../../stacks/stack-list';
+import { STACKS, StackDefinition } from '../../stacks/stack-list';
 
 /** The repository: every command runs from it, as npm runs its scripts. */
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -51,11 +51,10 @@ export function nextStep(what: string): void {
 }
 
 /**
- * The stack a command is given (its first argument, default the first of `target`'s stacks); exits 2
- * with the list of stacks it accepts when it is not one of them.
+ * The stack a command is given (its first argument, default the first of `accepted`); exits 2 with
+ * the list of stacks it accepts when it is not one of them.
  */
-export function stackArgument(args: readonly string[], target?: StackTarget): StackDefinition {
-  const accepted = STACKS.filter((s) => !target || s.target === target);
+export function stackArgument(args: readonly string[], accepted: readonly StackDefinition[] = STACKS): StackDefinition {
   const name = args[0] ?? accepted[0].name;
   const stack = accepted.find((s) => s.name === name);
   if (stack) return stack;

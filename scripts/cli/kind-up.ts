@@ -11,6 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STACKS } from '../../stacks/stack-list';
 import { cdktfDeploy } from './cdktf';
 import { LOCAL_DIR, REPO_ROOT, fail, nextStep, plan, progress, runCommand, stackArgument } from './cli';
 import { clusterName, kubeconfigPath } from './kind-cluster';
@@ -36,7 +37,7 @@ const DEFAULT_MIN_ENGINE_MEMORY_MIB = 8192;
 const JOB_POLL_MS = 10_000;
 
 runCommand('kind-up', async (args) => {
-  const stack = stackArgument(args, 'k8s');
+  const stack = stackArgument(args, STACKS.filter((s) => s.target === 'k8s'));
   const userFile = userConfig();
   const cluster = clusterName();
   const timeoutS = Number(process.env.KIND_UP_TIMEOUT || 900);

@@ -213,6 +213,17 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
       expectClean(await run(docsCommand(/^bash scripts\/kind-smoke\.sh$/), 12 * 60_000));
     }, 13 * 60_000);
 
+    it('`npm run psql -- k8s-jdbc` queries the boards in the PostgreSQL pod as the read-only role', async () => {
+      requireUp();
+      const query = await run(docsCommand(/^npm run psql -- k8s-jdbc -c /), 120_000);
+      expectClean(query);
+      const count = /^ +players\n-+\n +(\d+)$/m.exec(query.stdout);
+      expect({ stdout: query.stdout, filled: Number(count?.[1] ?? 0) > 0 }).toEqual({ stdout: expect.any(String), filled: true });
+      const write = await run("npm run --silent psql -- k8s-jdbc -c 'TRUNCATE leaderboard.top_players'", 120_000);
+      expect(write.code).not.toBe(0);
+      expect(write.stderr).toContain('permission denied for table top_players');
+    }, 5 * 60_000);
+
     it('enforces the network policies both ways: undeclared connections refused, from another namespace and inside this one', async () => {
       const c = requireUp();
       const ns = DEFAULT_CONFIG.kubernetes.namespace;
