@@ -3,13 +3,14 @@
  * providers, a Docker engine with the third-party images, the Flink Kubernetes Operator, kind with its
  * node image, the project image contexts), each by the artefact rule of scripts/lib/setup.sh and
  * skipping what is there, then runs jest with the arguments given (`npm run test:integration` and
- * `npm run test:deploy` pass their project). The unit tier needs none of this: npm run test:unit.
+ * `npm run test:deploy` name their tier). The unit tier needs none of this: npm run test:unit.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandFailure, LOCAL_DIR, REPO_ROOT, fail, nextStep, plan, progress, runCommand } from './cli';
 import { cacheRoot, ensureDockerEngine, ensureImages, ensureKind, ensureTofu, projectImageContexts } from './setup-steps';
+import { jestArguments } from './jest-arguments';
 import { setUp } from './toolchain';
 
 function run(command: string, args: readonly string[], stdout: 'inherit' | 'stderr'): Promise<number> {
@@ -58,6 +59,6 @@ runCommand('test', async (args) => {
   nextStep('project image contexts');
   await projectImageContexts();
   nextStep('jest');
-  const status = await run(join(REPO_ROOT, 'node_modules', '.bin', 'jest'), args, 'inherit');
+  const status = await run(join(REPO_ROOT, 'node_modules', '.bin', 'jest'), jestArguments(args), 'inherit');
   if (status !== 0) fail('', status);
 });
