@@ -163,11 +163,13 @@ describeWith([flinkCheck])('Docker submitter as job keeper', () => {
     jm.jobs.find((j) => j.jid === current)!.state = 'FAILED';
     await until('a fourth alpha run', () => (jm.runs.length >= 6 ? true : undefined));
     expect(jm.runs[5].savepointPath).toBe(`${pathToFileURL(latest).href}/`);
-    await until('the pruned history', () => (submitted().alpha.length === 2 ? true : undefined));
+    // The keeper records the new history first and prunes after it, so a crash in between leaves a
+    // directory too many, never a history naming a deleted one: the pruning is done when it says so.
+    const pruned = `"msg":"pruned the checkpoints of earlier runs","job":"alpha","jobIds":"${original}"`;
+    await until('the pruned history', () => (submitted().alpha.length === 2 && log.includes(pruned) ? true : undefined));
     expect(submitted().alpha[1]).toBe(current);
     expect(existsSync(path.join(checkpoints, original))).toBe(false);
     expect(existsSync(path.join(checkpoints, current, 'chk-3'))).toBe(true);
-    expect(log).toContain(`"msg":"pruned the checkpoints of earlier runs","job":"alpha","jobIds":"${original}"`);
     expect(lost).not.toBe(original);
   });
 
