@@ -217,7 +217,7 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
       requireUp();
       const query = await run(docsCommand(/^npm run psql -- k8s-jdbc -c /), 120_000);
       expectClean(query);
-      const count = /^ +players\n-+\n +(\d+)$/m.exec(query.stdout);
+      const count = /^ +players *\n-+\n +(\d+) *$/m.exec(query.stdout);
       expect({ stdout: query.stdout, filled: Number(count?.[1] ?? 0) > 0 }).toEqual({ stdout: expect.any(String), filled: true });
       const write = await run("npm run --silent psql -- k8s-jdbc -c 'TRUNCATE leaderboard.top_players'", 120_000);
       expect(write.code).not.toBe(0);
