@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { STACKS } from '../../stacks/stack-list';
 import { LOCAL_DIR, REPO_ROOT, fail, progress, runCommand } from './cli';
 import { clusterName, kubeconfigPath } from './kind-cluster';
-import { output } from './processes';
+import { onPath, output } from './processes';
 import { kindClusterSettings } from './setup-steps';
 
 /** The kind kind:up linked, else the PATH's, else none. */
 function kindBinary(): string | undefined {
   const linked = join(LOCAL_DIR, 'bin', 'kind');
   if (existsSync(linked)) return linked;
-  return output('sh', ['-c', 'command -v kind']) === undefined ? undefined : 'kind';
+  return onPath('kind') ? 'kind' : undefined;
 }
 
 runCommand('kind-down', async () => {

@@ -15,7 +15,7 @@ import { STACKS } from '../../stacks/stack-list';
 import { cdktfDeploy } from './cdktf';
 import { LOCAL_DIR, REPO_ROOT, fail, nextStep, plan, progress, runCommand, stackArgument } from './cli';
 import { clusterName, kubeconfigPath } from './kind-cluster';
-import { logged, mustRun, output, showTail } from './processes';
+import { logged, mustRun, onPath, output, showTail } from './processes';
 import {
   OPERATOR_SETTINGS,
   STANDIN_CHOICE,
@@ -125,7 +125,7 @@ runCommand('kind-up', async (args) => {
     progress(`jobs: ${states || 'not created yet'}`);
     await new Promise((r) => setTimeout(r, JOB_POLL_MS));
   }
-  if (output('sh', ['-c', 'command -v kubectl']) === undefined) {
+  if (!onPath('kubectl')) {
     progress(`kubectl is not on your PATH: use ${LOCAL_DIR}/bin/kubectl, e.g. export PATH="${LOCAL_DIR}/bin:$PATH"`);
   }
   const ns = images.namespace;

@@ -9,6 +9,18 @@ export function output(command: string, args: readonly string[]): string | undef
   return run.status === 0 ? run.stdout.trim() : undefined;
 }
 
+/** Whether `command` is on the PATH. */
+export const onPath = (command: string): boolean => output('sh', ['-c', `command -v ${command}`]) !== undefined;
+
+/** Runs a command attached to this process's stdin and stderr (stdout too, unless `stdout` says stderr); resolves with its exit status. */
+export function attached(command: string, args: readonly string[], stdout: 'inherit' | 'stderr' = 'inherit', cwd?: string): Promise<number> {
+  return new Promise((resolveStatus, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['inherit', stdout === 'inherit' ? 'inherit' : process.stderr, 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => resolveStatus(code ?? 1));
+  });
+}
+
 /** Runs a command with its output in `logFile`; resolves with its exit status. */
 export async function logged(command: string, args: readonly string[], logFile: string): Promise<number> {
   const fd = openSync(logFile, 'w');

@@ -3,26 +3,17 @@
  * the boards' read-only role, inside the PostgreSQL container or pod, so no port is published and no
  * password is shown: interactive on a terminal, or with psql's own -c/-f. Exits with psql's status.
  */
-import { spawn } from 'node:child_process';
 import { POSTGRES_DATABASE } from '../../common/contract';
 import { READER_USER } from '../../constructs/postgres';
 import { COMPONENT_LABEL } from '../../constructs/platform/k8s/metadata';
 import { STACKS } from '../../stacks/stack-list';
 import { CommandFailure, fail, runCommand, stackArgument } from './cli';
 import { KUBECTL, deployedConfig, kubectlArgs } from './deployed-stack';
-import { output } from './processes';
+import { attached, output } from './processes';
 
 const JDBC_STACKS = STACKS.filter((s) => s.sink === 'jdbc');
 // The reader's password is in the container's environment; psql reads it from PGPASSWORD.
 const PSQL_AS_READER = `PGPASSWORD="$LEADERBOARD_READER_PASSWORD" exec psql -h 127.0.0.1 -U ${READER_USER} -d ${POSTGRES_DATABASE} "$@"`;
-
-function attached(command: string, args: readonly string[]): Promise<number> {
-  return new Promise((resolveStatus, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('exit', (code) => resolveStatus(code ?? 1));
-  });
-}
 
 runCommand('psql', async (args) => {
   const named = args.length > 0 && !args[0].startsWith('-');

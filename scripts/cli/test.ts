@@ -5,32 +5,21 @@
  * skipping what is there, then runs jest with the arguments given (`npm run test:integration` and
  * `npm run test:deploy` name their tier). The unit tier needs none of this: npm run test:unit.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandFailure, LOCAL_DIR, REPO_ROOT, fail, nextStep, plan, progress, runCommand } from './cli';
 import { cacheRoot, ensureDockerEngine, ensureImages, ensureKind, ensureTofu, projectImageContexts } from './setup-steps';
 import { jestArguments } from './jest-arguments';
+import { attached } from './processes';
 import { setUp } from './toolchain';
-
-function run(command: string, args: readonly string[], stdout: 'inherit' | 'stderr'): Promise<number> {
-  return new Promise((resolveStatus, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['inherit', stdout === 'inherit' ? 'inherit' : process.stderr, 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code) => resolveStatus(code ?? 1));
-  });
-}
-
-const canApt = (): boolean =>
-  process.getuid?.() === 0 && ['/usr/bin/apt-get', '/bin/apt-get'].some((p) => existsSync(p));
 
 runCommand('test', async (args) => {
   const cache = cacheRoot();
   mkdirSync(cache, { recursive: true });
   plan(6);
   nextStep('system packages (PostgreSQL server, Chromium, JDK, Maven)');
-  if (canApt()) {
-    if ((await run('bash', ['scripts/ci/system-packages.sh'], 'stderr')) !== 0) fail('installing the system packages failed (scripts/ci/system-packages.sh)');
+  if ((await setUp(['can_apt'], [0, 1])) === 0) {
+    if ((await attached('bash', ['scripts/ci/system-packages.sh'], 'stderr', REPO_ROOT)) !== 0) fail('installing the system packages failed (scripts/ci/system-packages.sh)');
   } else {
     progress('not root on Debian/Ubuntu: suites whose tools are missing will say which and be skipped');
   }
@@ -59,6 +48,6 @@ runCommand('test', async (args) => {
   nextStep('project image contexts');
   await projectImageContexts();
   nextStep('jest');
-  const status = await run(join(REPO_ROOT, 'node_modules', '.bin', 'jest'), jestArguments(args), 'inherit');
+  const status = await attached(join(REPO_ROOT, 'node_modules', '.bin', 'jest'), jestArguments(args), 'inherit', REPO_ROOT);
   if (status !== 0) fail('', status);
 });
