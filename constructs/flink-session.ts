@@ -155,6 +155,8 @@ export interface IFlinkSession {
   readonly ui: Endpoint;
   /** Where the dashboard reads the jobs' states; absent where the target keeps the session's API from it. */
   readonly jobStatus?: Endpoint;
+  /** Lets `client`, a service of the stack, use the REST API (which runs uploaded code) where the target isolates it. */
+  allowRestClient(client: IService): void;
 }
 
 /** Cluster configuration shared by both targets (Flink's `key: value` syntax). */

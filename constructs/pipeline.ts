@@ -4,12 +4,13 @@ import {
   DEFAULT_INPUT_TOPIC,
   DEFAULT_JOB_LAYOUT,
   INPUT_PARTITIONS,
+  JDBC_PASSWORD_ENV,
   JobLayout,
   SinkVariant,
   StartupMode,
 } from '../common/contract';
 import { KAFKA_PASSWORD_ENV } from '../common/kafka-client';
-import { renderJobs } from '../flink-sql/src/render';
+import { SinkOptions, renderJobs, renderSqlClientInit } from '../flink-sql/src/render';
 import { Dashboard } from './dashboard';
 import { ExternalKafka, ExternalKafkaProps } from './external-kafka';
 import { ExternalPostgres, ExternalPostgresProps } from './external-postgres';
@@ -19,6 +20,7 @@ import { IKafka, Kafka } from './kafka';
 import { TopicRetention } from './kafka-topics';
 import { IPostgres, Postgres } from './postgres';
 import { ILeaderboardSinks, JdbcSinks, KafkaSinks } from './sinks';
+import { SqlClient } from './sql-client';
 import { IDeploymentTarget } from './target';
 
 /** Kafka's own default: a week, the bytes bounded by the volume where the stack runs the brokers. */
@@ -132,6 +134,7 @@ export class LeaderboardPipeline extends Construct {
   readonly sinks: ILeaderboardSinks;
   readonly flink: IFlinkSession;
   readonly dashboard: Dashboard;
+  readonly sqlClient: SqlClient;
   readonly injector?: Injector;
 
   constructor(scope: Construct, id: string, props: LeaderboardPipelineProps) {
@@ -190,6 +193,22 @@ export class LeaderboardPipeline extends Construct {
       jobDependencies: [this.kafka.ready, ...this.sinks.ready],
       jobConnections: [...this.kafka.endpoints, ...this.sinks.boards.endpoints],
       ...props.flink,
+    });
+
+    // The client reads the boards as their read-only role, under the placeholder the jobs' scripts use.
+    const { boards } = this.sinks;
+    const clientSink: SinkOptions = this.sinks.renderOptions.variant === 'jdbc' && boards.variant === 'jdbc'
+      ? { ...this.sinks.renderOptions, jdbcUsername: boards.reader.user }
+      : this.sinks.renderOptions;
+    this.sqlClient = new SqlClient(this, 'sql-client', {
+      platform,
+      image: images.flink,
+      session: this.flink,
+      initSql: renderSqlClientInit({ sink: clientSink, kafkaBootstrapServers: this.kafka.bootstrapServers, kafkaSecurity: this.kafka.client.security, inputTopic }),
+      secretEnv: {
+        ...(boards.variant === 'jdbc' ? { [JDBC_PASSWORD_ENV]: boards.reader.password } : {}),
+        ...(kafkaPassword ? { [KAFKA_PASSWORD_ENV]: kafkaPassword } : {}),
+      },
     });
 
     if (props.injector) {

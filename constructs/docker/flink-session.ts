@@ -107,6 +107,9 @@ export class DockerFlinkSession extends Construct implements IFlinkSession {
       connectsTo: [this.ui],
     });
   }
+
+  /** Every container of a Docker stack shares its one network: there is nothing to open. */
+  allowRestClient(): void {}
 }
 
 /**

@@ -32,7 +32,7 @@ import {
   resolveFlinkOptions,
 } from '../flink-session';
 import { IService, endpoint, terraformLiteral } from '../platform/platform';
-import { COMPONENT_LABEL, Labels, STACK_LABEL } from '../platform/k8s/metadata';
+import { COMPONENT_LABEL, Labels, STACK_LABEL, serviceSelector } from '../platform/k8s/metadata';
 import { K8sPlatform } from '../platform/k8s/platform';
 import { Client } from '../platform/k8s/network';
 import { SOFT_NODE_SPREAD } from '../platform/k8s/pod';
@@ -41,6 +41,8 @@ import { ArtifactServer } from '../artifact-server';
 
 /** Name of the session FlinkDeployment (the operator allows at most 45 characters). */
 export const SESSION_DEPLOYMENT_NAME = 'leaderboard-flink';
+/** The labels native Kubernetes mode gives the session's JobManager and TaskManager pods. */
+const FLINK_POD_SELECTOR: Labels = { app: SESSION_DEPLOYMENT_NAME, type: 'flink-native-kubernetes' };
 /** The job service account the operator's chart creates, with the rights native Kubernetes mode needs. */
 export const FLINK_SERVICE_ACCOUNT = 'flink';
 export const FLINK_API_VERSION = 'flink.apache.org/v1beta1';
@@ -112,10 +114,13 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
   readonly sessionJobs: CustomResource[];
   readonly artifactServer: ArtifactServer;
   readonly jobsConfigMap: ConfigMapV1;
+  private readonly platform: K8sPlatform;
+  private readonly jobManagerSelector: Labels = { ...FLINK_POD_SELECTOR, component: 'jobmanager' };
 
   constructor(scope: Construct, id: string, props: K8sFlinkSessionProps) {
     super(scope, id);
     const { platform } = props;
+    this.platform = platform;
     const namespace = platform.namespace;
     for (const job of props.jobs) {
       if (!K8S_NAME.test(job.name) || job.name.length > 63) {
@@ -207,19 +212,24 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
     });
 
     // Network: the Flink pods talk among themselves; the REST API, which runs uploaded code in the
-    // JobManager, admits only them and the operator (`kubectl port-forward`, the UI's way in, is not
-    // subject to policies); the operator fetches the jar; the jobs reach their sources and sinks; the
+    // JobManager, admits only them, the operator and the clients allowRestClient names (`kubectl
+    // port-forward`, the UI's way in, is not subject to policies); the operator fetches the jar; the jobs reach their sources and sinks; the
     // pods send nowhere else.
-    const flink: Client = { name: 'flink', selector: { app: SESSION_DEPLOYMENT_NAME, type: 'flink-native-kubernetes' } };
+    const flink: Client = { name: 'flink', selector: FLINK_POD_SELECTOR };
     const operator: Client = { name: OPERATOR_CHART_NAME, selector: OPERATOR_SELECTOR };
     platform.allowTraffic(this, 'flink-cluster', [flink], flink.selector);
-    platform.allowTraffic(this, 'flink-rest', [operator], { ...flink.selector, component: 'jobmanager' }, [FLINK_IMAGE.restPort]);
+    platform.allowTraffic(this, 'flink-rest', [operator], this.jobManagerSelector, [FLINK_IMAGE.restPort]);
     platform.allowConnections(this, operator, [artifacts]);
     platform.allowConnections(this, flink, props.jobConnections);
     // The JobManager starts its TaskManagers and both keep their HA leases as Kubernetes objects.
     platform.allowApiServer(this, flink);
     platform.allowApiServer(this, operator);
     if (taskManagers > 1) platform.limitDisruption(this, `${SESSION_DEPLOYMENT_NAME}-taskmanagers`, { ...flink.selector, component: 'taskmanager' });
+  }
+
+  allowRestClient(client: IService): void {
+    const selector = serviceSelector(this.platform.stackName, client.name);
+    this.platform.allowTraffic(this, `flink-rest-from-${client.name}`, [{ name: client.name, selector }], this.jobManagerSelector, [FLINK_IMAGE.restPort]);
   }
 }
 

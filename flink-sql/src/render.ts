@@ -97,6 +97,30 @@ export function renderReadOnlyJob(options: Omit<RenderOptions, 'sink' | 'layout'
   return { name: jobName, metrics: [], sql: `${parts.join('\n\n')}\n` };
 }
 
+/** The Kafka consumer group of the SQL client's queries, apart from the jobs' groups. */
+export const SQL_CLIENT_GROUP_ID = 'leaderboard-sql-client';
+
+/** What the SQL client's tables need: the jobs' options, with the boards' reader as `sink`. */
+export type SqlClientOptions = Pick<RenderOptions, 'sink' | 'kafkaBootstrapServers' | 'kafkaSecurity' | 'inputTopic'>;
+
+/**
+ * The init script of the SQL client (`npm run sql`): the input and the five boards as tables of the
+ * session, defined as the jobs define them, so `SELECT * FROM top_teams` needs no DDL. Queries read the
+ * input from its start under their own group and never checkpoint (the client's configuration has no
+ * interval), so they commit no offsets and leave no state behind. For the JDBC sinks, `sink.jdbcUsername`
+ * is the read-only role; its password is a placeholder filled in inside the client's container.
+ */
+export function renderSqlClientInit(options: SqlClientOptions): string {
+  validate({ ...options, startupMode: 'earliest', layout: 'statement-set' });
+  const parts = [
+    `-- The SQL client's tables: rendered by flink-sql/src/render.ts (sink: ${options.sink.variant}); do not edit.`,
+    `SET ${literal('sql-client.execution.result-mode')} = ${literal('tableau')};`,
+    source({ ...options, startupMode: 'earliest' }, SQL_CLIENT_GROUP_ID),
+    ...METRICS.map((m) => sinkTable(m, { ...options, startupMode: 'earliest', layout: 'statement-set' })),
+  ];
+  return `${parts.join('\n\n')}\n`;
+}
+
 function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string): string {
   const clientOptions = kafkaClientOptions(options).map(([k, v]) => `,\n  ${literal(k)} = ${literal(v)}`).join('');
   return fill(

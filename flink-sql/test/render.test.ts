@@ -1,6 +1,6 @@
 import { JDBC_PASSWORD_ENV, LEADERBOARD_SIZE, METRICS, STATEMENT_SET_JOB_NAME, jobNameOf, kafkaSinkTopics } from '../../common/contract';
 import { KAFKA_PASSWORD_ENV } from '../../common/kafka-client';
-import { renderJobs, RenderOptions } from '../src/render';
+import { renderJobs, renderSqlClientInit, RenderOptions, SQL_CLIENT_GROUP_ID } from '../src/render';
 
 const kafka: RenderOptions = { sink: { variant: 'kafka' }, kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score', startupMode: 'earliest', layout: 'per-metric' };
 const jdbcSink = { variant: 'jdbc', jdbcUrl: 'jdbc:postgresql://postgres:5432/leaderboard', jdbcUsername: 'leaderboard_writer' } as const;
@@ -110,6 +110,31 @@ describe('renderJobs', () => {
     [{ ...kafka, hotStreakActiveMinutes: 2.5 }, 'hotStreakActiveMinutes must be a whole number of minutes from 1 to 1440; got 2.5'],
   ])('rejects bad options naming the field (%#)', (options, message) => {
     expect(() => renderJobs(options as unknown as RenderOptions)).toThrow(message);
+  });
+});
+
+describe('renderSqlClientInit', () => {
+  const tables = (sql: string): string[] => [...sql.matchAll(/^CREATE TEMPORARY TABLE (\w+)/gm)].map((m) => m[1]);
+
+  it('defines the input and every board as the jobs do, reading the input from its start under its own group, without checkpoints', () => {
+    const sql = renderSqlClientInit({ sink: { variant: 'kafka' }, kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score' });
+    expect(tables(sql)).toEqual(['user_score', ...METRICS.map((m) => m.id)]);
+    expect(sql).toContain(`'properties.group.id' = '${SQL_CLIENT_GROUP_ID}'`);
+    expect(sql).toContain("'scan.startup.mode' = 'earliest-offset'");
+    expect(sql).toContain("'format' = 'leaderboard-user-score'");
+    expect(sql).toContain("SET 'sql-client.execution.result-mode' = 'tableau';");
+    expect(sql).not.toContain('checkpointing');
+    expect(sql).not.toMatch(/INSERT INTO/);
+  });
+
+  it('reads the JDBC boards as the role it is given, its password an environment placeholder', () => {
+    const sql = renderSqlClientInit({ sink: { ...jdbcSink, jdbcUsername: 'leaderboard_reader' }, kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score' });
+    expect(sql.match(/'username' = 'leaderboard_reader'/g)).toHaveLength(METRICS.length);
+    expect(sql.match(/'password' = '\$\{LEADERBOARD_JDBC_PASSWORD\}'/g)).toHaveLength(METRICS.length);
+  });
+
+  it('rejects bad options as the jobs\' renderer does', () => {
+    expect(() => renderSqlClientInit({ sink: { variant: 'kafka' }, kafkaBootstrapServers: 'kafka', inputTopic: 'user-score' })).toThrow('kafkaBootstrapServers must be host:port');
   });
 });
 

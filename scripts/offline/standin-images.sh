@@ -34,15 +34,16 @@ esac
 "$here/base-image.sh" "$SUITE"
 "$here/base-image.sh" "$PG_SUITE"
 
-# flink_lib: Flink's module jars for /opt/flink/lib, resolved once per version and pom.
-flink_lib() {
+# flink_jars: Flink's module jars for /opt/flink/lib and /opt/flink/opt (the directory holding both),
+# resolved once per version and pom.
+flink_jars() {
   local dir="$CACHE_ROOT/flink-standin-lib-$FLINK" stamp staging
   stamp=$( { echo "flink $FLINK"; cat "$STANDINS_DIR/flink/pom.xml"; } | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$dir/.complete" 2>/dev/null)" != "$stamp" ]; then
     progress "resolving Flink $FLINK module jars from Maven Central"
     staging=$(mktemp -d "$dir.tmp.XXXXXX")
     cp "$STANDINS_DIR/flink/pom.xml" "$staging/pom.xml"
-    if ! nice mvn -B -q -f "$staging/pom.xml" package -Dflink.version="$FLINK" -Dflink.kubernetes.version="$FLINK_KUBERNETES" -Dflink.lib="$staging/lib" \
+    if ! nice mvn -B -q -f "$staging/pom.xml" package -Dflink.version="$FLINK" -Dflink.kubernetes.version="$FLINK_KUBERNETES" -Dflink.lib="$staging/lib" -Dflink.opt="$staging/opt" \
         >"$staging/maven.log" 2>&1; then
       tail -n 40 "$staging/maven.log" >&2
       fail "Maven could not resolve the Flink $FLINK jars of images/standins/flink/pom.xml; log in $staging/maven.log"
@@ -50,9 +51,9 @@ flink_lib() {
     echo "$stamp" >"$staging/.complete"
     rm -rf "$dir"
     mv "$staging" "$dir"
-    progress "Flink $FLINK: $(ls "$dir/lib" | wc -l) jars"
+    progress "Flink $FLINK: $(ls "$dir/lib" | wc -l) jars in lib, $(ls "$dir/opt" | wc -l) in opt"
   fi
-  echo "$dir/lib"
+  echo "$dir"
 }
 
 kafka_libs=$("$here/kafka-dist.sh")
@@ -65,10 +66,11 @@ context=$(stage_context postgres)
 build_image postgres "${IMAGES[postgres]}" "$context" "leaderboard-standin/debian:$PG_SUITE" \
   --build-arg "PG_MAJOR=$PG_MAJOR"
 
-lib=$(flink_lib)
+jars=$(flink_jars)
 context=$(stage_context flink)
 rm "$context/pom.xml"
-add_jars "$lib" "$context/lib"
+add_jars "$jars/lib" "$context/lib"
+add_jars "$jars/opt" "$context/opt"
 build_image flinkBase "${IMAGES[flinkBase]}" "$context" "leaderboard-standin/debian:$SUITE" \
   --build-arg "JAVA_VERSION=$JAVA"
 

@@ -85,7 +85,7 @@ describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
 
   it('puts every component into the stack namespace, labelled', () => {
     expect(resources(s, 'kubernetes_namespace_v1').map((n) => n.metadata.name)).toEqual([namespace]);
-    const expected = ['kafka', 'kafka-topics', 'flink-artifacts', 'injector', 'dashboard', ...(sink === 'jdbc' ? ['postgres'] : [])];
+    const expected = ['kafka', 'kafka-topics', 'flink-artifacts', 'sql-client', 'injector', 'dashboard', ...(sink === 'jdbc' ? ['postgres'] : [])];
     expect(workloads(s).map((w) => w.name).sort()).toEqual(expected.sort());
     for (const w of workloads(s)) {
       expect(w.resource.metadata.namespace).toMatch(/kubernetes_namespace_v1\..*\.metadata\[0\]\.name/);
@@ -295,13 +295,18 @@ describe.each(['k8s-jdbc', 'k8s-kafka'])('%s', (stackName) => {
     }
   });
 
-  it('lets only the dashboard be reached from outside the namespace; the Flink REST API only from the Flink pods and the operator', () => {
+  it('lets only the dashboard be reached from outside the namespace; the Flink REST API only from the Flink pods, the operator and the SQL client', () => {
     const open = resources(s, 'kubernetes_network_policy_v1').flatMap((p) =>
       (p.spec.ingress ?? []).filter((rule: Json) => !rule.from).map((rule: Json) => `${p.metadata.name}:${rule.ports.map((x: Json) => x.port).join(',')}`),
     );
     expect(open.sort()).toEqual(['dashboard-published:8080']);
     expect(admitted(policy(s, 'flink-rest'))).toEqual(['app.kubernetes.io/name=flink-kubernetes-operator']);
+    expect(admitted(policy(s, 'flink-rest-from-sql-client'))).toEqual([`app.kubernetes.io/name=sql-client,leaderboard.stack=${stackName}`]);
+    expect(policy(s, 'flink-rest-from-sql-client').spec.ingress[0].ports.map((x: Json) => x.port)).toEqual(['8081']);
     expect(admitted(policy(s, 'flink-cluster'))).toEqual(['app=leaderboard-flink,type=flink-native-kubernetes']);
+    // The SQL client's pod sends nowhere but the REST API (its queries run in the session).
+    const clientEgress = resources(s, 'kubernetes_network_policy_v1').filter((p) => labelString(p.spec.pod_selector.match_labels ?? {}) === `app.kubernetes.io/name=sql-client,leaderboard.stack=${stackName}`);
+    expect(clientEgress.map((p) => p.metadata.name)).toEqual(['sql-client-to-flink-rest-from-sql-client']);
   });
 
   it('denies egress by default but DNS: a pod sends exactly where a policy admits it, and only the Flink pods and the operator reach the API server', () => {

@@ -1,5 +1,7 @@
 package leaderboard.sqlrunner;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,6 +15,21 @@ public final class Placeholders {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
 
   private Placeholders() {}
+
+  /**
+   * Fills in a script read from stdin and writes it to stdout: the SQL client's init script, which
+   * Flink's client reads as it is, gets its secrets the way the runner's scripts do.
+   */
+  public static void main(String[] args) throws IOException {
+    String script = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      System.out.write(substitute(script, System.getenv(), true).getBytes(StandardCharsets.UTF_8));
+      System.out.flush();
+    } catch (ScriptException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+    }
+  }
 
   /**
    * @param strict when false (validate mode), an unset variable becomes a dummy value: planning does not

@@ -1,0 +1,87 @@
+/**
+ * Flink's SQL client beside the session cluster, for `npm run sql`: an idle container of the project's
+ * Flink image that a user's session is started in (`docker exec` / `kubectl exec`), with the pipeline's
+ * tables defined by an init script. A container of its own rather than the JobManager's: the client is a
+ * JVM of its own, and the JobManager's memory limit leaves no room for one.
+ */
+import { Construct } from 'constructs';
+import { FLINK_IMAGE, IFlinkSession } from './flink-session';
+import { IPlatform, IService, SecretRef } from './platform/platform';
+
+/** Where the client's files are inside its container. */
+export const SQL_CLIENT = {
+  serviceName: 'sql-client',
+  initScript: '/opt/flink/sql-client/init.sql',
+  /** Starts a session; `--script-from-stdin` runs the script on stdin instead of a prompt. */
+  startScript: '/opt/flink/sql-client/start.sh',
+  scriptFromStdin: '--script-from-stdin',
+} as const;
+
+export interface SqlClientProps {
+  readonly platform: IPlatform;
+  /** The project's Flink image: the runner jar holds the input's format and the metrics' functions. */
+  readonly image: string;
+  readonly session: IFlinkSession;
+  /**
+   * The session's init script: the tables a user queries without DDL. `${NAME}` placeholders are
+   * filled in from `secretEnv` when a session starts, as the runner fills in the jobs' scripts.
+   */
+  readonly initSql: string;
+  /** The secrets the init script's placeholders name (e.g. the boards' read-only role). */
+  readonly secretEnv: Record<string, SecretRef>;
+  /**
+   * Memory of the container, MiB: the client's JVM takes a quarter of it as heap.
+   * @default 1024
+   */
+  readonly memoryMiB?: number;
+}
+
+export class SqlClient extends Construct {
+  readonly service: IService;
+
+  constructor(scope: Construct, id: string, props: SqlClientProps) {
+    super(scope, id);
+    const { ui } = props.session;
+    const memoryMiB = props.memoryMiB ?? 1024;
+    if (!Number.isInteger(memoryMiB) || memoryMiB < 512) throw new Error(`SqlClient: memoryMiB must be an integer of at least 512, got ${memoryMiB}`);
+    this.service = props.platform.addService(this, {
+      name: SQL_CLIENT.serviceName,
+      component: 'sql-client',
+      image: props.image,
+      user: FLINK_IMAGE.uid,
+      // Idle until a user starts a session in it.
+      entrypoint: ['sleep', 'infinity'],
+      secretEnv: props.secretEnv,
+      files: [
+        { path: SQL_CLIENT.initScript, content: props.initSql },
+        { path: SQL_CLIENT.startScript, content: startScript(ui.host, ui.port), executable: true },
+      ],
+      // Ready once its files are in place; nothing runs in it between sessions.
+      health: { command: ['test', '-x', SQL_CLIENT.startScript], intervalSec: 30 },
+      resources: { cpuMillis: 100, memoryMiB },
+    });
+    // Its only connection: the session lets it in where the target isolates the REST API.
+    props.session.allowRestClient(this.service);
+  }
+}
+
+/**
+ * The client runs its queries as jobs of the session (through its REST API) and checkpoints none, so a
+ * query commits no offsets. The filled-in init script is private to the session and removed after it.
+ */
+function startScript(restHost: string, restPort: number): string {
+  return `#!/usr/bin/env bash
+set -euo pipefail
+umask 077
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+java -cp ${FLINK_IMAGE.runnerJar} leaderboard.sqlrunner.Placeholders <${SQL_CLIENT.initScript} >"$work/init.sql"
+args=(-Drest.address=${restHost} -Drest.port=${restPort} -Dexecution.target=remote --jar ${FLINK_IMAGE.runnerJar} -i "$work/init.sql")
+if [ "\${1:-}" = ${SQL_CLIENT.scriptFromStdin} ]; then
+  shift
+  cat >"$work/script.sql"
+  args+=(-f "$work/script.sql")
+fi
+sql-client.sh "\${args[@]}" "$@"
+`;
+}

@@ -1,0 +1,55 @@
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { Construct } from 'constructs';
+import { IFlinkSession } from '../flink-session';
+import { IPlatform, IService } from '../platform/platform';
+import { SQL_CLIENT, SqlClient } from '../sql-client';
+import { TEST_STACK, containerOf, envOf, fakeSecret, resourcesOf, serverOn, synthOnDocker, synthOnK8s } from '../../test-support/constructs';
+
+const INIT_SQL = "CREATE TEMPORARY TABLE top_teams (rnk BIGINT) WITH ('password' = '${LEADERBOARD_JDBC_PASSWORD}');";
+
+/** A session whose REST API is the `rest` service, recording the clients it lets in. */
+const sessionOn = (scope: Construct, platform: IPlatform, admitted: IService[]): IFlinkSession => ({
+  ui: serverOn(scope, platform, 'rest', 8081).endpoint(),
+  allowRestClient: (client) => admitted.push(client),
+});
+
+describe('SqlClient', () => {
+  it('idles as the Flink user with the init script and the start script, and is let into the session\'s REST API', () => {
+    const admitted: IService[] = [];
+    const synthesized = synthOnDocker((scope, platform) => {
+      new SqlClient(scope, 'sql', { platform, image: 'flink:test', session: sessionOn(scope, platform, admitted), initSql: INIT_SQL, secretEnv: { LEADERBOARD_JDBC_PASSWORD: fakeSecret('reader') } });
+    });
+    expect(synthesized).toHaveResourceWithProperties(Container, {
+      name: `${TEST_STACK}-${SQL_CLIENT.serviceName}`,
+      user: '9999',
+      entrypoint: ['sleep', 'infinity'],
+      memory: 1024,
+    });
+    const container = containerOf(synthesized, SQL_CLIENT.serviceName);
+    expect(envOf(container).LEADERBOARD_JDBC_PASSWORD).toBe('secret:reader');
+    const files = Object.fromEntries((container.upload ?? []).map((u) => [u.file, u.content]));
+    // Terraform would read `${` as an interpolation: the placeholder reaches the file escaped.
+    expect(files[SQL_CLIENT.initScript]).toBe(INIT_SQL.replace('${', () => '$${'));
+    const start = files[SQL_CLIENT.startScript];
+    expect(start).toContain('-Drest.address=rest -Drest.port=8081 -Dexecution.target=remote');
+    expect(start).toContain('leaderboard.sqlrunner.Placeholders');
+    expect(start).toContain(`-i "$work/init.sql"`);
+    expect(admitted.map((c) => c.name)).toEqual([SQL_CLIENT.serviceName]);
+  });
+
+  it('mounts its files from a ConfigMap on Kubernetes, the start script executable', () => {
+    const synthesized = synthOnK8s((scope, platform) => {
+      new SqlClient(scope, 'sql', { platform, image: 'flink:test', session: sessionOn(scope, platform, []), initSql: INIT_SQL, secretEnv: {} });
+    });
+    const [deployment] = resourcesOf(synthesized, 'kubernetes_deployment_v1').filter((d) => d.metadata.name === SQL_CLIENT.serviceName);
+    const items = deployment.spec.template.spec.volume.find((v: { name: string }) => v.name === 'files').config_map.items;
+    expect(items.map((i: { mode: string }) => i.mode).sort()).toEqual(['0644', '0755']);
+    expect(deployment.spec.template.spec.container[0].command).toEqual(['sleep', 'infinity']);
+  });
+
+  it('refuses a container too small for the client\'s JVM, naming the option', () => {
+    expect(() => synthOnDocker((scope, platform) => {
+      new SqlClient(scope, 'sql', { platform, image: 'flink:test', session: sessionOn(scope, platform, []), initSql: INIT_SQL, secretEnv: {}, memoryMiB: 256 });
+    })).toThrow('SqlClient: memoryMiB must be an integer of at least 512, got 256');
+  });
+});
