@@ -17,6 +17,9 @@ export const SQL_CLIENT = {
   scriptFromStdin: '--script-from-stdin',
 } as const;
 
+/** What a script run through the start script says when a statement failed (its status is then 1). */
+export const SQL_FAILED = 'the SQL script stopped at the failed statement above';
+
 export interface SqlClientProps {
   readonly platform: IPlatform;
   /** The project's Flink image: the runner jar holds the input's format and the metrics' functions. */
@@ -54,10 +57,11 @@ export class SqlClient extends Construct {
       secretEnv: props.secretEnv,
       files: [
         { path: SQL_CLIENT.initScript, content: props.initSql },
-        { path: SQL_CLIENT.startScript, content: startScript(ui.host, ui.port), executable: true },
+        // Run by bash: on Docker an uploaded file's execute bit is its owner's (root's) only.
+        { path: SQL_CLIENT.startScript, content: startScript(ui.host, ui.port) },
       ],
       // Ready once its files are in place; nothing runs in it between sessions.
-      health: { command: ['test', '-x', SQL_CLIENT.startScript], intervalSec: 30 },
+      health: { command: ['test', '-r', SQL_CLIENT.startScript], intervalSec: 10 },
       resources: { cpuMillis: 100, memoryMiB },
     });
     // Its only connection: the session lets it in where the target isolates the REST API.
@@ -77,11 +81,19 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 java -cp ${FLINK_IMAGE.runnerJar} leaderboard.sqlrunner.Placeholders <${SQL_CLIENT.initScript} >"$work/init.sql"
 args=(-Drest.address=${restHost} -Drest.port=${restPort} -Dexecution.target=remote --jar ${FLINK_IMAGE.runnerJar} -i "$work/init.sql")
-if [ "\${1:-}" = ${SQL_CLIENT.scriptFromStdin} ]; then
-  shift
-  cat >"$work/script.sql"
-  args+=(-f "$work/script.sql")
+if [ "\${1:-}" != ${SQL_CLIENT.scriptFromStdin} ]; then
+  sql-client.sh "\${args[@]}" "$@"
+  exit
 fi
-sql-client.sh "\${args[@]}" "$@"
+shift
+cat >"$work/script.sql"
+# No terminal to drive: the client need not look for one (and warn that it found none).
+export JVM_ARGS="\${JVM_ARGS:-} -Dorg.jline.terminal.dumb=true"
+# Flink's client ends a script at its first failed statement, but with status 0.
+sql-client.sh "\${args[@]}" -f "$work/script.sql" "$@" | tee "$work/output"
+if grep -q '\\[ERROR\\] Could not execute SQL statement' "$work/output"; then
+  echo "${SQL_FAILED}" >&2
+  exit 1
+fi
 `;
 }

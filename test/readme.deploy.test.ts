@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { METRICS } from '../common/contract';
+import { JDBC_PASSWORD_ENV, METRICS } from '../common/contract';
+import { SQL_FAILED } from '../constructs/sql-client';
 import { screenshot, chromiumCheck } from '../test-support/browser';
 import { documentedCommand, ERROR_LINE, runLine, userEnv } from '../test-support/commands';
 import { Check, commandExists, describeWith } from '../test-support/prerequisites';
@@ -82,6 +83,23 @@ describeWith([git, chromiumCheck])('the README, literally, on a fresh clone', ()
     expect(write.code).not.toBe(0);
     expect(write.stderr).toContain('ERROR:  cannot execute DELETE in a read-only transaction');
   }, 5 * 60_000);
+
+  it('"npm run sql" queries the boards and the input with Flink SQL, without DDL, and fails a failed script', async () => {
+    const query = await runLine(clone, readmeCommand(/^echo ".*" \| npm run sql$/), env, 5 * 60_000);
+    expect({ code: query.code, stderr: query.stderr.slice(-2000) }).toEqual({ code: 0, stderr: expect.any(String) });
+    expect(query.stdout).toMatch(/^\| op \| +rnk \| +team_name \| +total_score \|$/m);
+    expect(query.stdout).toMatch(/^Received a total of 3 rows/m);
+    const input = await runLine(clone, 'echo "SELECT user_id, score FROM user_score LIMIT 2;" | npm run --silent sql', env, 5 * 60_000);
+    expect(input.code).toBe(0);
+    expect(input.stdout).toMatch(/^Received a total of 2 rows/m);
+    // The reader's password reaches the client's init script inside its container only.
+    const password = execFileSync('docker', ['exec', 'docker-jdbc-sql-client', 'printenv', JDBC_PASSWORD_ENV], { encoding: 'utf8' }).trim();
+    expect(password.length).toBeGreaterThan(8);
+    expect(query.stdout + query.stderr + input.stdout + input.stderr).not.toContain(password);
+    const failed = await runLine(clone, 'echo "SELECT * FROM no_such_table;" | npm run --silent sql', env, 5 * 60_000);
+    expect({ code: failed.code, stderr: failed.stderr }).toEqual({ code: 1, stderr: expect.stringContaining(SQL_FAILED) });
+    expect(failed.stdout).toContain("Object 'no_such_table' not found");
+  }, 16 * 60_000);
 
   it('applies the README\'s configuration example to the deployed stack', async () => {
     const write = readmeCommand(/^echo '.*' > my-config\.json$/);

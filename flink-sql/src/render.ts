@@ -105,24 +105,29 @@ export type SqlClientOptions = Pick<RenderOptions, 'sink' | 'kafkaBootstrapServe
 
 /**
  * The init script of the SQL client (`npm run sql`): the input and the five boards as tables of the
- * session, defined as the jobs define them, so `SELECT * FROM top_teams` needs no DDL. Queries read the
- * input from its start under their own group and never checkpoint (the client's configuration has no
- * interval), so they commit no offsets and leave no state behind. For the JDBC sinks, `sink.jdbcUsername`
- * is the read-only role; its password is a placeholder filled in inside the client's container.
+ * session, defined as the jobs define them, so `SELECT * FROM top_teams` needs no DDL. Each Kafka table
+ * reads from the start of its topic up to the offsets it finds when the query starts, so a query ends
+ * (a LIMIT alone cannot end a Kafka read) as the JDBC boards' scans do; the hint
+ * `OPTIONS('scan.bounded.mode'='unbounded')` keeps one reading. Queries run under their own group
+ * and never checkpoint (the client's configuration has no interval), so they commit no offsets and leave
+ * no state behind. For the JDBC sinks, `sink.jdbcUsername` is the read-only role; its password is a
+ * placeholder filled in inside the client's container.
  */
 export function renderSqlClientInit(options: SqlClientOptions): string {
-  validate({ ...options, startupMode: 'earliest', layout: 'statement-set' });
+  const renderOptions: RenderOptions = { ...options, startupMode: 'earliest', layout: 'statement-set' };
+  validate(renderOptions);
+  const untilNow: [string, string][] = [['scan.bounded.mode', 'latest-offset']];
   const parts = [
     `-- The SQL client's tables: rendered by flink-sql/src/render.ts (sink: ${options.sink.variant}); do not edit.`,
     `SET ${literal('sql-client.execution.result-mode')} = ${literal('tableau')};`,
-    source({ ...options, startupMode: 'earliest' }, SQL_CLIENT_GROUP_ID),
-    ...METRICS.map((m) => sinkTable(m, { ...options, startupMode: 'earliest', layout: 'statement-set' })),
+    source(renderOptions, SQL_CLIENT_GROUP_ID, untilNow),
+    ...METRICS.map((m) => sinkTable(m, renderOptions, options.sink.variant === 'kafka' ? untilNow : [])),
   ];
   return `${parts.join('\n\n')}\n`;
 }
 
-function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string): string {
-  const clientOptions = kafkaClientOptions(options).map(([k, v]) => `,\n  ${literal(k)} = ${literal(v)}`).join('');
+function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string, extra: [string, string][] = []): string {
+  const clientOptions = [...kafkaClientOptions(options), ...extra].map(([k, v]) => `,\n  ${literal(k)} = ${literal(v)}`).join('');
   return fill(
     readSql('source.sql'),
     {
@@ -185,7 +190,7 @@ function settings(jobName: string): string {
   return entries.map(([k, v]) => `SET ${literal(k)} = ${literal(v)};`).join('\n');
 }
 
-function sinkTable(metric: MetricDefinition, options: RenderOptions): string {
+function sinkTable(metric: MetricDefinition, options: RenderOptions, extra: [string, string][] = []): string {
   const columns = metric.columns.map((c: Column) => `  ${c.name} ${c.type}`).join(',\n');
   const { sink } = options;
   const connector: [string, string][] =
@@ -215,7 +220,7 @@ function sinkTable(metric: MetricDefinition, options: RenderOptions): string {
   // One writer per board: the global rank runs at parallelism 1, and a wider sink would get its rows
   // round-robin, so two writers could apply one rank's updates out of order (measured at parallelism
   // 2: a stale Top Teams row 2). Ten rows need no more.
-  connector.push(['sink.parallelism', '1']);
+  connector.push(['sink.parallelism', '1'], ...extra);
   const withClause = connector.map(([k, v]) => `  ${literal(k)} = ${literal(v)}`).join(',\n');
   return `CREATE TEMPORARY TABLE ${metric.id} (\n${columns},\n  PRIMARY KEY (rnk) NOT ENFORCED\n) WITH (\n${withClause}\n);`;
 }

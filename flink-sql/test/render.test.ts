@@ -121,6 +121,8 @@ describe('renderSqlClientInit', () => {
     expect(tables(sql)).toEqual(['user_score', ...METRICS.map((m) => m.id)]);
     expect(sql).toContain(`'properties.group.id' = '${SQL_CLIENT_GROUP_ID}'`);
     expect(sql).toContain("'scan.startup.mode' = 'earliest-offset'");
+    // Every Kafka table (the input and the upsert-kafka boards) reads up to the offsets of the query's start.
+    expect(sql.match(/'scan.bounded.mode' = 'latest-offset'/g)).toHaveLength(1 + METRICS.length);
     expect(sql).toContain("'format' = 'leaderboard-user-score'");
     expect(sql).toContain("SET 'sql-client.execution.result-mode' = 'tableau';");
     expect(sql).not.toContain('checkpointing');
@@ -131,6 +133,7 @@ describe('renderSqlClientInit', () => {
     const sql = renderSqlClientInit({ sink: { ...jdbcSink, jdbcUsername: 'leaderboard_reader' }, kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score' });
     expect(sql.match(/'username' = 'leaderboard_reader'/g)).toHaveLength(METRICS.length);
     expect(sql.match(/'password' = '\$\{LEADERBOARD_JDBC_PASSWORD\}'/g)).toHaveLength(METRICS.length);
+    expect(sql.match(/'scan.bounded.mode'/g)).toHaveLength(1);
   });
 
   it('rejects bad options as the jobs\' renderer does', () => {

@@ -12,10 +12,13 @@ export function output(command: string, args: readonly string[]): string | undef
 /** Whether `command` is on the PATH. */
 export const onPath = (command: string): boolean => output('sh', ['-c', `command -v ${command}`]) !== undefined;
 
-/** Runs a command attached to this process's stdin and stderr (stdout too, unless `stdout` says stderr); resolves with its exit status. */
-export function attached(command: string, args: readonly string[], stdout: 'inherit' | 'stderr' = 'inherit', cwd?: string): Promise<number> {
+/**
+ * Runs a command attached to this process's stdin (or the open file `stdin`) and stderr (stdout too,
+ * unless `stdout` says stderr); resolves with its exit status.
+ */
+export function attached(command: string, args: readonly string[], stdout: 'inherit' | 'stderr' = 'inherit', cwd?: string, stdin: 'inherit' | number = 'inherit'): Promise<number> {
   return new Promise((resolveStatus, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['inherit', stdout === 'inherit' ? 'inherit' : process.stderr, 'inherit'] });
+    const child = spawn(command, args, { cwd, stdio: [stdin, stdout === 'inherit' ? 'inherit' : process.stderr, 'inherit'] });
     child.on('error', reject);
     child.on('exit', (code) => resolveStatus(code ?? 1));
   });

@@ -5,11 +5,10 @@
  */
 import { POSTGRES_DATABASE } from '../../common/contract';
 import { READER_USER } from '../../constructs/postgres';
-import { COMPONENT_LABEL } from '../../constructs/platform/k8s/metadata';
 import { STACKS } from '../../stacks/stack-list';
 import { CommandFailure, fail, runCommand, stackArgument } from './cli';
-import { KUBECTL, deployedConfig, kubectlArgs } from './deployed-stack';
-import { attached, output } from './processes';
+import { deployedConfig } from './deployed-stack';
+import { execInService } from './service-exec';
 
 const JDBC_STACKS = STACKS.filter((s) => s.sink === 'jdbc');
 // The reader's password is in the container's environment; psql reads it from PGPASSWORD.
@@ -19,23 +18,9 @@ runCommand('psql', async (args) => {
   const named = args.length > 0 && !args[0].startsWith('-');
   const stack = stackArgument(named ? args : [], JDBC_STACKS);
   const psqlArgs = named ? args.slice(1) : args;
-  const config = deployedConfig(stack.name);
-  if (config.postgres.external) {
+  if (deployedConfig(stack.name).postgres.external) {
     fail(`${stack.name} uses an external PostgreSQL (postgres.external): connect to it with your own psql as ${READER_USER}, database ${POSTGRES_DATABASE}`);
   }
-  const terminal = process.stdin.isTTY ? ['-it'] : ['-i'];
-  let status: number;
-  if (stack.target === 'docker') {
-    const container = `${stack.name}-postgres`;
-    if (output('docker', ['inspect', '-f', '{{.State.Running}}', container]) !== 'true') {
-      fail(`no running PostgreSQL container ${container}: deploy the stack first (npm run deploy -- ${stack.name})`);
-    }
-    status = await attached('docker', ['exec', ...terminal, container, 'sh', '-c', PSQL_AS_READER, 'psql', ...psqlArgs]);
-  } else {
-    const kubectl = kubectlArgs(config);
-    const pod = output(KUBECTL, [...kubectl, 'get', 'pods', '-l', `${COMPONENT_LABEL}=postgres`, '-o', 'jsonpath={.items[0].metadata.name}']);
-    if (!pod) fail(`no PostgreSQL pod in namespace ${config.kubernetes.namespace}: deploy the stack first (npm run kind:up -- ${stack.name})`);
-    status = await attached(KUBECTL, [...kubectl, 'exec', ...terminal, pod, '-c', 'postgres', '--', 'sh', '-c', PSQL_AS_READER, 'psql', ...psqlArgs]);
-  }
+  const status = await execInService(stack, { name: 'postgres', component: 'postgres', title: 'PostgreSQL' }, ['sh', '-c', PSQL_AS_READER, 'psql', ...psqlArgs]);
   if (status !== 0) throw new CommandFailure('', status);
 });

@@ -224,6 +224,20 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
       expect(write.stderr).toContain('ERROR:  cannot execute TRUNCATE TABLE in a read-only transaction');
     }, 5 * 60_000);
 
+    it('`npm run sql -- k8s-jdbc` queries the input in the sql-client pod, which reaches the Flink REST API and nothing else', async () => {
+      const c = requireUp();
+      const query = await run(docsCommand(/^echo ".*" \| npm run sql -- k8s-jdbc$/), 5 * 60_000);
+      expectClean(query);
+      expect(query.stdout).toMatch(/^Received a total of 3 rows/m);
+      const ns = DEFAULT_CONFIG.kubernetes.namespace;
+      // The Flink image has bash, not node: bash's /dev/tcp, given 5 s to connect.
+      const probe = (host: string, port: number): string =>
+        c.kubectlSync('-n', ns, 'exec', 'deployment/sql-client', '--', 'bash', '-c',
+          `timeout 5 bash -c 'exec 3<>/dev/tcp/${host}.${ns}.svc.cluster.local/${port}' 2>/dev/null && echo open || echo blocked`).split('\n').pop()!;
+      expect({ flinkRest: probe(`${SESSION_DEPLOYMENT_NAME}-rest`, 8081), postgres: probe('postgres', 5432), kafka: probe('kafka', 9092) })
+        .toEqual({ flinkRest: 'open', postgres: 'blocked', kafka: 'blocked' });
+    }, 8 * 60_000);
+
     it('enforces the network policies both ways: undeclared connections refused, from another namespace and inside this one', async () => {
       const c = requireUp();
       const ns = DEFAULT_CONFIG.kubernetes.namespace;
