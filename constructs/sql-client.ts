@@ -17,6 +17,12 @@ export const SQL_CLIENT = {
   scriptFromStdin: '--script-from-stdin',
 } as const;
 
+/**
+ * Idle until a user starts a session in it. As process 1, a bare `sleep` would ignore the stop signal
+ * and hold up every stop and destroy by the engine's grace period.
+ */
+export const IDLE = ['bash', '-c', "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"];
+
 /** What a script run through the start script says when a statement failed (its status is then 1). */
 export const SQL_FAILED = 'the SQL script stopped at the failed statement above';
 
@@ -52,8 +58,7 @@ export class SqlClient extends Construct {
       component: 'sql-client',
       image: props.image,
       user: FLINK_IMAGE.uid,
-      // Idle until a user starts a session in it.
-      entrypoint: ['sleep', 'infinity'],
+      entrypoint: IDLE,
       secretEnv: props.secretEnv,
       files: [
         { path: SQL_CLIENT.initScript, content: props.initSql },

@@ -2,7 +2,7 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Construct } from 'constructs';
 import { IFlinkSession } from '../flink-session';
 import { IPlatform, IService } from '../platform/platform';
-import { SQL_CLIENT, SqlClient } from '../sql-client';
+import { IDLE, SQL_CLIENT, SqlClient } from '../sql-client';
 import { TEST_STACK, containerOf, envOf, fakeSecret, resourcesOf, serverOn, synthOnDocker, synthOnK8s } from '../../test-support/constructs';
 
 const INIT_SQL = "CREATE TEMPORARY TABLE top_teams (rnk BIGINT) WITH ('password' = '${LEADERBOARD_JDBC_PASSWORD}');";
@@ -14,7 +14,7 @@ const sessionOn = (scope: Construct, platform: IPlatform, admitted: IService[]):
 });
 
 describe('SqlClient', () => {
-  it('idles as the Flink user with the init script and the start script, and is let into the session\'s REST API', () => {
+  it('idles (stopping at once when told) as the Flink user with the init script and the start script, and is let into the session\'s REST API', () => {
     const admitted: IService[] = [];
     const synthesized = synthOnDocker((scope, platform) => {
       new SqlClient(scope, 'sql', { platform, image: 'flink:test', session: sessionOn(scope, platform, admitted), initSql: INIT_SQL, secretEnv: { LEADERBOARD_JDBC_PASSWORD: fakeSecret('reader') } });
@@ -22,7 +22,7 @@ describe('SqlClient', () => {
     expect(synthesized).toHaveResourceWithProperties(Container, {
       name: `${TEST_STACK}-${SQL_CLIENT.serviceName}`,
       user: '9999',
-      entrypoint: ['sleep', 'infinity'],
+      entrypoint: IDLE,
       memory: 1024,
     });
     const container = containerOf(synthesized, SQL_CLIENT.serviceName);
@@ -44,7 +44,7 @@ describe('SqlClient', () => {
     const [deployment] = resourcesOf(synthesized, 'kubernetes_deployment_v1').filter((d) => d.metadata.name === SQL_CLIENT.serviceName);
     const items = deployment.spec.template.spec.volume.find((v: { name: string }) => v.name === 'files').config_map.items;
     expect(items.map((i: { mode: string }) => i.mode)).toEqual(['0644', '0644']);
-    expect(deployment.spec.template.spec.container[0].command).toEqual(['sleep', 'infinity']);
+    expect(deployment.spec.template.spec.container[0].command).toEqual(IDLE);
   });
 
   it('refuses a container too small for the client\'s JVM, naming the option', () => {

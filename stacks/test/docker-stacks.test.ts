@@ -57,7 +57,7 @@ describe.each(['docker-jdbc', 'docker-kafka'])('%s', (stackName) => {
   const sink = stackName.endsWith('jdbc') ? 'jdbc' : 'kafka';
 
   it('has every component, labelled with the stack', () => {
-    const expected = ['kafka', 'jobmanager', 'taskmanager', 'submitter', 'injector', 'dashboard', ...(sink === 'jdbc' ? ['postgres'] : [])];
+    const expected = ['kafka', 'jobmanager', 'taskmanager', 'submitter', 'sql-client', 'injector', 'dashboard', ...(sink === 'jdbc' ? ['postgres'] : [])];
     for (const name of expected) expect(component(s, name).length).toBeGreaterThan(0);
     if (sink === 'kafka') expect(component(s, 'postgres')).toHaveLength(0);
     for (const c of containers(s)) {
