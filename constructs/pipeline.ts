@@ -20,7 +20,7 @@ import { IKafka, Kafka } from './kafka';
 import { TopicRetention } from './kafka-topics';
 import { IPostgres, Postgres } from './postgres';
 import { ILeaderboardSinks, JdbcSinks, KafkaSinks } from './sinks';
-import { SqlClient } from './sql-client';
+import { SQL_CLIENT, SqlClient } from './sql-client';
 import { IDeploymentTarget } from './target';
 
 /** Kafka's own default: a week, the bytes bounded by the volume where the stack runs the brokers. */
@@ -204,7 +204,13 @@ export class LeaderboardPipeline extends Construct {
       platform,
       image: images.flink,
       session: this.flink,
-      initSql: renderSqlClientInit({ sink: clientSink, kafkaBootstrapServers: this.kafka.bootstrapServers, kafkaSecurity: this.kafka.client.security, inputTopic }),
+      initSql: renderSqlClientInit({
+        sink: clientSink,
+        kafkaBootstrapServers: this.kafka.bootstrapServers,
+        kafkaSecurity: this.kafka.client.security,
+        inputTopic,
+        catalogPath: SQL_CLIENT.catalogDir,
+      }),
       secretEnv: {
         ...(boards.variant === 'jdbc' ? { [JDBC_PASSWORD_ENV]: boards.reader.password } : {}),
         ...(kafkaPassword ? { [KAFKA_PASSWORD_ENV]: kafkaPassword } : {}),

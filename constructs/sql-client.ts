@@ -1,7 +1,7 @@
 /**
  * Flink's SQL client beside the session cluster, for `npm run sql`: an idle container of the project's
  * Flink image that a user's session is started in (`docker exec` / `kubectl exec`), with the pipeline's
- * tables defined by an init script. A container of its own rather than the JobManager's: the client is a
+ * tables defined by an init script in a catalog kept on the container's volume. A container of its own rather than the JobManager's: the client is a
  * JVM of its own, and the JobManager's memory limit leaves no room for one.
  */
 import { Construct } from 'constructs';
@@ -15,6 +15,8 @@ export const SQL_CLIENT = {
   /** Starts a session; `--script-from-stdin` runs the script on stdin instead of a prompt. */
   startScript: '/opt/flink/sql-client/start.sh',
   scriptFromStdin: '--script-from-stdin',
+  /** The catalog's directory, a volume: tables a user creates outlive the session and the container. */
+  catalogDir: '/opt/flink/catalog',
 } as const;
 
 /**
@@ -32,12 +34,17 @@ export interface SqlClientProps {
   readonly image: string;
   readonly session: IFlinkSession;
   /**
-   * The session's init script: the tables a user queries without DDL. `${NAME}` placeholders are
-   * filled in from `secretEnv` when a session starts, as the runner fills in the jobs' scripts.
+   * The session's init script: the tables a user queries without DDL. Table options may name secrets as
+   * `${NAME}` placeholders, which the catalog fills in from `secretEnv` when a query reads the table.
    */
   readonly initSql: string;
-  /** The secrets the init script's placeholders name (e.g. the boards' read-only role). */
+  /** The secrets the tables' placeholders name (e.g. the boards' read-only role). */
   readonly secretEnv: Record<string, SecretRef>;
+  /**
+   * Size of the catalog's volume, GiB.
+   * @default 1
+   */
+  readonly catalogVolumeGiB?: number;
   /**
    * Memory of the container, MiB: the client's JVM takes a quarter of it as heap.
    * @default 1024
@@ -60,6 +67,7 @@ export class SqlClient extends Construct {
       user: FLINK_IMAGE.uid,
       entrypoint: IDLE,
       secretEnv: props.secretEnv,
+      volumes: [{ name: 'sql-catalog', mountPath: SQL_CLIENT.catalogDir, sizeGiB: props.catalogVolumeGiB ?? 1 }],
       files: [
         { path: SQL_CLIENT.initScript, content: props.initSql },
         // Run by bash: on Docker an uploaded file's execute bit is its owner's (root's) only.
@@ -76,7 +84,7 @@ export class SqlClient extends Construct {
 
 /**
  * The client runs its queries as jobs of the session (through its REST API) and checkpoints none, so a
- * query commits no offsets. The filled-in init script is private to the session and removed after it.
+ * query commits no offsets.
  */
 function startScript(restHost: string, restPort: number): string {
   return `#!/usr/bin/env bash
@@ -84,8 +92,7 @@ set -euo pipefail
 umask 077
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-java -cp ${FLINK_IMAGE.runnerJar} leaderboard.sqlrunner.Placeholders <${SQL_CLIENT.initScript} >"$work/init.sql"
-args=(-Drest.address=${restHost} -Drest.port=${restPort} -Dexecution.target=remote --jar ${FLINK_IMAGE.runnerJar} -i "$work/init.sql")
+args=(-Drest.address=${restHost} -Drest.port=${restPort} -Dexecution.target=remote --jar ${FLINK_IMAGE.runnerJar} -i ${SQL_CLIENT.initScript})
 if [ "\${1:-}" != ${SQL_CLIENT.scriptFromStdin} ]; then
   sql-client.sh "\${args[@]}" "$@"
   exit

@@ -84,7 +84,7 @@ describeWith([git, chromiumCheck])('the README, literally, on a fresh clone', ()
     expect(write.stderr).toContain('ERROR:  cannot execute DELETE in a read-only transaction');
   }, 5 * 60_000);
 
-  it('"npm run sql" queries the boards and the input with Flink SQL, without DDL, and fails a failed script', async () => {
+  it('"npm run sql" queries the boards and the input with Flink SQL, without DDL, keeps a user\'s table, and fails a failed script', async () => {
     const query = await runLine(clone, readmeCommand(/^echo ".*" \| npm run sql$/), env, 5 * 60_000);
     expect({ code: query.code, stderr: query.stderr.slice(-2000) }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(query.stdout).toMatch(/^\| op \| +rnk \| +team_name \| +total_score \|$/m);
@@ -96,6 +96,14 @@ describeWith([git, chromiumCheck])('the README, literally, on a fresh clone', ()
     const password = execFileSync('docker', ['exec', 'docker-jdbc-sql-client', 'printenv', JDBC_PASSWORD_ENV], { encoding: 'utf8' }).trim();
     expect(password.length).toBeGreaterThan(8);
     expect(query.stdout + query.stderr + input.stdout + input.stderr).not.toContain(password);
+    // The catalog keeps the pipeline's tables with the password as a placeholder, and a user's table across sessions.
+    const kept = execFileSync('docker', ['exec', 'docker-jdbc-sql-client', 'cat', '/opt/flink/catalog/top_teams.table.properties'], { encoding: 'utf8' });
+    expect(kept).toContain(`\${${JDBC_PASSWORD_ENV}}`);
+    expect(kept).not.toContain(password);
+    const create = "echo \"CREATE TABLE my_notes (note STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '2');\" | npm run --silent sql";
+    expect((await runLine(clone, create, env, 5 * 60_000)).code).toBe(0);
+    const notes = await runLine(clone, 'echo "SELECT note FROM my_notes;" | npm run --silent sql', env, 5 * 60_000);
+    expect({ code: notes.code, stdout: notes.stdout }).toEqual({ code: 0, stdout: expect.stringMatching(/^Received a total of 2 rows/m) });
     const failed = await runLine(clone, 'echo "SELECT * FROM no_such_table;" | npm run --silent sql', env, 5 * 60_000);
     expect({ code: failed.code, stderr: failed.stderr }).toEqual({ code: 1, stderr: expect.stringContaining(SQL_FAILED) });
     expect(failed.stdout).toContain("Object 'no_such_table' not found");

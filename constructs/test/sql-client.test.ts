@@ -32,19 +32,20 @@ describe('SqlClient', () => {
     expect(files[SQL_CLIENT.initScript]).toBe(INIT_SQL.replace('${', () => '$${'));
     const start = files[SQL_CLIENT.startScript];
     expect(start).toContain('-Drest.address=rest -Drest.port=8081 -Dexecution.target=remote');
-    expect(start).toContain('leaderboard.sqlrunner.Placeholders');
-    expect(start).toContain(`-i "$work/init.sql"`);
+    expect(start).toContain(`-i ${SQL_CLIENT.initScript}`);
+    expect(container.volumes).toEqual([expect.objectContaining({ container_path: SQL_CLIENT.catalogDir })]);
     expect(admitted.map((c) => c.name)).toEqual([SQL_CLIENT.serviceName]);
   });
 
-  it('mounts its files from a ConfigMap on Kubernetes', () => {
+  it('mounts its files from a ConfigMap on Kubernetes, its catalog on a claim of its own', () => {
     const synthesized = synthOnK8s((scope, platform) => {
       new SqlClient(scope, 'sql', { platform, image: 'flink:test', session: sessionOn(scope, platform, []), initSql: INIT_SQL, secretEnv: {} });
     });
-    const [deployment] = resourcesOf(synthesized, 'kubernetes_deployment_v1').filter((d) => d.metadata.name === SQL_CLIENT.serviceName);
-    const items = deployment.spec.template.spec.volume.find((v: { name: string }) => v.name === 'files').config_map.items;
+    const [workload] = resourcesOf(synthesized, 'kubernetes_stateful_set_v1').filter((d) => d.metadata.name === SQL_CLIENT.serviceName);
+    const items = workload.spec.template.spec.volume.find((v: { name: string }) => v.name === 'files').config_map.items;
     expect(items.map((i: { mode: string }) => i.mode)).toEqual(['0644', '0644']);
-    expect(deployment.spec.template.spec.container[0].command).toEqual(IDLE);
+    expect(workload.spec.template.spec.container[0].command).toEqual(IDLE);
+    expect(workload.spec.volume_claim_template.map((c: { spec: { resources: { requests: { storage: string } } } }) => c.spec.resources.requests.storage)).toEqual(['1Gi']);
   });
 
   it('refuses a container too small for the client\'s JVM, naming the option', () => {

@@ -1,6 +1,7 @@
 -- The `user-score` input (docs/boards.md, Input) and the valid events every metric reads.
--- The double-brace markers are filled in by flink-sql/src/render.ts (kafka_client_options: the
--- security settings of a Kafka that needs them, rendered as further options, or nothing).
+-- The double-brace markers are filled in by flink-sql/src/render.ts (table: `TEMPORARY TABLE` in a job,
+-- `TABLE` in the SQL client's catalog; kafka_client_options: the security settings of a Kafka that needs
+-- them, and further options where the caller adds some, or nothing).
 --
 -- Validity is decided by JSON type, not by coercion, exactly as the oracle does (oracle/src/parse-event.ts).
 -- Flink's JSON format cannot do that: even with 'json.ignore-parse-errors' it turns "17" and 17.5 into
@@ -9,7 +10,7 @@
 -- invalid records never become rows (they are counted in the source's `invalidRecords` metric), so
 -- nothing here can fail the job and every event time is a real one.
 
-CREATE TEMPORARY TABLE user_score (
+CREATE {{table}} user_score (
   user_id STRING,
   team_id STRING,
   team_name STRING,

@@ -101,32 +101,47 @@ export function renderReadOnlyJob(options: Omit<RenderOptions, 'sink' | 'layout'
 export const SQL_CLIENT_GROUP_ID = 'leaderboard-sql-client';
 
 /** What the SQL client's tables need: the jobs' options, with the boards' reader as `sink`. */
-export type SqlClientOptions = Pick<RenderOptions, 'sink' | 'kafkaBootstrapServers' | 'kafkaSecurity' | 'inputTopic'>;
+export interface SqlClientOptions extends Pick<RenderOptions, 'sink' | 'kafkaBootstrapServers' | 'kafkaSecurity' | 'inputTopic'> {
+  /** Directory of the client's catalog (the runner jar's `leaderboard-files`), where its tables are kept. */
+  readonly catalogPath: string;
+}
+
+/** The SQL client's catalog, holding the pipeline's tables and any a user adds. */
+export const SQL_CLIENT_CATALOG = 'leaderboard';
 
 /**
  * The init script of the SQL client (`npm run sql`): the input and the five boards as tables of the
- * session, defined as the jobs define them, so `SELECT * FROM top_teams` needs no DDL. Each Kafka table
- * reads from the start of its topic up to the offsets it finds when the query starts, so a query ends
- * (a LIMIT alone cannot end a Kafka read) as the JDBC boards' scans do; the hint
- * `OPTIONS('scan.bounded.mode'='unbounded')` keeps one reading. Queries run under their own group
- * and never checkpoint (the client's configuration has no interval), so they commit no offsets and leave
- * no state behind. For the JDBC sinks, `sink.jdbcUsername` is the read-only role; its password is a
- * placeholder filled in inside the client's container.
+ * catalog `leaderboard` (files on the client's volume, kept across sessions with whatever tables a user
+ * adds), defined as the jobs define them, so `SELECT * FROM top_teams` needs no DDL; each session
+ * redefines them, so they follow the stack's configuration. Each Kafka table reads from the start of its
+ * topic up to the offsets it finds when the query starts, so a query ends (a LIMIT alone cannot end a
+ * Kafka read) as the JDBC boards' scans do; the hint `OPTIONS('scan.bounded.mode'='unbounded')` keeps one
+ * reading. Queries run under their own group and never checkpoint (the client's configuration has no
+ * interval), so they commit no offsets and leave no state behind. For the JDBC sinks, `sink.jdbcUsername`
+ * is the read-only role; its password stays a placeholder in the catalog, filled in from the client's
+ * environment when a query reads the table.
  */
 export function renderSqlClientInit(options: SqlClientOptions): string {
   const renderOptions: RenderOptions = { ...options, startupMode: 'earliest', layout: 'statement-set' };
   validate(renderOptions);
   const untilNow: [string, string][] = [['scan.bounded.mode', 'latest-offset']];
+  const tables = ['user_score', ...METRICS.map((m) => m.id)];
   const parts = [
     `-- The SQL client's tables: rendered by flink-sql/src/render.ts (sink: ${options.sink.variant}); do not edit.`,
     `SET ${literal('sql-client.execution.result-mode')} = ${literal('tableau')};`,
-    source(renderOptions, SQL_CLIENT_GROUP_ID, untilNow),
-    ...METRICS.map((m) => sinkTable(m, renderOptions, options.sink.variant === 'kafka' ? untilNow : [])),
+    `CREATE CATALOG ${SQL_CLIENT_CATALOG} WITH (${literal('type')} = ${literal('leaderboard-files')}, ${literal('path')} = ${literal(options.catalogPath)});`,
+    `USE CATALOG ${SQL_CLIENT_CATALOG};`,
+    tables.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'),
+    source(renderOptions, SQL_CLIENT_GROUP_ID, untilNow, 'TABLE'),
+    ...METRICS.map((m) => sinkTable(m, renderOptions, options.sink.variant === 'kafka' ? untilNow : [], 'TABLE')),
   ];
   return `${parts.join('\n\n')}\n`;
 }
 
-function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string, extra: [string, string][] = []): string {
+/** How a script defines its tables: a job's live as long as it does, the SQL client's in its catalog. */
+type TableKind = 'TEMPORARY TABLE' | 'TABLE';
+
+function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string, extra: [string, string][] = [], kind: TableKind = 'TEMPORARY TABLE'): string {
   const clientOptions = [...kafkaClientOptions(options), ...extra].map(([k, v]) => `,\n  ${literal(k)} = ${literal(v)}`).join('');
   return fill(
     readSql('source.sql'),
@@ -136,7 +151,7 @@ function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string
       group_id: groupId,
       startup_mode: `${options.startupMode}-offset`,
     },
-    { kafka_client_options: clientOptions },
+    { kafka_client_options: clientOptions, table: kind },
   ).trim();
 }
 
@@ -190,7 +205,7 @@ function settings(jobName: string): string {
   return entries.map(([k, v]) => `SET ${literal(k)} = ${literal(v)};`).join('\n');
 }
 
-function sinkTable(metric: MetricDefinition, options: RenderOptions, extra: [string, string][] = []): string {
+function sinkTable(metric: MetricDefinition, options: RenderOptions, extra: [string, string][] = [], kind: TableKind = 'TEMPORARY TABLE'): string {
   const columns = metric.columns.map((c: Column) => `  ${c.name} ${c.type}`).join(',\n');
   const { sink } = options;
   const connector: [string, string][] =
@@ -222,7 +237,7 @@ function sinkTable(metric: MetricDefinition, options: RenderOptions, extra: [str
   // 2: a stale Top Teams row 2). Ten rows need no more.
   connector.push(['sink.parallelism', '1'], ...extra);
   const withClause = connector.map(([k, v]) => `  ${literal(k)} = ${literal(v)}`).join(',\n');
-  return `CREATE TEMPORARY TABLE ${metric.id} (\n${columns},\n  PRIMARY KEY (rnk) NOT ENFORCED\n) WITH (\n${withClause}\n);`;
+  return `CREATE ${kind} ${metric.id} (\n${columns},\n  PRIMARY KEY (rnk) NOT ENFORCED\n) WITH (\n${withClause}\n);`;
 }
 
 function readSql(file: string): string {

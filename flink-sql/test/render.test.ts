@@ -114,11 +114,16 @@ describe('renderJobs', () => {
 });
 
 describe('renderSqlClientInit', () => {
-  const tables = (sql: string): string[] => [...sql.matchAll(/^CREATE TEMPORARY TABLE (\w+)/gm)].map((m) => m[1]);
+  const tables = (sql: string): string[] => [...sql.matchAll(/^CREATE TABLE (\w+)/gm)].map((m) => m[1]);
+  const client = { kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score', catalogPath: '/opt/flink/catalog' };
 
-  it('defines the input and every board as the jobs do, reading the input from its start under its own group, without checkpoints', () => {
-    const sql = renderSqlClientInit({ sink: { variant: 'kafka' }, kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score' });
+  it('defines the input and every board as the jobs do, in the file catalog, reading the input from its start under its own group, without checkpoints', () => {
+    const sql = renderSqlClientInit({ sink: { variant: 'kafka' }, ...client });
     expect(tables(sql)).toEqual(['user_score', ...METRICS.map((m) => m.id)]);
+    expect(sql).toContain("CREATE CATALOG leaderboard WITH ('type' = 'leaderboard-files', 'path' = '/opt/flink/catalog');\n\nUSE CATALOG leaderboard;");
+    // Redefined in each session, so the catalog follows the stack's configuration.
+    expect(sql.match(/^DROP TABLE IF EXISTS \w+;$/gm)).toHaveLength(1 + METRICS.length);
+    expect(sql).not.toContain('CREATE TEMPORARY TABLE');
     expect(sql).toContain(`'properties.group.id' = '${SQL_CLIENT_GROUP_ID}'`);
     expect(sql).toContain("'scan.startup.mode' = 'earliest-offset'");
     // Every Kafka table (the input and the upsert-kafka boards) reads up to the offsets of the query's start.
@@ -130,14 +135,14 @@ describe('renderSqlClientInit', () => {
   });
 
   it('reads the JDBC boards as the role it is given, its password an environment placeholder', () => {
-    const sql = renderSqlClientInit({ sink: { ...jdbcSink, jdbcUsername: 'leaderboard_reader' }, kafkaBootstrapServers: 'kafka:9092', inputTopic: 'user-score' });
+    const sql = renderSqlClientInit({ sink: { ...jdbcSink, jdbcUsername: 'leaderboard_reader' }, ...client });
     expect(sql.match(/'username' = 'leaderboard_reader'/g)).toHaveLength(METRICS.length);
     expect(sql.match(/'password' = '\$\{LEADERBOARD_JDBC_PASSWORD\}'/g)).toHaveLength(METRICS.length);
     expect(sql.match(/'scan.bounded.mode'/g)).toHaveLength(1);
   });
 
   it('rejects bad options as the jobs\' renderer does', () => {
-    expect(() => renderSqlClientInit({ sink: { variant: 'kafka' }, kafkaBootstrapServers: 'kafka', inputTopic: 'user-score' })).toThrow('kafkaBootstrapServers must be host:port');
+    expect(() => renderSqlClientInit({ sink: { variant: 'kafka' }, ...client, kafkaBootstrapServers: 'kafka' })).toThrow('kafkaBootstrapServers must be host:port');
   });
 });
 

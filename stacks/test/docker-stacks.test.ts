@@ -71,7 +71,7 @@ describe.each(['docker-jdbc', 'docker-kafka'])('%s', (stackName) => {
     expect(network).toHaveLength(1);
     const volumes = Object.values(s.resource.docker_volume);
     expect(volumes.map((v) => v.name).sort()).toEqual(
-      [`${stackName}-flink-checkpoints`, `${stackName}-kafka-data`, ...(sink === 'jdbc' ? [`${stackName}-postgres-data`] : [])].sort(),
+      [`${stackName}-flink-checkpoints`, `${stackName}-kafka-data`, `${stackName}-sql-catalog`, ...(sink === 'jdbc' ? [`${stackName}-postgres-data`] : [])].sort(),
     );
     for (const v of volumes) expect(v.labels).toContainEqual({ label: 'leaderboard.stack', value: stackName });
   });

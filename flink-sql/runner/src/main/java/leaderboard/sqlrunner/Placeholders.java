@@ -1,7 +1,5 @@
 package leaderboard.sqlrunner;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,26 +15,19 @@ public final class Placeholders {
   private Placeholders() {}
 
   /**
-   * Fills in a script read from stdin and writes it to stdout: the SQL client's init script, which
-   * Flink's client reads as it is, gets its secrets the way the runner's scripts do.
-   */
-  public static void main(String[] args) throws IOException {
-    String script = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      System.out.write(substitute(script, System.getenv(), true).getBytes(StandardCharsets.UTF_8));
-      System.out.flush();
-    } catch (ScriptException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-    }
-  }
-
-  /**
    * @param strict when false (validate mode), an unset variable becomes a dummy value: planning does not
    *     need the secret, and CI validates scripts without one
    */
   public static String substitute(String script, Map<String, String> env, boolean strict) {
-    Matcher m = PLACEHOLDER.matcher(script);
+    return fill(script, env, strict, true);
+  }
+
+  /**
+   * @param sqlLiteral whether the text is SQL, where a value sits inside a string literal (its quotes
+   *     doubled), or a plain value such as a table option (taken as it is)
+   */
+  public static String fill(String text, Map<String, String> env, boolean strict, boolean sqlLiteral) {
+    Matcher m = PLACEHOLDER.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String name = m.group(1);
@@ -48,8 +39,7 @@ public final class Placeholders {
         }
         value = "unset-" + name;
       }
-      // A value is placed inside a SQL string literal, so its quotes are doubled.
-      m.appendReplacement(out, Matcher.quoteReplacement(value.replace("'", "''")));
+      m.appendReplacement(out, Matcher.quoteReplacement(sqlLiteral ? value.replace("'", "''") : value));
     }
     m.appendTail(out);
     return out.toString();
