@@ -29,6 +29,22 @@ const outputDir = join(root, 'test-output');
 const EVENTS = 20_000;
 const ports = { dashboard: 18080, flinkUi: 18081, kafka: 19092, postgres: 15432 };
 
+/**
+ * The rows of a board from the SQL client's tableau output, in rank order: a changelog (the upsert-kafka
+ * table's history; a JDBC table's rows are all inserts) applied by rank, its first column.
+ */
+const boardOf = (tableau: string): string[] => {
+  const board = new Map<number, string>();
+  for (const line of tableau.split('\n')) {
+    const cells = /^\| ([+-][IUD]) \|(.*)\|$/.exec(line);
+    if (!cells) continue;
+    const values = cells[2].split('|').map((v) => v.trim());
+    if (cells[1] === '+I' || cells[1] === '+U') board.set(Number(values[0]), values.join(' '));
+    else board.delete(Number(values[0]));
+  }
+  return [...board.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
+};
+
 const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000 }).trim();
 const labelled = (kind: 'ps' | 'network' | 'volume', stack: string): string[] => {
   const args = kind === 'ps' ? ['ps', '-a'] : [kind, 'ls'];
@@ -170,6 +186,17 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
           docker('inspect', '--format', '{{.State.Health.Status}}', `${stack}-kafka-2`) === 'healthy' ? true : undefined);
       }, 5 * 60_000);
     }
+
+    it('answers `npm run sql` with the same boards: the SQL client\'s tables read the sink', () => {
+      requireDeploy();
+      const out = execFileSync('npm', ['run', '--silent', 'sql', '--', stack], {
+        cwd: root,
+        input: 'SELECT rnk, team_id, total_score FROM top_teams;\n',
+        encoding: 'utf8',
+        timeout: 5 * 60_000,
+      });
+      expect(boardOf(out)).toEqual(expected.top_teams.map((r) => `${r.rnk} ${r.team_id} ${r.total_score}`));
+    }, 6 * 60_000);
 
     it('serves the same boards on the dashboard API and renders them in a browser', async () => {
       requireDeploy();

@@ -232,7 +232,7 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
       const ns = DEFAULT_CONFIG.kubernetes.namespace;
       // The Flink image has bash, not node: bash's /dev/tcp, given 5 s to connect.
       const probe = (host: string, port: number): string =>
-        c.kubectlSync('-n', ns, 'exec', 'deployment/sql-client', '--', 'bash', '-c',
+        c.kubectlSync('-n', ns, 'exec', 'statefulset/sql-client', '--', 'bash', '-c',
           `timeout 5 bash -c 'exec 3<>/dev/tcp/${host}.${ns}.svc.cluster.local/${port}' 2>/dev/null && echo open || echo blocked`).split('\n').pop()!;
       expect({ flinkRest: probe(`${SESSION_DEPLOYMENT_NAME}-rest`, 8081), postgres: probe('postgres', 5432), kafka: probe('kafka', 9092) })
         .toEqual({ flinkRest: 'open', postgres: 'blocked', kafka: 'blocked' });
