@@ -25,6 +25,10 @@ export const SQL_CLIENT = {
  */
 export const IDLE = ['bash', '-c', "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"];
 
+/** What a session says at its start when a query would wait for a task slot. */
+export const NO_FREE_SLOT =
+  'the Flink session has no free task slot (the pipeline\'s jobs hold them all): a query waits for one until it times out; give the session more with flink.taskSlots or flink.taskManagers';
+
 /** What a script run through the start script says when a statement failed (its status is then 1). */
 export const SQL_FAILED = 'the SQL script stopped at the failed statement above';
 
@@ -92,6 +96,12 @@ set -euo pipefail
 umask 077
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# A query takes a task slot of the session; the pipeline's jobs may hold them all.
+slots=$(timeout 5 bash -c 'exec 3<>/dev/tcp/$0/$1 && printf "GET /overview HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3' ${restHost} ${restPort} 2>/dev/null |
+  sed -n 's/.*"slots-available":\\([0-9]*\\).*/\\1/p') || true
+if [ "$slots" = 0 ]; then
+  echo "${NO_FREE_SLOT}" >&2
+fi
 args=(-Drest.address=${restHost} -Drest.port=${restPort} -Dexecution.target=remote --jar ${FLINK_IMAGE.runnerJar} -i ${SQL_CLIENT.initScript})
 if [ "\${1:-}" != ${SQL_CLIENT.scriptFromStdin} ]; then
   sql-client.sh "\${args[@]}" "$@"

@@ -43,6 +43,12 @@ export function jobsOf(layout: JobLayout): { readonly name: string; readonly met
 }
 
 /**
+ * Whether a job of the session is one of the pipeline's, in either layout: the session also runs other
+ * jobs, such as the SQL client's queries, which say nothing about the boards.
+ */
+export const isPipelineJob = (name: string): boolean => JOB_LAYOUTS.some((layout) => jobsOf(layout).some((job) => job.name === name));
+
+/**
  * The JDBC password as a placeholder the runner fills in from its environment at run time (it fails
  * naming the variable when unset), so no rendered script, config map or custom resource holds it.
  */

@@ -3,6 +3,7 @@
  * that its boards are frozen because a job is restarting or gone rather than look live, and how many
  * invalid input records the jobs skipped.
  */
+import { isPipelineJob } from '../../common/contract';
 import { FlinkRestGet, SourceMetrics, findSourceMetrics, sumSourceMetrics } from '../../common/flink-metrics';
 import { Logger } from './log';
 
@@ -81,8 +82,10 @@ export class PipelineWatch {
     let skippedRecords: number | null = null;
     try {
       const body = await this.get<{ jobs?: { jid: string; name: string; state: string }[] }>('/jobs/overview');
-      next = pipelineStateOf(body.jobs ?? []);
-      const running = (body.jobs ?? []).filter((j) => j.state === 'RUNNING').map((j) => j.jid);
+      // A SQL client's query reads the input too: its state and its skipped records are not the pipeline's.
+      const jobs = (body.jobs ?? []).filter((j) => isPipelineJob(j.name));
+      next = pipelineStateOf(jobs);
+      const running = jobs.filter((j) => j.state === 'RUNNING').map((j) => j.jid);
       skippedRecords = await this.skipped(running).catch(() => null);
     } catch (err) {
       next = { state: 'unreachable', detail: `Flink REST API: ${(err as Error).message}` };

@@ -56,6 +56,10 @@ describe('dashboard with Flink job states', () => {
       jobs = [{ jid: '2', name: 'leaderboard-all-metrics', state: 'RESTARTING' }];
       const restarting = await stream.next((e) => e.event === 'pipeline' && (e.data as PipelineStatus).state === 'restarting', 10_000);
       expect(restarting.data).toMatchObject({ detail: 'leaderboard-all-metrics: RESTARTING' });
+      // A SQL client's query waiting for a slot beside the running pipeline says nothing about the boards.
+      jobs = [{ jid: '2', name: 'leaderboard-all-metrics', state: 'RUNNING' }, { jid: '3', name: 'SELECT `user_score`.`user_id` FROM `user_score`', state: 'CREATED' }];
+      const running = await stream.next((e) => e.event === 'pipeline' && (e.data as PipelineStatus).state === 'running', 10_000);
+      expect(running.data).toMatchObject({ detail: 'leaderboard-all-metrics: RUNNING' });
     } finally {
       stream.close();
     }

@@ -3,7 +3,7 @@
  * docker provider, a real engine), a finite deterministic injector run, and the leaderboards checked
  * against the oracle on the events actually in `user-score`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG } from '../config';
@@ -21,7 +21,8 @@ import {
 import { readKafkaBoards, readPostgresBoards, readTopic } from '../../test-support/leaderboard-readers';
 import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
-import { INPUT_PARTITIONS, Leaderboards, jobsOf } from '../../common/contract';
+import { INPUT_PARTITIONS, Leaderboards, isPipelineJob, jobsOf } from '../../common/contract';
+import { NO_FREE_SLOT } from '../../constructs/sql-client';
 import { tempDir } from '../../test-support/temp-dirs';
 
 const root = resolve(__dirname, '..', '..');
@@ -187,15 +188,19 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
       }, 5 * 60_000);
     }
 
-    it('answers `npm run sql` with the same boards: the SQL client\'s tables read the sink', () => {
+    it(scaledOut
+      ? 'opens `npm run sql` on a session whose slots the jobs hold, saying so in one line'
+      : 'answers `npm run sql` with the same boards: the SQL client\'s tables read the sink', () => {
       requireDeploy();
-      const out = execFileSync('npm', ['run', '--silent', 'sql', '--', stack], {
+      const run = spawnSync('npm', ['run', '--silent', 'sql', '--', stack], {
         cwd: root,
-        input: 'SELECT rnk, team_id, total_score FROM top_teams;\n',
+        input: scaledOut ? 'SHOW TABLES;\n' : 'SELECT rnk, team_id, total_score FROM top_teams;\n',
         encoding: 'utf8',
         timeout: 5 * 60_000,
       });
-      expect(boardOf(out)).toEqual(expected.top_teams.map((r) => `${r.rnk} ${r.team_id} ${r.total_score}`));
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: scaledOut ? expect.stringContaining(NO_FREE_SLOT) : expect.not.stringContaining(NO_FREE_SLOT) });
+      if (scaledOut) expect(run.stdout).toMatch(/^\| +top_teams \|$/m);
+      else expect(boardOf(run.stdout)).toEqual(expected.top_teams.map((r) => `${r.rnk} ${r.team_id} ${r.total_score}`));
     }, 6 * 60_000);
 
     it('serves the same boards on the dashboard API and renders them in a browser', async () => {
@@ -206,7 +211,10 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
     it('runs every Flink job once, RUNNING, on the configured TaskManagers at the configured parallelism', async () => {
       requireDeploy();
       const flinkUrl = `http://127.0.0.1:${ports.flinkUi}`;
-      const overview = await getJson<JobOverview>(`${flinkUrl}/jobs/overview`);
+      const all = await getJson<JobOverview>(`${flinkUrl}/jobs/overview`);
+      // The session also lists the SQL client's query of the test before, finished.
+      expect(all.jobs.filter((j) => !isPipelineJob(j.name)).map((j) => j.state)).toEqual(scaledOut ? [] : ['FINISHED']);
+      const overview = { jobs: all.jobs.filter((j) => isPipelineJob(j.name)) };
       const names = overview.jobs.map((j) => j.name).sort();
       const expectedNames = jobsOf(DEFAULT_CONFIG.flink.jobLayout).map((j) => j.name).sort();
       expect(names).toEqual(expectedNames);
