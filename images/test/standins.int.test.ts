@@ -283,6 +283,16 @@ describeWith([dockerEngine(), standinImagesBuilt(), commandExists('javac'), comm
           rmSync(path.dirname(jarPath), { recursive: true, force: true });
         }
       }, 180_000);
+
+      it('runs bin/sql-client.sh against the session, as the official image does', async () => {
+        const script = "SET 'sql-client.execution.result-mode' = 'tableau';\nSELECT v * 2 AS doubled FROM (VALUES (1), (2), (3)) AS t(v);\n";
+        const out = await docker([
+          'exec', '--user', 'flink', jobManager, 'bash', '-c',
+          'printf "%s" "$0" >/tmp/q.sql && sql-client.sh -Dexecution.target=remote -Drest.address=localhost -Drest.port=8081 -f /tmp/q.sql', script,
+        ]);
+        expect(out).toMatch(/\| +doubled \|/);
+        expect(out).toMatch(/Received a total of 3 rows/);
+      }, 180_000);
     });
 
     describe('node', () => {
