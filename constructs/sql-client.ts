@@ -1,8 +1,9 @@
 /**
  * Flink's SQL client beside the session cluster, for `npm run sql`: an idle container of the project's
  * Flink image that a user's session is started in (`docker exec` / `kubectl exec`), with the pipeline's
- * tables defined by an init script in a catalog kept on the container's volume. A container of its own rather than the JobManager's: the client is a
- * JVM of its own, and the JobManager's memory limit leaves no room for one.
+ * tables defined by an init script in a catalog kept on the container's volume. A container of its own
+ * rather than the JobManager's: the client is a JVM of its own, and the JobManager's memory limit
+ * leaves no room for one.
  */
 import { Construct } from 'constructs';
 import { FLINK_IMAGE, IFlinkSession } from './flink-session';
@@ -64,6 +65,8 @@ export class SqlClient extends Construct {
     const { ui } = props.session;
     const memoryMiB = props.memoryMiB ?? 1024;
     if (!Number.isInteger(memoryMiB) || memoryMiB < 512) throw new Error(`SqlClient: memoryMiB must be an integer of at least 512, got ${memoryMiB}`);
+    const catalogVolumeGiB = props.catalogVolumeGiB ?? 1;
+    if (!Number.isInteger(catalogVolumeGiB) || catalogVolumeGiB < 1) throw new Error(`SqlClient: catalogVolumeGiB must be a whole number of GiB, at least 1, got ${catalogVolumeGiB}`);
     this.service = props.platform.addService(this, {
       name: SQL_CLIENT.serviceName,
       component: 'sql-client',
@@ -71,7 +74,7 @@ export class SqlClient extends Construct {
       user: FLINK_IMAGE.uid,
       entrypoint: IDLE,
       secretEnv: props.secretEnv,
-      volumes: [{ name: 'sql-catalog', mountPath: SQL_CLIENT.catalogDir, sizeGiB: props.catalogVolumeGiB ?? 1 }],
+      volumes: [{ name: 'sql-catalog', mountPath: SQL_CLIENT.catalogDir, sizeGiB: catalogVolumeGiB }],
       files: [
         { path: SQL_CLIENT.initScript, content: props.initSql },
         // Run by bash: on Docker an uploaded file's execute bit is its owner's (root's) only.

@@ -48,9 +48,12 @@ describe('SqlClient', () => {
     expect(workload.spec.volume_claim_template.map((c: { spec: { resources: { requests: { storage: string } } } }) => c.spec.resources.requests.storage)).toEqual(['1Gi']);
   });
 
-  it('refuses a container too small for the client\'s JVM, naming the option', () => {
+  it('refuses a container too small for the client\'s JVM and a catalog volume of part of a GiB, naming the option', () => {
     expect(() => synthOnDocker((scope, platform) => {
       new SqlClient(scope, 'sql', { platform, image: 'flink:test', session: sessionOn(scope, platform, []), initSql: INIT_SQL, secretEnv: {}, memoryMiB: 256 });
     })).toThrow('SqlClient: memoryMiB must be an integer of at least 512, got 256');
+    expect(() => synthOnDocker((scope, platform) => {
+      new SqlClient(scope, 'sql', { platform, image: 'flink:test', session: sessionOn(scope, platform, []), initSql: INIT_SQL, secretEnv: {}, catalogVolumeGiB: 0.5 });
+    })).toThrow('SqlClient: catalogVolumeGiB must be a whole number of GiB, at least 1, got 0.5');
   });
 });
