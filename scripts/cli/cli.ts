@@ -62,6 +62,15 @@ export function stackArgument(args: readonly string[], accepted: readonly StackD
   process.exit(2);
 }
 
+/**
+ * For commands whose own options follow an optional stack (`npm run psql -- [STACK] [ARGS...]`): the
+ * stack, as stackArgument takes it when the first argument is not an option, and the arguments after it.
+ */
+export function stackThenArguments(args: readonly string[], accepted: readonly StackDefinition[] = STACKS): { stack: StackDefinition; rest: string[] } {
+  const named = args.length > 0 && !args[0].startsWith('-');
+  return { stack: stackArgument(named ? args : [], accepted), rest: args.slice(named ? 1 : 0) };
+}
+
 /** Runs a command's body under its name; a failure ends it with one error line and its status. */
 export function runCommand(name: string, body: (args: string[]) => Promise<void>): void {
   scriptName = name;

@@ -6,7 +6,7 @@
 import { POSTGRES_DATABASE } from '../../common/contract';
 import { READER_USER } from '../../constructs/postgres';
 import { STACKS } from '../../stacks/stack-list';
-import { CommandFailure, fail, runCommand, stackArgument } from './cli';
+import { CommandFailure, fail, runCommand, stackThenArguments } from './cli';
 import { deployedConfig } from './deployed-stack';
 import { execInService } from './service-exec';
 
@@ -15,9 +15,7 @@ const JDBC_STACKS = STACKS.filter((s) => s.sink === 'jdbc');
 const PSQL_AS_READER = `PGPASSWORD="$LEADERBOARD_READER_PASSWORD" exec psql -h 127.0.0.1 -U ${READER_USER} -d ${POSTGRES_DATABASE} "$@"`;
 
 runCommand('psql', async (args) => {
-  const named = args.length > 0 && !args[0].startsWith('-');
-  const stack = stackArgument(named ? args : [], JDBC_STACKS);
-  const psqlArgs = named ? args.slice(1) : args;
+  const { stack, rest: psqlArgs } = stackThenArguments(args, JDBC_STACKS);
   if (deployedConfig(stack.name).postgres.external) {
     fail(`${stack.name} uses an external PostgreSQL (postgres.external): connect to it with your own psql as ${READER_USER}, database ${POSTGRES_DATABASE}`);
   }

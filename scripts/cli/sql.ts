@@ -7,13 +7,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SQL_CLIENT } from '../../constructs/sql-client';
-import { CommandFailure, fail, runCommand, stackArgument } from './cli';
+import { CommandFailure, fail, runCommand, stackThenArguments } from './cli';
 import { execInService } from './service-exec';
 
 runCommand('sql', async (args) => {
-  const named = args.length > 0 && !args[0].startsWith('-');
-  const stack = stackArgument(named ? args : []);
-  const clientArgs = named ? args.slice(1) : args;
+  const { stack, rest: clientArgs } = stackThenArguments(args);
   const fileAt = clientArgs.indexOf('-f');
   let script: string | undefined;
   if (fileAt >= 0) {
