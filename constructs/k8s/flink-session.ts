@@ -213,8 +213,8 @@ export class K8sFlinkSession extends Construct implements IFlinkSession {
 
     // Network: the Flink pods talk among themselves; the REST API, which runs uploaded code in the
     // JobManager, admits only them, the operator and the clients allowRestClient names (`kubectl
-    // port-forward`, the UI's way in, is not subject to policies); the operator fetches the jar; the jobs reach their sources and sinks; the
-    // pods send nowhere else.
+    // port-forward`, the UI's way in, is not subject to policies); the operator fetches the jar; the
+    // jobs reach their sources and sinks; the pods send nowhere else.
     const flink: Client = { name: 'flink', selector: FLINK_POD_SELECTOR };
     const operator: Client = { name: OPERATOR_CHART_NAME, selector: OPERATOR_SELECTOR };
     platform.allowTraffic(this, 'flink-cluster', [flink], flink.selector);
