@@ -45,3 +45,14 @@ export const DASHBOARD_ENV = {
   kafkaBootstrapServers: 'DASHBOARD_KAFKA_BOOTSTRAP_SERVERS',
   kafka: kafkaClientEnvNames('DASHBOARD_KAFKA_'),
 } as const;
+
+/** What the schema registry's construct sets (it takes no flags: it runs as a service only). */
+export const SCHEMA_REGISTRY_ENV = {
+  host: 'SCHEMA_REGISTRY_HOST',
+  port: 'SCHEMA_REGISTRY_PORT',
+  kafkaBootstrapServers: 'SCHEMA_REGISTRY_KAFKA_BOOTSTRAP_SERVERS',
+  topic: 'SCHEMA_REGISTRY_TOPIC',
+  topicReplicationFactor: 'SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR',
+  logLevel: 'SCHEMA_REGISTRY_LOG_LEVEL',
+  kafka: kafkaClientEnvNames('SCHEMA_REGISTRY_KAFKA_'),
+} as const;
