@@ -1,5 +1,6 @@
 #!/bin/sh
-# Writes the injector bundle (src/bundle.ts: one file, Node 18+, KafkaJS fast paths) to $1.
+# Writes the injector bundle (src/bundle.ts: one file, Node 18+, KafkaJS fast paths) to $1, and the
+# Avro event schema it reads beside it (as user-score.avsc, a file next to the bundle).
 # The bundler is itself bundled by esbuild's CLI first, which starts much faster than ts-node.
 # The bundle is written next to its target and renamed into place, so concurrent runs never see
 # a partial file.
@@ -16,3 +17,4 @@ node "$work/bundler.js" "$work/injector.js"
 partial=$(mktemp "$(dirname "$target")/.injector.XXXXXX")
 mv -f "$work/injector.js" "$partial"
 mv -f "$partial" "$target"
+mv -f "$work/user-score.avsc" "$(dirname "$target")/user-score.avsc"

@@ -23,6 +23,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { USER_SCORE_SCHEMA_FILE } from '../common/contract/event-schema';
 import { PROJECT_IMAGE_NAMES, ProjectImageName, buildContextDir } from '../constructs/images';
 import { writeBuildContext as writeDashboardFiles } from '../dashboard/src/bundle';
 import { bundleInjector } from '../injector/src/bundle';
@@ -64,12 +65,12 @@ function flinkContext(dir: string): void {
   copyFileSync(join(flink, 'runner', 'leaderboard-sql-runner.jar'), join(dir, 'usrlib', 'leaderboard-sql-runner.jar'));
 }
 
-/** Dockerfile with the base image default and the single bundle. */
+/** Dockerfile with the base image default, the single bundle and the Avro event schema it reads. */
 async function injectorContext(dir: string): Promise<void> {
   await bundleInjector(join(dir, 'injector.js'));
   const dockerfile = readFileSync(join(root, 'injector', 'Dockerfile'), 'utf8');
   writeFileSync(join(dir, 'Dockerfile'), withBaseImageDefault(dockerfile, versions.images.node));
-  writeFileSync(join(dir, '.dockerignore'), '*\n!Dockerfile\n!injector.js\n');
+  writeFileSync(join(dir, '.dockerignore'), `*\n!Dockerfile\n!injector.js\n!${USER_SCORE_SCHEMA_FILE}\n`);
 }
 
 /** Dockerfile, the server bundle and the page. */

@@ -1,13 +1,15 @@
 /**
- * Builds the injector into a single file for Node 18+: the image's content and what
+ * Builds the injector into a single file for Node 18+, with the Avro event schema it reads beside
+ * it: the image's content and what
  * `npm run injector` runs. Two KafkaJS 2.2.4 internals on the produce path are replaced by faster
  * equivalents (src/kafkajs-fast/); KafkaJS is unmaintained, so the pinned version will not move under them.
  *
  *   node <this file, bundled> <outfile>
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { build, Plugin } from 'esbuild';
+import { USER_SCORE_SCHEMA_FILE } from '../../common/contract/event-schema';
 
 /** The repository root, found upwards from here: this file also runs as a bundle under build/. */
 function repositoryRoot(): string {
@@ -58,6 +60,8 @@ export async function bundleInjector(outfile: string): Promise<void> {
   for (const { file } of Object.values(KAFKAJS_REPLACEMENTS)) {
     if (!inputs.some((input) => path.resolve(input) === file)) throw new Error(`bundle lacks ${file}: has KafkaJS changed?`);
   }
+  // The Avro event schema is read from beside the bundle (common/contract/event-schema.ts).
+  copyFileSync(path.join(repositoryRoot(), 'common', 'contract', USER_SCORE_SCHEMA_FILE), path.join(path.dirname(outfile), USER_SCORE_SCHEMA_FILE));
 }
 
 if (require.main === module) {

@@ -1,9 +1,13 @@
 /** Entry point: `npm run --silent injector -- [flags]`, and the container's command. */
-import { FlagError, helpText, parseFlags } from './flags';
+import { readFileSync } from 'node:fs';
+import { userScoreAvroSchema } from '../../common/contract/event-schema';
+import { EventSchemaError, avroEventEncoder, registerEventSchema } from './avro-events';
+import { eventJson } from './events';
+import { Config, FlagError, helpText, parseFlags } from './flags';
 import { KafkaSink } from './kafka-sink';
-import { createLogger } from './log';
+import { Logger, createLogger } from './log';
 import { PrintSink } from './print-sink';
-import { run } from './run';
+import { EventEncoder, run } from './run';
 import { Sink } from './sink';
 import { StopSignal } from './stop';
 
@@ -50,7 +54,32 @@ async function main(): Promise<number> {
           },
           logger,
         );
-  return run(config, sink, logger, stop);
+  let encode: EventEncoder | undefined;
+  try {
+    encode = await eventEncoder(config, logger, stop);
+  } catch (e) {
+    if (!(e instanceof EventSchemaError)) throw e;
+    logger.error(e.message);
+    return 1;
+  }
+  if (encode === undefined) {
+    logger.info('stopped before the first event', { reason: stop.reason });
+    return 0;
+  }
+  return run(config, sink, logger, stop, encode);
+}
+
+/** JSON, or Avro once the registry has given the schema its id (undefined: stopped while waiting for it). */
+async function eventEncoder(config: Config, logger: Logger, stop: StopSignal): Promise<EventEncoder | undefined> {
+  if (config.format === 'json') return eventJson;
+  let schema: string;
+  try {
+    schema = config.avroSchemaFile === undefined ? userScoreAvroSchema() : readFileSync(config.avroSchemaFile, 'utf8');
+  } catch (e) {
+    throw new EventSchemaError(`cannot read the Avro schema: ${(e as Error).message}`);
+  }
+  const id = await registerEventSchema(config.schemaRegistryUrl!, config.topic, schema, logger, stop);
+  return id === undefined ? undefined : avroEventEncoder(schema, id);
 }
 
 // Exits explicitly: after a stop during start-up, KafkaJS may still hold reconnect timers that would

@@ -31,6 +31,7 @@ export class FlagError extends Error {
 }
 
 export const OUTPUTS = ['kafka', 'print'] as const;
+export const FORMATS = ['json', 'avro'] as const;
 export const CLOCKS = ['real', 'synthetic'] as const;
 
 export interface Config {
@@ -40,6 +41,11 @@ export interface Config {
   /** From SASL_PASSWORD_ENV only: a flag would show it in the process list. */
   readonly saslPassword: string | undefined;
   readonly topic: string;
+  readonly format: (typeof FORMATS)[number];
+  /** With the avro format. */
+  readonly schemaRegistryUrl: string | undefined;
+  /** With the avro format: another version of the event schema; undefined: the contract's user-score.avsc. */
+  readonly avroSchemaFile: string | undefined;
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly avgQps: number;
@@ -100,6 +106,9 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'sasl-username', type: { kind: 'string' }, default: undefined, help: 'SASL user name, with a SASL_* security protocol' },
   { name: 'ssl-ca-file', type: { kind: 'string' }, default: undefined, help: "PEM file of the certificate authorities to trust, with SSL or SASL_SSL; default: the system's" },
   { name: 'topic', type: { kind: 'string' }, default: DEFAULT_INPUT_TOPIC, help: 'topic to write to; created if missing' },
+  { name: 'format', type: { kind: 'enum', values: FORMATS }, default: 'json', help: 'record value format: one JSON object, or Avro in the Confluent wire format (needs --schema-registry-url and --output kafka)' },
+  { name: 'schema-registry-url', type: { kind: 'string' }, default: undefined, help: 'http(s) URL of the Confluent-compatible schema registry the avro format registers its schema with (subject <topic>-value)' },
+  { name: 'avro-schema-file', type: { kind: 'string' }, default: undefined, help: "with --format avro: an .avsc file to write with instead of the contract's user-score.avsc (e.g. a later version; fields beyond the contract's take their defaults)" },
   { name: 'partitions', type: { kind: 'int', min: 1, max: 10000 }, default: String(INPUT_PARTITIONS), help: 'partitions of the topic when the injector creates it' },
   { name: 'replication-factor', type: { kind: 'int', min: 1, max: 100 }, default: '1', help: 'replication factor of the topic when the injector creates it' },
   { name: 'avg-qps', type: { kind: 'number', min: 0, exclusiveMin: true, max: MAX_EVENTS_PER_SECOND }, default: '20', help: 'mean event rate (events per second) of the Poisson arrival process' },
@@ -281,6 +290,19 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv): Par
     hasPassword: saslPassword !== undefined,
     caCertificateFile: values.get('ssl-ca-file') as string | undefined,
   });
+  const format = str('format') as Config['format'];
+  const schemaRegistryUrl = values.get('schema-registry-url') as string | undefined;
+  if (format === 'avro') {
+    if (str('output') !== 'kafka') throw new FlagError('--format', '--format avro writes to Kafka only (--output kafka): its records are binary');
+    if (schemaRegistryUrl === undefined) throw new FlagError('--schema-registry-url', '--format avro needs --schema-registry-url (the registry that gives the schema its id)');
+    if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(schemaRegistryUrl)) {
+      throw new FlagError('--schema-registry-url', `--schema-registry-url must be an http:// or https:// URL, got ${JSON.stringify(schemaRegistryUrl)}`);
+    }
+  } else {
+    for (const flag of ['schema-registry-url', 'avro-schema-file']) {
+      if (set(flag)) throw new FlagError(`--${flag}`, `--${flag} needs --format avro`);
+    }
+  }
   if (!/^[a-zA-Z0-9._-]{1,249}$/.test(str('topic'))) {
     throw new FlagError('--topic', `--topic must be 1-249 characters of letters, digits, '.', '_' or '-', got ${JSON.stringify(str('topic'))}`);
   }
@@ -293,6 +315,9 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv): Par
       kafkaSecurity,
       saslPassword: usesSasl(securityProtocol) ? saslPassword : undefined,
       topic: str('topic'),
+      format,
+      schemaRegistryUrl: format === 'avro' ? schemaRegistryUrl : undefined,
+      avroSchemaFile: values.get('avro-schema-file') as string | undefined,
       partitions: num('partitions'),
       replicationFactor: num('replication-factor'),
       avgQps: num('avg-qps'),

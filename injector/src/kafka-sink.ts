@@ -124,10 +124,10 @@ export class KafkaSink implements Sink {
     logger.info('kafka ready', { topic: this.options.topic, partitions: this.partitionCount, producers: producerCount });
   }
 
-  write(key: string, value: string): boolean {
+  write(key: string, value: string | Buffer): boolean {
     const p = partitionOf(key, this.partitionCount);
     const queue = this.queues[p];
-    // String length equals byte length for the injector's ASCII events.
+    // String length equals byte length for the injector's ASCII events (a Buffer's is its byte length).
     const size = key.length + value.length + RECORD_OVERHEAD_BYTES;
     let batch = queue.length > 0 ? queue[queue.length - 1] : undefined;
     if (batch === undefined || batch.messages.length >= this.options.batchSize || batch.bytes + size > this.options.maxBatchBytes) {

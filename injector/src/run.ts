@@ -4,7 +4,7 @@
  */
 import { Clock, RealClock, SyntheticClock } from './clock';
 import { Config } from './flags';
-import { EventGenerator, eventJson } from './events';
+import { EventGenerator, GameEvent } from './events';
 import { Logger } from './log';
 import { deriveSeed, Prng } from './prng';
 import { ProgressReporter } from './progress';
@@ -33,11 +33,15 @@ export function createGenerator(config: Config, startMillis: number, logger: Log
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function run(config: Config, sink: Sink, logger: Logger, stop: StopSignal): Promise<number> {
+/** An event's record value in the configured format. */
+export type EventEncoder = (e: GameEvent) => string | Buffer;
+
+export async function run(config: Config, sink: Sink, logger: Logger, stop: StopSignal, encode: EventEncoder): Promise<number> {
   const startedAt = Date.now();
   logger.info('starting', {
     output: config.output,
     topic: config.output === 'kafka' ? config.topic : undefined,
+    format: config.format,
     clock: config.clock,
     avgQps: config.avgQps,
     seed: config.seed,
@@ -97,7 +101,7 @@ export async function run(config: Config, sink: Sink, logger: Logger, stop: Stop
       clockMillis = at;
       const event = generator.next(at);
       generated++;
-      if (!sink.write(event.userId, eventJson(event))) {
+      if (!sink.write(event.userId, encode(event))) {
         await Promise.race([sink.ready(), stop.stopped]);
       }
     }

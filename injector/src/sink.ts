@@ -16,7 +16,7 @@ export interface Sink {
   /** Connects and prepares the destination (creates the topic). */
   start(): Promise<void>;
   /** Takes one event; returns false when the buffer is full and the caller must await `ready()`. */
-  write(key: string, value: string): boolean;
+  write(key: string, value: string | Buffer): boolean;
   /** Resolves when there is room again, or the sink has failed. */
   ready(): Promise<void>;
   /** Resolves with a fatal error when delivery cannot succeed by retrying; never for transient faults. */

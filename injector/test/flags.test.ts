@@ -110,10 +110,25 @@ describe('flags', () => {
     [['--security-protocol', 'SASL_PLAINTEXT'], '--sasl-username', /needs a SASL user name/],
     [['--sasl-username', 'u'], '--sasl-username', /security protocol PLAINTEXT takes no SASL user name/],
     [['--security-protocol', 'TLS'], '--security-protocol', /one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/],
+    [['--format', 'xml'], '--format', /one of json, avro/],
+    [['--format', 'avro'], '--schema-registry-url', /--format avro needs --schema-registry-url/],
+    [['--format', 'avro', '--output', 'print', '--schema-registry-url', 'http://r:8085'], '--format', /Kafka only/],
+    [['--format', 'avro', '--schema-registry-url', 'r:8085'], '--schema-registry-url', /http:\/\/ or https:\/\/ URL/],
+    [['--schema-registry-url', 'http://r:8085'], '--schema-registry-url', /needs --format avro/],
+    [['--avro-schema-file', 'v2.avsc'], '--avro-schema-file', /needs --format avro/],
   ])('rejects %j naming %s', (argv, flag, message) => {
     const e = flagError(argv);
     expect(e.flag).toBe(flag);
     expect(e.message).toMatch(message);
+  });
+
+  it('writes JSON by default, and Avro through a registry when asked', () => {
+    expect(config([])).toMatchObject({ format: 'json', schemaRegistryUrl: undefined, avroSchemaFile: undefined });
+    expect(config(['--format', 'avro', '--schema-registry-url', 'http://schema-registry:8085', '--avro-schema-file', 'v2.avsc'])).toMatchObject({
+      format: 'avro',
+      schemaRegistryUrl: 'http://schema-registry:8085',
+      avroSchemaFile: 'v2.avsc',
+    });
   });
 
   it('names the environment variable when a bad value comes from it', () => {

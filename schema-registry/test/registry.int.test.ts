@@ -3,7 +3,6 @@
  * (@kafkajs/confluent-schema-registry) and by plain HTTP: schemas survive a restart because the topic
  * is the state, compatibility is enforced, and bad requests and settings get Confluent's error codes.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SchemaRegistry as ConfluentClient } from '@kafkajs/confluent-schema-registry';
@@ -11,6 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { SCHEMA_REGISTRY_ENV as ENV } from '../../common/contract';
 import { KafkaBroker, freePorts, kafkaCheck, startKafka } from '../../test-support/kafka';
 import { describeWith } from '../../test-support/prerequisites';
+import { Registry, startRegistry, stopRegistry } from '../../test-support/schema-registry';
 
 const root = resolve(__dirname, '..', '..');
 const v1 = readFileSync(join(root, 'common', 'contract', 'user-score.avsc'), 'utf8');
@@ -18,45 +18,6 @@ const fields = (JSON.parse(v1) as { fields: unknown[] }).fields;
 const v2 = JSON.stringify({ ...JSON.parse(v1), fields: [...fields, { name: 'device', type: ['null', 'string'], default: null }] });
 const incompatible = JSON.stringify({ ...JSON.parse(v1), fields: [...fields, { name: 'device', type: 'string' }] });
 const event = { user_id: 'USR-07-0412953851', team_id: '0412953851', team_name: 'Amber-Koala', score: 17, event_time_millis: 1795719600123, readable_time: '2026-11-26 19:00:00.123', event_type: 'normal' };
-
-interface Registry {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly output: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-/** Starts the service as its container does (settings in the environment) and waits until it listens. */
-async function startRegistry(env: Record<string, string>): Promise<Registry> {
-  const child = spawn(process.execPath, [join(root, 'node_modules', '.bin', 'ts-node'), '--transpile-only', join(root, 'schema-registry', 'src', 'cli.ts')], {
-    env: { PATH: process.env.PATH, [ENV.host]: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((done) => child.on('exit', done));
-  const listening = await Promise.race([
-    new Promise<boolean>((done) => {
-      const poll = setInterval(() => {
-        if (/"msg":"listening"/.test(output)) {
-          clearInterval(poll);
-          done(true);
-        }
-      }, 100);
-      void exited.then(() => clearInterval(poll));
-    }),
-    exited.then(() => false),
-  ]);
-  if (!listening && env[ENV.port] !== undefined) return { process: child, url: '', output: () => output, exited };
-  return { process: child, url: `http://127.0.0.1:${env[ENV.port]}`, output: () => output, exited };
-}
-
-async function stopRegistry(registry: Registry | undefined): Promise<void> {
-  if (!registry || registry.process.exitCode !== null) return;
-  registry.process.kill('SIGTERM');
-  await registry.exited;
-}
 
 async function http(url: string, method: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url, {
