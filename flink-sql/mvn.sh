@@ -11,6 +11,7 @@ mvn -B -q -Dstyle.color=never -f "$pom" \
   -Dflink.version="$(read_version flink)" \
   -Dflink.connector.kafka.version="$(read_version flinkConnectorKafka)" \
   -Dflink.connector.jdbc.version="$(read_version flinkConnectorJdbc)" \
+  -Dflink.avro.confluent.version="$(read_version flinkAvroConfluentRegistry)" \
   -Dpostgres.jdbc.version="$(read_version postgresJdbcDriver)" \
   -Dlog4j.version="$(read_version log4j)" \
   "$@" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' >&2

@@ -342,7 +342,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
 /** A record to produce: keyed by user id; `partition` overrides the key's partition. */
 export interface KeyedRecord {
   readonly key: string;
-  readonly value: string;
+  readonly value: string | Buffer;
   readonly partition?: number;
 }
 

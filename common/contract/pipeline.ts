@@ -13,6 +13,13 @@ export const INPUT_PARTITIONS = 3;
 /** The highest mean event rate the injector takes (events per second); the stacks' configuration checks it too. */
 export const MAX_EVENTS_PER_SECOND = 1e7;
 
+/** The input's record values: one JSON object, or Avro in Confluent's wire format with a schema registry (user-score.avsc). */
+export type EventFormat = 'json' | 'avro';
+export const EVENT_FORMATS: readonly EventFormat[] = ['json', 'avro'];
+
+/** How the jobs decode the input. */
+export type EventEncoding = { readonly format: 'json' } | { readonly format: 'avro'; readonly schemaRegistryUrl: string };
+
 export type SinkVariant = 'kafka' | 'jdbc';
 export const SINK_VARIANTS: readonly SinkVariant[] = ['kafka', 'jdbc'];
 

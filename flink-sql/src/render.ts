@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import {
   Column,
   DEFAULT_HOT_STREAK_ACTIVE_MINUTES,
+  EVENT_FORMATS,
+  EventEncoding,
   JDBC_PASSWORD_ENV,
   JOB_LAYOUTS,
   JobLayout,
@@ -48,6 +50,12 @@ export interface RenderOptions {
   readonly kafkaSecurity?: KafkaClientSecurity;
   /** The input topic (`user-score`). */
   readonly inputTopic: string;
+  /**
+   * How its values are encoded; Avro is decoded with the registry at `schemaRegistryUrl` as the
+   * Flink cluster reaches it.
+   * @default { format: 'json' }
+   */
+  readonly events?: EventEncoding;
   /** Where a fresh job starts reading the input: `earliest` rebuilds the boards from the retained log. */
   readonly startupMode: StartupMode;
   readonly layout: JobLayout;
@@ -142,7 +150,7 @@ export function renderSqlClientInit(options: SqlClientOptions): string {
 type TableKind = 'TEMPORARY TABLE' | 'TABLE';
 
 function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string, extra: [string, string][] = [], kind: TableKind = 'TEMPORARY TABLE'): string {
-  const clientOptions = [...kafkaClientOptions(options), ...extra].map(([k, v]) => `,\n  ${literal(k)} = ${literal(v)}`).join('');
+  const clientOptions = [...eventFormatOptions(options.events), ...kafkaClientOptions(options), ...extra].map(([k, v]) => `,\n  ${literal(k)} = ${literal(v)}`).join('');
   return fill(
     readSql('source.sql'),
     {
@@ -153,6 +161,15 @@ function source(options: Omit<RenderOptions, 'sink' | 'layout'>, groupId: string
     },
     { kafka_client_options: clientOptions, table: kind },
   ).trim();
+}
+
+/** The input format's options for Avro (JSON needs none). */
+function eventFormatOptions(events: EventEncoding | undefined): [string, string][] {
+  if (events?.format !== 'avro') return [];
+  return [
+    ['leaderboard-user-score.encoding', 'avro-confluent'],
+    ['leaderboard-user-score.avro-confluent.url', events.schemaRegistryUrl],
+  ];
 }
 
 /** The Kafka connectors' `properties.*` options for the client's security settings. */
@@ -279,6 +296,12 @@ function validate(o: RenderOptions): void {
   const securityProblem = o.kafkaSecurity && kafkaSecurityProblem(o.kafkaSecurity, usesSasl(o.kafkaSecurity.securityProtocol));
   if (securityProblem) throw new Error(`kafkaSecurity: ${securityProblem}`);
   if (!TOPIC.test(o.inputTopic)) throw new Error(`inputTopic must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars); got '${o.inputTopic}'`);
+  if (o.events) {
+    oneOf('events.format', o.events.format, EVENT_FORMATS);
+    if (o.events.format === 'avro' && !/^https?:\/\/[^\s/'"]+(\/[^\s'"]*)?$/.test(o.events.schemaRegistryUrl)) {
+      throw new Error(`events.schemaRegistryUrl must be an http:// or https:// URL; got '${o.events.schemaRegistryUrl}'`);
+    }
+  }
   if (o.sink.variant === 'jdbc') {
     if (!o.sink.jdbcUrl.startsWith('jdbc:postgresql://')) {
       throw new Error(`jdbcUrl is required for sink 'jdbc' and must start with 'jdbc:postgresql://'; got '${o.sink.jdbcUrl}'`);

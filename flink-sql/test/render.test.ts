@@ -71,6 +71,17 @@ describe('renderJobs', () => {
     expect(renderJobs({ ...kafka, startupMode: 'latest', inputTopic: 'scores.v2' })[0].sql).toMatch(/'topic' = 'scores\.v2'[\s\S]*'scan.startup.mode' = 'latest-offset'/);
   });
 
+  it('reads Avro input through the schema registry with the runner jar\'s lenient format, JSON by default', () => {
+    const avro = renderJobs({ ...kafka, events: { format: 'avro', schemaRegistryUrl: 'http://schema-registry:8085' } });
+    for (const job of avro) {
+      expect(job.sql).toMatch(
+        /'format' = 'leaderboard-user-score',\n  'leaderboard-user-score\.encoding' = 'avro-confluent',\n  'leaderboard-user-score\.avro-confluent\.url' = 'http:\/\/schema-registry:8085'/,
+      );
+    }
+    expect(renderJobs({ ...kafka, events: { format: 'json' } })).toEqual(renderJobs(kafka));
+    expect(renderJobs(kafka)[0].sql).not.toContain('avro');
+  });
+
   it('renders the statement-set layout as one job with an INSERT per metric in EXECUTE STATEMENT SET', () => {
     const jobs = renderJobs({ ...jdbc, layout: 'statement-set' });
     expect(jobs).toHaveLength(1);
@@ -108,6 +119,8 @@ describe('renderJobs', () => {
     [{ ...jdbc, sink: { ...jdbcSink, jdbcUsername: '' } }, "jdbcUsername is required for sink 'jdbc'"],
     [{ ...kafka, hotStreakActiveMinutes: 0 }, 'hotStreakActiveMinutes must be a whole number of minutes from 1 to 1440; got 0'],
     [{ ...kafka, hotStreakActiveMinutes: 2.5 }, 'hotStreakActiveMinutes must be a whole number of minutes from 1 to 1440; got 2.5'],
+    [{ ...kafka, events: { format: 'protobuf' } }, "events.format must be one of 'json', 'avro'; got 'protobuf'"],
+    [{ ...kafka, events: { format: 'avro', schemaRegistryUrl: "http://x'y" } }, 'events.schemaRegistryUrl must be an http:// or https:// URL'],
   ])('rejects bad options naming the field (%#)', (options, message) => {
     expect(() => renderJobs(options as unknown as RenderOptions)).toThrow(message);
   });

@@ -3,18 +3,14 @@ package leaderboard.sqlrunner.format;
 import java.io.IOException;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Turns valid records into rows of the requested columns; an invalid record yields nothing (it is skipped). */
 final class UserScoreDeserializer implements DeserializationSchema<RowData> {
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(UserScoreDeserializer.class);
 
   /** The event fields a column can hold. */
   enum Column {
@@ -40,12 +36,24 @@ final class UserScoreDeserializer implements DeserializationSchema<RowData> {
     boolean accepts(LogicalTypeRoot root) {
       return root == type;
     }
+
+    boolean isId() {
+      return type == LogicalTypeRoot.VARCHAR;
+    }
+
+    /** The oracle's kind for this field missing. */
+    String missingKind() {
+      return switch (this) {
+        case USER_ID, TEAM_ID, TEAM_NAME -> "missing_id";
+        case SCORE -> "missing_score";
+        case EVENT_TIME_MILLIS -> "missing_event_time";
+      };
+    }
   }
 
   private final Column[] columns;
   private final TypeInformation<RowData> producedType;
-  private transient Counter invalidRecords;
-  private transient long skipped;
+  private final SkippedRecords skipped = new SkippedRecords();
 
   UserScoreDeserializer(Column[] columns, TypeInformation<RowData> producedType) {
     this.columns = columns;
@@ -54,14 +62,14 @@ final class UserScoreDeserializer implements DeserializationSchema<RowData> {
 
   @Override
   public void open(InitializationContext context) {
-    invalidRecords = context.getMetricGroup().counter("invalidRecords");
+    skipped.open(context.getMetricGroup());
   }
 
   @Override
   public RowData deserialize(byte[] message) throws IOException {
     UserScoreParser.Result result = UserScoreParser.parse(message);
     if (result instanceof UserScoreParser.Invalid invalid) {
-      skip(invalid);
+      skipped.skip(invalid.kind(), invalid.message());
       return null;
     }
     UserScoreParser.UserScore event = (UserScoreParser.UserScore) result;
@@ -76,17 +84,6 @@ final class UserScoreDeserializer implements DeserializationSchema<RowData> {
       });
     }
     return row;
-  }
-
-  /** Counts every skipped record; logs the 1st, 10th, 100th... so a flood of bad input stays a few lines. */
-  private void skip(UserScoreParser.Invalid invalid) {
-    if (invalidRecords != null) invalidRecords.inc();
-    skipped++;
-    long magnitude = 1;
-    while (magnitude * 10 <= skipped) magnitude *= 10;
-    if (skipped == magnitude) {
-      LOG.warn("skipped invalid user-score record ({} so far in this subtask): {}: {}", skipped, invalid.kind(), invalid.message());
-    }
   }
 
   @Override

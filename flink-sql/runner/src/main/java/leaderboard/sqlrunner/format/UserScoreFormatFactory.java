@@ -3,9 +3,12 @@ package leaderboard.sqlrunner.format;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.formats.avro.registry.confluent.AvroConfluentFormatOptions;
+import org.apache.flink.formats.avro.registry.confluent.RegistryAvroFormatFactory;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.DecodingFormat;
@@ -21,9 +24,22 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
  * `'format' = 'leaderboard-user-score'`: reads a `user-score` record once, keeps it only when it is
  * valid (UserScoreParser), and produces any of its five fields as columns of the same names. Skipped
  * records are counted in the source's `invalidRecords` metric and sampled in the log.
+ *
+ * With `'leaderboard-user-score.encoding' = 'avro-confluent'` the records are Avro in Confluent's
+ * wire format, decoded by Flink's avro-confluent format with the registry of
+ * `'leaderboard-user-score.avro-confluent.url'` (AvroUserScoreDeserializer), under the same rule.
  */
 public final class UserScoreFormatFactory implements DeserializationFormatFactory {
   public static final String IDENTIFIER = "leaderboard-user-score";
+
+  static final ConfigOption<String> ENCODING = ConfigOptions.key("encoding")
+      .stringType()
+      .defaultValue("json")
+      .withDescription("json: one JSON object per record; avro-confluent: Avro in Confluent's wire format");
+  static final ConfigOption<String> REGISTRY_URL = ConfigOptions.key("avro-confluent.url")
+      .stringType()
+      .noDefaultValue()
+      .withDescription("the Confluent-compatible schema registry, with encoding avro-confluent");
 
   @Override
   public String factoryIdentifier() {
@@ -37,17 +53,35 @@ public final class UserScoreFormatFactory implements DeserializationFormatFactor
 
   @Override
   public Set<ConfigOption<?>> optionalOptions() {
-    return Set.of();
+    return Set.of(ENCODING, REGISTRY_URL);
   }
 
   @Override
   public DecodingFormat<DeserializationSchema<RowData>> createDecodingFormat(DynamicTableFactory.Context context, ReadableConfig formatOptions) {
     FactoryUtil.validateFactoryOptions(this, formatOptions);
+    String encoding = formatOptions.get(ENCODING);
+    DecodingFormat<DeserializationSchema<RowData>> avro = switch (encoding) {
+      case "json" -> {
+        if (formatOptions.getOptional(REGISTRY_URL).isPresent()) {
+          throw new ValidationException(String.format("format '%s': avro-confluent.url needs encoding 'avro-confluent'", IDENTIFIER));
+        }
+        yield null;
+      }
+      case "avro-confluent" -> {
+        String url = formatOptions.getOptional(REGISTRY_URL).orElseThrow(() -> new ValidationException(
+            String.format("format '%s': encoding 'avro-confluent' needs '%s.avro-confluent.url' (the schema registry)", IDENTIFIER, IDENTIFIER)));
+        Configuration options = new Configuration();
+        options.set(AvroConfluentFormatOptions.URL, url);
+        yield new RegistryAvroFormatFactory().createDecodingFormat(context, options);
+      }
+      default -> throw new ValidationException(String.format("format '%s': encoding '%s' is not json or avro-confluent", IDENTIFIER, encoding));
+    };
     return new DecodingFormat<>() {
       @Override
       public DeserializationSchema<RowData> createRuntimeDecoder(DynamicTableSource.Context sourceContext, DataType physicalDataType) {
-        TypeInformation<RowData> producedType = sourceContext.createTypeInformation(physicalDataType);
-        return new UserScoreDeserializer(columns(physicalDataType), producedType);
+        UserScoreDeserializer.Column[] columns = columns(physicalDataType);
+        if (avro != null) return new AvroUserScoreDeserializer(avro.createRuntimeDecoder(sourceContext, physicalDataType), columns);
+        return new UserScoreDeserializer(columns, sourceContext.createTypeInformation(physicalDataType));
       }
 
       @Override
