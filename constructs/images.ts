@@ -1,5 +1,6 @@
 /**
- * The project's own images (Flink with connectors and the SQL runner, the injector, the dashboard).
+ * The project's own images (Flink with connectors and the SQL runner, the injector, the dashboard,
+ * the schema registry).
  * Their build contexts are prepared by `npm run build:images` under `build/images/<name>/`, so the
  * image builds themselves need no network.
  */
@@ -11,9 +12,17 @@ import { join, resolve } from 'node:path';
 import { version } from '../package.json';
 import { DockerPlatform } from './platform/docker';
 
-export type ProjectImageName = 'flink' | 'injector' | 'dashboard';
+export type ProjectImageName = 'flink' | 'injector' | 'dashboard' | 'schema-registry';
 
-export const PROJECT_IMAGE_NAMES: readonly ProjectImageName[] = ['flink', 'injector', 'dashboard'];
+export const PROJECT_IMAGE_NAMES: readonly ProjectImageName[] = ['flink', 'injector', 'dashboard', 'schema-registry'];
+
+/** The base each project image is built on: Flink's image, or Node's. */
+export const PROJECT_IMAGE_BASES: Readonly<Record<ProjectImageName, 'flink' | 'node'>> = {
+  flink: 'flink',
+  injector: 'node',
+  dashboard: 'node',
+  'schema-registry': 'node',
+};
 
 /** Image references of the project images, as the services name them. */
 export type ProjectImageRefs = Readonly<Record<ProjectImageName, string>>;
@@ -43,9 +52,13 @@ function contextDigest(dir: string): string {
   return hash.digest('hex');
 }
 
+/** Each project image's base (build arg `BASE_IMAGE`), given the Flink and Node images to use. */
+export const projectImageBases = (bases: Readonly<Record<'flink' | 'node', string>>): Readonly<Record<ProjectImageName, string>> =>
+  Object.fromEntries(PROJECT_IMAGE_NAMES.map((name) => [name, bases[PROJECT_IMAGE_BASES[name]]])) as Record<ProjectImageName, string>;
+
 export interface DockerProjectImagesProps {
   readonly platform: DockerPlatform;
-  /** Base image of each project image (build arg `BASE_IMAGE`). */
+  /** Base image of each project image (build arg `BASE_IMAGE`): projectImageBases. */
   readonly baseImages: Readonly<Record<ProjectImageName, string>>;
 }
 

@@ -4,6 +4,7 @@ import { INJECTOR_ENV } from '../common/contract';
 import { IKafka } from './kafka';
 import { kafkaClientEnv } from './kafka-client';
 import { IPlatform, IService } from './platform/platform';
+import { SchemaRegistry } from './schema-registry';
 
 export interface InjectorProps {
   readonly platform: IPlatform;
@@ -26,6 +27,11 @@ export interface InjectorProps {
    * @default - a fresh seed on every start
    */
   readonly seed?: number;
+  /**
+   * Write Avro in Confluent's wire format, its schema registered with this registry.
+   * @default - JSON
+   */
+  readonly schemaRegistry?: SchemaRegistry;
 }
 
 export class Injector extends Construct {
@@ -46,6 +52,7 @@ export class Injector extends Construct {
         [INJECTOR_ENV.avgQps]: String(props.eventsPerSecond ?? 20),
         [INJECTOR_ENV.maxEvents]: String(maxEvents),
         ...(props.seed === undefined ? {} : { [INJECTOR_ENV.seed]: String(props.seed) }),
+        ...(props.schemaRegistry ? { [INJECTOR_ENV.format]: 'avro', [INJECTOR_ENV.schemaRegistryUrl]: props.schemaRegistry.url } : {}),
         ...client.env,
       },
       secretEnv: client.secretEnv,
@@ -55,8 +62,8 @@ export class Injector extends Construct {
       // Node serves from its image and writes nothing to disk.
       readOnlyRootFilesystem: true,
       resources: { cpuMillis: 250, memoryMiB: 256 },
-      dependsOn: [props.kafka.ready],
-      connectsTo: props.kafka.endpoints,
+      dependsOn: [props.kafka.ready, ...(props.schemaRegistry ? [props.schemaRegistry.service] : [])],
+      connectsTo: [...props.kafka.endpoints, ...(props.schemaRegistry ? [props.schemaRegistry.endpoint] : [])],
     });
   }
 }

@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import {
   DEFAULT_INPUT_TOPIC,
   DEFAULT_JOB_LAYOUT,
+  EventEncoding,
+  EventFormat,
   INPUT_PARTITIONS,
   JDBC_PASSWORD_ENV,
   JobLayout,
@@ -20,6 +22,7 @@ import { IKafka, Kafka } from './kafka';
 import { TopicRetention } from './kafka-topics';
 import { IPostgres, Postgres } from './postgres';
 import { ILeaderboardSinks, JdbcSinks, KafkaSinks } from './sinks';
+import { SchemaRegistry } from './schema-registry';
 import { SQL_CLIENT, SqlClient } from './sql-client';
 import { IDeploymentTarget } from './target';
 
@@ -32,7 +35,7 @@ export type PipelineExternalKafka = Omit<ExternalKafkaProps, 'platform' | 'image
 export type PipelineExternalPostgres = Omit<ExternalPostgresProps, 'platform' | 'image' | 'extraInitSql'>;
 
 /** The injector's settings; the pipeline supplies where it runs and where its events go. */
-export type PipelineInjectorProps = Omit<InjectorProps, 'platform' | 'image' | 'kafka' | 'topic'>;
+export type PipelineInjectorProps = Omit<InjectorProps, 'platform' | 'image' | 'kafka' | 'topic' | 'schemaRegistry'>;
 
 export interface LeaderboardPipelineProps {
   readonly target: IDeploymentTarget;
@@ -79,6 +82,12 @@ export interface LeaderboardPipelineProps {
    * @default DEFAULT_INPUT_TOPIC
    */
   readonly inputTopic?: string;
+  /**
+   * The input's record values: JSON, or Avro in Confluent's wire format, for which the stack deploys
+   * a schema registry that the injector registers user-score.avsc with and the jobs read it through.
+   * @default 'json'
+   */
+  readonly eventFormat?: EventFormat;
   /**
    * Where a fresh job starts reading the input topic.
    * @default 'earliest'
@@ -136,6 +145,8 @@ export class LeaderboardPipeline extends Construct {
   readonly dashboard: Dashboard;
   readonly sqlClient: SqlClient;
   readonly injector?: Injector;
+  /** With Avro input. */
+  readonly schemaRegistry?: SchemaRegistry;
 
   constructor(scope: Construct, id: string, props: LeaderboardPipelineProps) {
     super(scope, id);
@@ -176,11 +187,18 @@ export class LeaderboardPipeline extends Construct {
     }
     const kafkaPassword = this.kafka.client.password;
 
+    if (props.eventFormat === 'avro') {
+      this.schemaRegistry = new SchemaRegistry(this, 'schema-registry', { platform, image: images['schema-registry'], kafka: this.kafka });
+    }
+    const registry = this.schemaRegistry;
+    const events: EventEncoding = registry ? { format: 'avro', schemaRegistryUrl: registry.url } : { format: 'json' };
+
     const jobs = renderJobs({
       sink: this.sinks.renderOptions,
       kafkaBootstrapServers: this.kafka.bootstrapServers,
       kafkaSecurity: this.kafka.client.security,
       inputTopic,
+      events,
       startupMode: props.startupMode ?? 'earliest',
       layout: props.jobLayout ?? DEFAULT_JOB_LAYOUT,
       hotStreakActiveMinutes: props.hotStreakActiveMinutes,
@@ -190,8 +208,8 @@ export class LeaderboardPipeline extends Construct {
       image: images.flink,
       jobs,
       jobSecretEnv: { ...this.sinks.jobSecretEnv, ...(kafkaPassword ? { [KAFKA_PASSWORD_ENV]: kafkaPassword } : {}) },
-      jobDependencies: [this.kafka.ready, ...this.sinks.ready],
-      jobConnections: [...this.kafka.endpoints, ...this.sinks.boards.endpoints],
+      jobDependencies: [this.kafka.ready, ...this.sinks.ready, ...(registry ? [registry.service] : [])],
+      jobConnections: [...this.kafka.endpoints, ...this.sinks.boards.endpoints, ...(registry ? [registry.endpoint] : [])],
       ...props.flink,
     });
 
@@ -209,6 +227,7 @@ export class LeaderboardPipeline extends Construct {
         kafkaBootstrapServers: this.kafka.bootstrapServers,
         kafkaSecurity: this.kafka.client.security,
         inputTopic,
+        events,
         catalogPath: SQL_CLIENT.catalogDir,
       }),
       secretEnv: {
@@ -224,6 +243,7 @@ export class LeaderboardPipeline extends Construct {
         image: images.injector,
         kafka: this.kafka,
         topic: inputTopic,
+        schemaRegistry: registry,
       });
     }
 

@@ -1,6 +1,6 @@
 /**
- * `npm run build:images [flink|injector|dashboard ...]`: writes the offline build context of each
- * project image (all three by default) to build/images/<name>/, where the Docker target's image
+ * `npm run build:images [flink|injector|dashboard|schema-registry ...]`: writes the offline build
+ * context of each project image (all of them by default) to build/images/<name>/, where the Docker target's image
  * builds and `npm run kind:up` find them, and prints each context directory. Build one with
  * `docker build --build-arg BASE_IMAGE=<image> <dir>`.
  *
@@ -27,6 +27,7 @@ import { USER_SCORE_SCHEMA_FILE } from '../common/contract/event-schema';
 import { PROJECT_IMAGE_NAMES, ProjectImageName, buildContextDir } from '../constructs/images';
 import { writeBuildContext as writeDashboardFiles } from '../dashboard/src/bundle';
 import { bundleInjector } from '../injector/src/bundle';
+import { bundleSchemaRegistry } from '../schema-registry/src/bundle';
 import versions from '../versions.json';
 
 const root = resolve(__dirname, '..');
@@ -80,10 +81,18 @@ async function dashboardContext(dir: string): Promise<void> {
   writeFileSync(join(dir, '.dockerignore'), '*\n!Dockerfile\n!server.js\n!public\n');
 }
 
+/** Dockerfile and the single bundle. */
+async function schemaRegistryContext(dir: string): Promise<void> {
+  await bundleSchemaRegistry(join(dir, 'schema-registry.js'));
+  copyFileSync(join(root, 'schema-registry', 'Dockerfile'), join(dir, 'Dockerfile'));
+  writeFileSync(join(dir, '.dockerignore'), '*\n!Dockerfile\n!schema-registry.js\n');
+}
+
 const WRITERS: Readonly<Record<ProjectImageName, (dir: string) => void | Promise<void>>> = {
   flink: flinkContext,
   injector: injectorContext,
   dashboard: dashboardContext,
+  'schema-registry': schemaRegistryContext,
 };
 
 /** `chmod -R a+rX`: the image build reads the context as whatever user the engine runs as. */

@@ -8,7 +8,7 @@
  *   thirdparty <reference>      (loaded into the cluster when present locally, else pulled by the nodes)
  */
 import { LeaderboardConfig, loadConfig } from '../stacks/config';
-import { PROJECT_IMAGE_NAMES, buildContextDir, projectImageRef } from '../constructs/images';
+import { PROJECT_IMAGE_NAMES, buildContextDir, projectImageBases, projectImageRef } from '../constructs/images';
 
 export interface KindPlan {
   readonly namespace: string;
@@ -19,7 +19,7 @@ export interface KindPlan {
 
 export function kindPlan(config: LeaderboardConfig = loadConfig()): KindPlan {
   // The same base images the Docker target builds the project images from.
-  const base = { flink: config.images.flinkBase, injector: config.images.node, dashboard: config.images.node } as const;
+  const base = projectImageBases({ flink: config.images.flinkBase, node: config.images.node });
   return {
     namespace: config.kubernetes.namespace,
     images: PROJECT_IMAGE_NAMES.map((name) => ({ ref: projectImageRef(name, config.kubernetes.imageRegistry), context: buildContextDir(name), base: base[name] })),

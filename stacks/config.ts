@@ -9,6 +9,8 @@ import {
   DEFAULT_INPUT_TOPIC,
   POSTGRES_DATABASE,
   DEFAULT_JOB_LAYOUT,
+  EVENT_FORMATS,
+  EventFormat,
   INPUT_PARTITIONS,
   JOB_LAYOUTS,
   JobLayout,
@@ -45,6 +47,11 @@ export interface InjectorConfig {
   readonly maxEvents: number;
   /** Seed of the simulation; null draws a fresh one per start. */
   readonly seed: number | null;
+}
+
+export interface EventsConfig {
+  /** The input's record values: JSON, or Avro in Confluent's wire format through a schema registry the stack deploys. */
+  readonly format: EventFormat;
 }
 
 export interface DashboardConfig {
@@ -192,6 +199,7 @@ export interface KubernetesConfig {
 export interface LeaderboardConfig {
   /** Input topic of game events. */
   readonly inputTopic: string;
+  readonly events: EventsConfig;
   readonly injector: InjectorConfig;
   readonly dashboard: DashboardConfig;
   readonly kafka: KafkaConfig;
@@ -205,6 +213,7 @@ export interface LeaderboardConfig {
 
 export const DEFAULT_CONFIG: LeaderboardConfig = {
   inputTopic: DEFAULT_INPUT_TOPIC,
+  events: { format: 'json' },
   injector: { enabled: true, eventsPerSecond: 20, maxEvents: 0, seed: null },
   dashboard: { port: 8080 },
   kafka: {
@@ -383,6 +392,7 @@ const d = DEFAULT_CONFIG;
 const configValidator: Validator<LeaderboardConfig> = section<LeaderboardConfig>(
   {
     inputTopic: topicName,
+    events: section<EventsConfig>({ format: oneOf(EVENT_FORMATS) }, d.events),
     injector: section<InjectorConfig>(
       {
         enabled: bool,

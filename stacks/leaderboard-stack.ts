@@ -54,6 +54,7 @@ function pipelineProps(config: LeaderboardConfig, target: IDeploymentTarget, sin
     postgresImage: config.images.postgres,
     inputTopic: config.inputTopic,
     startupMode: config.flink.startupMode,
+    eventFormat: config.events.format,
     jobLayout: config.flink.jobLayout,
     hotStreakActiveMinutes: config.boards.hotStreakActiveMinutes,
     flink: {

@@ -4,6 +4,9 @@
  */
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
+import { PLAINTEXT } from '../common/kafka-client';
+import { IKafka } from '../constructs/kafka';
+import { TopicSpec } from '../constructs/kafka-topics';
 import { DockerPlatform } from '../constructs/platform/docker';
 import { K8sPlatform, K8sPlatformProps } from '../constructs/platform/k8s/platform';
 import { IPlatform, IService, Lifecycle, SecretRef } from '../constructs/platform/platform';
@@ -61,3 +64,20 @@ export const serverOn = (scope: Construct, platform: IPlatform, name: string, po
 
 /** A secret reference whose value token names it, so a test can see where it went. */
 export const fakeSecret = (key: string): SecretRef => ({ secretName: 'fake', key, valueToken: `secret:${key}` });
+
+/**
+ * Kafka as its clients see it: a broker to connect to, a task to start after, and the topics the
+ * clients added (in `topics`).
+ */
+export function kafkaOn(scope: Construct, platform: IPlatform): IKafka & { readonly topics: TopicSpec[] } {
+  const endpoint = serverOn(scope, platform, 'broker', 9092).endpoint();
+  const topics: TopicSpec[] = [];
+  return {
+    endpoints: [endpoint],
+    bootstrapServers: endpoint.address,
+    client: { security: PLAINTEXT },
+    topics,
+    addTopic: (topic) => void topics.push(topic),
+    ready: platform.addService(scope, { name: 'topics', component: 'kafka', image: 'kafka:test', user: '1000', lifecycle: 'task', resources: { cpuMillis: 1, memoryMiB: 1 } }),
+  };
+}

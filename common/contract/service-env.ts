@@ -33,6 +33,8 @@ export const INJECTOR_ENV = {
   avgQps: injectorEnvName('avg-qps'),
   maxEvents: injectorEnvName('max-events'),
   seed: injectorEnvName('seed'),
+  format: injectorEnvName('format'),
+  schemaRegistryUrl: injectorEnvName('schema-registry-url'),
   kafka: kafkaClientEnvNames('INJECTOR_'),
 } as const;
 

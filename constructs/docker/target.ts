@@ -3,7 +3,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Construct } from 'constructs';
 import { FlinkSessionProps, IFlinkSession } from '../flink-session';
-import { DockerProjectImages, ProjectImageRefs } from '../images';
+import { DockerProjectImages, ProjectImageRefs, projectImageBases } from '../images';
 import { DockerPlatform } from '../platform/docker';
 import { Endpoint } from '../platform/platform';
 import { constrainProviderVersions } from '../provider-versions';
@@ -35,7 +35,7 @@ export class DockerTarget extends Construct implements IDeploymentTarget {
     this.platform = new DockerPlatform(this, 'platform', { stackName: props.stackName });
     this.images = new DockerProjectImages(this, 'images', {
       platform: this.platform,
-      baseImages: { flink: props.flinkBaseImage, injector: props.nodeImage, dashboard: props.nodeImage },
+      baseImages: projectImageBases({ flink: props.flinkBaseImage, node: props.nodeImage }),
     }).refs;
   }
 

@@ -8,7 +8,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** Value of the `leaderboard.component` label. */
-export type Component = 'kafka' | 'postgres' | 'jobmanager' | 'taskmanager' | 'submitter' | 'sql-client' | 'injector' | 'dashboard';
+export type Component = 'kafka' | 'postgres' | 'jobmanager' | 'taskmanager' | 'submitter' | 'sql-client' | 'injector' | 'dashboard' | 'schema-registry';
 
 /** A reference to one secret value; never the value itself. */
 export interface SecretRef {

@@ -28,10 +28,16 @@ describe('DockerTarget', () => {
     const synthesized = Testing.synthScope((scope) => {
       target = new DockerTarget(scope, 'docker', props);
     });
-    expect(target!.images).toEqual({ flink: projectImageRef('flink'), injector: projectImageRef('injector'), dashboard: projectImageRef('dashboard') });
+    expect(target!.images).toEqual({
+      flink: projectImageRef('flink'),
+      injector: projectImageRef('injector'),
+      dashboard: projectImageRef('dashboard'),
+      'schema-registry': projectImageRef('schema-registry'),
+    });
     expect(synthesized).toHaveResourceWithProperties(Image, { name: projectImageRef('flink'), build: expect.objectContaining({ build_args: { BASE_IMAGE: 'flink:base' } }) });
     expect(synthesized).toHaveResourceWithProperties(Image, { name: projectImageRef('injector'), build: expect.objectContaining({ build_args: { BASE_IMAGE: 'node:base' } }) });
     expect(synthesized).toHaveResourceWithProperties(Image, { name: projectImageRef('dashboard'), build: expect.objectContaining({ build_args: { BASE_IMAGE: 'node:base' } }) });
+    expect(synthesized).toHaveResourceWithProperties(Image, { name: projectImageRef('schema-registry'), build: expect.objectContaining({ build_args: { BASE_IMAGE: 'node:base' } }) });
   });
 
   it('makes the Flink session as JobManager, TaskManager and submitter containers of the stack', () => {

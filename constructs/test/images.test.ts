@@ -2,12 +2,16 @@ import { Image } from '@cdktf/provider-docker/lib/image';
 import { version } from '../../package.json';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DockerProjectImages, PROJECT_IMAGE_NAMES, buildContextDir, missingBuildContexts, projectImageRef } from '../images';
+import { DockerProjectImages, PROJECT_IMAGE_NAMES, buildContextDir, missingBuildContexts, projectImageBases, projectImageRef } from '../images';
 import { synthOnDocker } from '../../test-support/constructs';
 import { tempDir } from '../../test-support/temp-dirs';
 
 describe('DockerProjectImages', () => {
-  const baseImages = { flink: 'flink:base', injector: 'node:base', dashboard: 'node:base' };
+  const baseImages = projectImageBases({ flink: 'flink:base', node: 'node:base' });
+
+  it('builds Flink on Flink\'s image and the TypeScript services on Node\'s', () => {
+    expect(baseImages).toEqual({ flink: 'flink:base', injector: 'node:base', dashboard: 'node:base', 'schema-registry': 'node:base' });
+  });
 
   it('builds each project image from its context with its base image, tagged with the package version', () => {
     let images: DockerProjectImages | undefined;
@@ -46,10 +50,10 @@ describe('missingBuildContexts', () => {
   it('names each image whose context has no Dockerfile (a directory alone is a half-made context)', () => {
     const root = tempDir('contexts');
     const dir = (name: string): string => join(root, name);
-    expect(missingBuildContexts(dir)).toEqual(['flink', 'injector', 'dashboard']);
+    expect(missingBuildContexts(dir)).toEqual(['flink', 'injector', 'dashboard', 'schema-registry']);
     mkdirSync(dir('injector'));
     writeFileSync(join(dir('injector'), 'Dockerfile'), 'FROM scratch\n');
     mkdirSync(dir('dashboard'));
-    expect(missingBuildContexts(dir)).toEqual(['flink', 'dashboard']);
+    expect(missingBuildContexts(dir)).toEqual(['flink', 'dashboard', 'schema-registry']);
   });
 });

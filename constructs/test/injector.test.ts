@@ -1,22 +1,7 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
-import { Construct } from 'constructs';
-import { PLAINTEXT } from '../../common/kafka-client';
 import { Injector } from '../injector';
-import { IKafka } from '../kafka';
-import { DockerPlatform } from '../platform/docker';
-import { TEST_STACK, serverOn, synthOnDocker } from '../../test-support/constructs';
-
-/** Kafka as the injector sees it: a broker to connect to, and a task to start after. */
-const kafkaOn = (scope: Construct, platform: DockerPlatform): IKafka => {
-  const endpoint = serverOn(scope, platform, 'broker', 9092).endpoint();
-  return {
-    endpoints: [endpoint],
-    bootstrapServers: endpoint.address,
-    client: { security: PLAINTEXT },
-    addTopic: () => undefined,
-    ready: platform.addService(scope, { name: 'topics', component: 'kafka', image: 'kafka:test', user: '1000', lifecycle: 'task', resources: { cpuMillis: 1, memoryMiB: 1 } }),
-  };
-};
+import { SchemaRegistry } from '../schema-registry';
+import { TEST_STACK, kafkaOn, synthOnDocker } from '../../test-support/constructs';
 
 describe('Injector', () => {
   it('produces forever into the topic at 20 events per second by default, once the topics exist', () => {
@@ -48,6 +33,19 @@ describe('Injector', () => {
       env: expect.arrayContaining(['INJECTOR_AVG_QPS=1000', 'INJECTOR_MAX_EVENTS=500', 'INJECTOR_SEED=42']),
       restart: 'on-failure',
       must_run: false,
+    });
+  });
+
+  it('writes Avro through the schema registry it is given, started after it and allowed to reach it', () => {
+    const synthesized = synthOnDocker((scope, platform) => {
+      const kafka = kafkaOn(scope, platform);
+      const schemaRegistry = new SchemaRegistry(scope, 'registry', { platform, image: 'schema-registry:test', kafka });
+      new Injector(scope, 'injector', { platform, image: 'injector:test', kafka, topic: 'events', schemaRegistry });
+    });
+    expect(synthesized).toHaveResourceWithProperties(Container, {
+      name: `${TEST_STACK}-injector`,
+      env: expect.arrayContaining(['INJECTOR_FORMAT=avro', 'INJECTOR_SCHEMA_REGISTRY_URL=http://schema-registry:8085']),
+      depends_on: ['docker_container.topics', expect.stringMatching(/^docker_container\.registry_schema-registry_/)],
     });
   });
 });

@@ -109,7 +109,7 @@ export function renderReadOnlyJob(options: Omit<RenderOptions, 'sink' | 'layout'
 export const SQL_CLIENT_GROUP_ID = 'leaderboard-sql-client';
 
 /** What the SQL client's tables need: the jobs' options, with the boards' reader as `sink`. */
-export interface SqlClientOptions extends Pick<RenderOptions, 'sink' | 'kafkaBootstrapServers' | 'kafkaSecurity' | 'inputTopic'> {
+export interface SqlClientOptions extends Pick<RenderOptions, 'sink' | 'kafkaBootstrapServers' | 'kafkaSecurity' | 'inputTopic' | 'events'> {
   /** Directory of the client's catalog (the runner jar's `leaderboard-files`), where its tables are kept. */
   readonly catalogPath: string;
 }

@@ -172,4 +172,19 @@ describe('configuration reaches the Docker stack', () => {
     expect(jobsOf(s).map((j) => j.split('=')[0]).sort()).toEqual(['leaderboard-hot-streaks', 'leaderboard-suspected-bots', 'leaderboard-team-mvps', 'leaderboard-top-players', 'leaderboard-top-teams']);
     expect(only(s, 'jobmanager').upload).toHaveLength(5);
   });
+
+  it('deploys a schema registry with Avro input: the injector registers and writes through it, the jobs and the SQL client read through it', () => {
+    expect(component(synth('docker-kafka'), 'schema-registry')).toHaveLength(0);
+    const s = synth('docker-kafka', parseConfig({ events: { format: 'avro' } }));
+    const registry = only(s, 'schema-registry');
+    expect(registry.ports ?? []).toEqual([]);
+    expect(registry.read_only).toBe(true);
+    expect(envOf(registry)).toMatchObject({ SCHEMA_REGISTRY_KAFKA_BOOTSTRAP_SERVERS: 'kafka:9092', SCHEMA_REGISTRY_TOPIC: '_schemas' });
+    expect(envOf(only(s, 'injector'))).toMatchObject({ INJECTOR_FORMAT: 'avro', INJECTOR_SCHEMA_REGISTRY_URL: 'http://schema-registry:8085' });
+    const avro = "'leaderboard-user-score.encoding' = 'avro-confluent',\n  'leaderboard-user-score.avro-confluent.url' = 'http://schema-registry:8085'";
+    expect(jobScripts(s)).toContain(avro);
+    expect((only(s, 'sql-client').upload ?? []).map((u) => u.content).join('\n')).toContain(avro);
+    // The stack creates the registry's topic with its others, replicated as they are.
+    expect(JSON.stringify(component(s, 'kafka'))).toContain("--topic '_schemas' --partitions 1 --replication-factor 1 --config 'cleanup.policy=compact'");
+  });
 });

@@ -397,6 +397,18 @@ describe('k8s stack configuration', () => {
     expect(workload(s, 'dashboard').pod.container[0].env).toEqual(expect.arrayContaining([{ name: 'PGHOST', value: 'db.example' }, { name: 'PGSSLMODE', value: 'no-verify' }]));
   });
 
+  it('with Avro input runs the schema registry, reached only by the injector and the Flink pods, itself reaching only Kafka', () => {
+    const s = synth('k8s-kafka', parseConfig({ events: { format: 'avro' } }));
+    const pods = (name: string) => `app.kubernetes.io/name=${name},leaderboard.stack=k8s-kafka`;
+    const flink = 'app=leaderboard-flink,type=flink-native-kubernetes';
+    expect(clientsOf(s, pods('schema-registry')).sort()).toEqual([`${flink}:8085`, `${pods('injector')}:8085`].sort());
+    expect(clientsOf(s, pods('kafka'))).toContain(`${pods('schema-registry')}:9092`);
+    expect(envOf(workload(s, 'injector').pod.container[0]).INJECTOR_SCHEMA_REGISTRY_URL.value).toBe('http://schema-registry:8085');
+    expect(Object.values(jobScripts(s)).join('\n')).toContain("'leaderboard-user-score.avro-confluent.url' = 'http://schema-registry:8085'");
+    expect(workload(s, 'schema-registry').pod.container[0].security_context).toMatchObject({ run_as_non_root: true, read_only_root_filesystem: true });
+    expect(workloads(synth('k8s-kafka')).map((w) => w.name)).not.toContain('schema-registry');
+  });
+
   it('configures the providers from the kubeconfig settings', () => {
     const s = synth('k8s-kafka', { ...DEFAULT_CONFIG, kubernetes: { ...DEFAULT_CONFIG.kubernetes, kubeconfigPath: '/tmp/kc', context: 'kind-leaderboard' } });
     expect(s.provider.kubernetes[0]).toEqual(expect.objectContaining({ config_path: '/tmp/kc', config_context: 'kind-leaderboard' }));

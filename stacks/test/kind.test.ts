@@ -54,6 +54,7 @@ describe('kind tooling', () => {
       'leaderboard-stack/flink:0.1.0',
       'leaderboard-stack/injector:0.1.0',
       'leaderboard-stack/dashboard:0.1.0',
+      'leaderboard-stack/schema-registry:0.1.0',
     ]);
     // Loaded into the node when present locally: the offline stand-ins, the operator's among them.
     expect(lines.filter((l) => l[0] === 'thirdparty').map((l) => l[1])).toEqual([
