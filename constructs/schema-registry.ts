@@ -60,7 +60,8 @@ export class SchemaRegistry extends Construct {
       },
       // Node serves from its image and writes nothing to disk: the topic is its state.
       readOnlyRootFilesystem: true,
-      resources: { cpuMillis: 100, memoryMiB: 256 },
+      // A few requests per producer start and per job start: a twentieth of a core is plenty.
+      resources: { cpuMillis: 50, memoryMiB: 256 },
       dependsOn: [props.kafka.ready],
       connectsTo: props.kafka.endpoints,
     });

@@ -14,6 +14,7 @@ import { computeLeaderboards } from '../oracle/src/leaderboards';
 import { parseEvent } from '../oracle/src/parse-event';
 import { screenshot } from './browser';
 import { flushEvents, teamIdOf } from './event-set';
+import { InputCodec, JSON_INPUT, isValidEvent } from './input-codecs';
 import { KafkaAccess, produce, readTopic } from './leaderboard-readers';
 import { Check, commandExists } from './prerequisites';
 import { PROJECT_IMAGE_NAMES, buildContextDir } from '../constructs/images';
@@ -87,6 +88,11 @@ export interface OracleCheck {
    * @default 0
    */
   readonly invalidRecords?: number;
+  /**
+   * The stack's event format, to read the topic and write the flush events in.
+   * @default JSON_INPUT
+   */
+  readonly input?: InputCodec;
   /** Reads the boards from the stack's sinks. */
   readonly readBoards: () => Promise<Leaderboards>;
   /** What to add to a failure message (e.g. the logs of failed containers or pods). */
@@ -103,14 +109,15 @@ export interface OracleCheck {
  * the oracle over all of them. Returns the expected boards.
  */
 export async function expectSinksEqualOracle(check: OracleCheck): Promise<Leaderboards> {
+  const input = check.input ?? JSON_INPUT;
   const records = await readTopic(check.kafka, check.inputTopic);
   expect(records.length).toBeGreaterThanOrEqual(check.injectedEvents);
   process.stderr.write(`  [smoke] ${check.label}: ${records.length} records in ${check.inputTopic} for ${check.injectedEvents} injected events\n`);
-  const injected = validEvents(records);
+  const injected = await validEventsIn(records, input);
   expect(records.length - injected.length).toBe(check.invalidRecords ?? 0);
   const maxTime = Math.max(...injected.map((e) => e.event_time_millis));
   const flush = flushEvents(maxTime, check.inputPartitions, { id: teamIdOf('Flush-Zero'), name: 'Flush-Zero' });
-  await produce(check.kafka, check.inputTopic, flush.map((f) => f.record));
+  await produce(check.kafka, check.inputTopic, flush.map((f) => ({ ...f.record, value: input.encode(f.record.value) })));
   const expected = computeLeaderboards([...injected, ...flush.map((f) => f.event)]);
   let lastDiff = '';
   try {
@@ -129,11 +136,17 @@ export async function expectSinksEqualOracle(check: OracleCheck): Promise<Leader
   return expected;
 }
 
-/** The valid events among `records` (what the oracle counts; malformed records are skipped). */
+/** The valid events among JSON `records` (what the oracle counts; malformed records are skipped). */
 export const validEvents = (records: { value: Buffer | null }[]): GameEvent[] =>
   records.map((r) => parseEvent(r.value ?? Buffer.alloc(0))).filter((e): e is GameEvent => !isInvalid(e));
 
 export const maxEventTime = (records: { value: Buffer | null }[]): number => Math.max(...validEvents(records).map((e) => e.event_time_millis));
+
+/** The valid events among `records` written in `input`'s format. */
+async function validEventsIn(records: { value: Buffer | null }[], input: InputCodec): Promise<GameEvent[]> {
+  await input.prepare(records.map((r) => r.value));
+  return records.map((r) => input.parse(r.value)).filter(isValidEvent);
+}
 
 /**
  * Probe `n`: a new Top Players #1 one second after every valid event in the input topic, so that the

@@ -99,7 +99,7 @@ export async function readTopic(broker: string | KafkaAccess, topic: string, tim
 }
 
 /** Produces records (key, value, optional partition) and waits for the broker's acknowledgement. */
-export async function produce(broker: string | KafkaAccess, topic: string, records: { key: string; value: string; partition?: number }[]): Promise<void> {
+export async function produce(broker: string | KafkaAccess, topic: string, records: { key: string; value: string | Buffer; partition?: number }[]): Promise<void> {
   const producer = kafkaClient(broker, 'leaderboard-test-producer').producer({ idempotent: true });
   await producer.connect();
   try {

@@ -1,10 +1,12 @@
 /**
  * The proof that the package works: `cdktf deploy` of the Docker stacks for real (OpenTofu, the real
  * docker provider, a real engine), a finite deterministic injector run, and the leaderboards checked
- * against the oracle on the events actually in `user-score`.
+ * against the oracle on the events actually in `user-score`. Both stacks take their events as Avro
+ * through the stack's schema registry (`events.format: avro`; the other suites deploy JSON); on the
+ * JDBC stack a second schema version, an incompatible one and bad Avro records follow.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG } from '../config';
 import { cdktf } from '../../test-support/cdktf-cli';
@@ -23,11 +25,18 @@ import { describeWith } from '../../test-support/prerequisites';
 import { tofuCheck } from '../../test-support/tofu';
 import { INPUT_PARTITIONS, Leaderboards, isPipelineJob, jobsOf } from '../../common/contract';
 import { NO_FREE_SLOT } from '../../constructs/sql-client';
+import { projectImageRef } from '../../constructs/images';
+import { BAD_AVRO_KINDS, badAvroRecord } from '../../test-support/avro-events';
+import { InputCodec, avroInput, dockerExec, registryInContainer } from '../../test-support/input-codecs';
+import { produce } from '../../test-support/leaderboard-readers';
 import { tempDir } from '../../test-support/temp-dirs';
 
 const root = resolve(__dirname, '..', '..');
 const outputDir = join(root, 'test-output');
 const EVENTS = 20_000;
+/** Events written with the second schema version, and bad Avro records of each kind, on the JDBC stack. */
+const V2_EVENTS = 5_000;
+const BAD_PER_KIND = 4;
 const ports = { dashboard: 18080, flinkUi: 18081, kafka: 19092, postgres: 15432 };
 
 /**
@@ -94,6 +103,7 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
     let deployed = false;
     let deployOk = false;
     let expected: Leaderboards;
+    let input: InputCodec;
     let killedBrokerAt = 0;
     /** A later check is meaningless once the deploy failed; fail it at once instead of timing out. */
     const requireDeploy = (): void => {
@@ -104,6 +114,7 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
       writeFileSync(
         configFile,
         JSON.stringify({
+          events: { format: 'avro' },
           injector: { enabled: true, maxEvents: EVENTS, seed: 20261126, eventsPerSecond },
           dashboard: { port: ports.dashboard },
           kafka: kafkaConfig,
@@ -164,8 +175,10 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
         expect(records).toBe(EVENTS);
         timings[`${stack} injector done after a broker was killed`] = (Date.now() - killedBrokerAt) / 1000;
       }
+      input = await avroInput(registryInContainer(dockerExec(`${stack}-schema-registry`)), DEFAULT_CONFIG.inputTopic);
       expected = await expectSinksEqualOracle({
         kafka,
+        input,
         inputTopic: DEFAULT_CONFIG.inputTopic,
         inputPartitions: INPUT_PARTITIONS,
         injectedEvents: EVENTS,
@@ -178,6 +191,57 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
         started,
       });
     }, 15 * 60_000);
+
+    if (!scaledOut) {
+      it('takes a second schema version mid-stream and skips bad Avro records: the boards stay equal to the oracle; an incompatible schema is refused in one line', async () => {
+        requireDeploy();
+        const started = Date.now();
+        const kafka = { bootstrapServers: `127.0.0.1:${ports.kafka}` };
+        const v1 = JSON.parse(readFileSync(join(root, 'common', 'contract', 'user-score.avsc'), 'utf8')) as { fields: unknown[] };
+        const schemaFile = (name: string, field: unknown): string => {
+          const file = join(work, name);
+          writeFileSync(file, JSON.stringify({ ...v1, fields: [...v1.fields, field] }), { mode: 0o644 });
+          return file;
+        };
+        // The stack's own injector image, on the stack's network, as a user runs a second producer.
+        const injector = (schema: string, ...args: string[]) =>
+          spawnSync('docker', [
+            'run', '--rm', '--network', `${stack}-net`, '--read-only', '-v', `${schema}:/schemas/event.avsc:ro`, projectImageRef('injector'),
+            '--format', 'avro', '--schema-registry-url', 'http://schema-registry:8085', '--bootstrap-servers', 'kafka:9092',
+            '--avro-schema-file', '/schemas/event.avsc', '--progress-interval', '0', ...args,
+          ], { encoding: 'utf8', timeout: 5 * 60_000 });
+        const v2 = injector(schemaFile('v2.avsc', { name: 'device', type: ['null', 'string'], default: null }), '--max-events', String(V2_EVENTS), '--avg-qps', '2000', '--seed', '7');
+        expect({ status: v2.status, stderr: v2.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/"msg":"event schema registered".*"id":2/) });
+        const refused = injector(schemaFile('v3.avsc', { name: 'level', type: 'int' }), '--max-events', '10');
+        const errors = refused.stderr.split('\n').filter((l) => l.includes('"level":"error"'));
+        expect({ status: refused.status, errors: errors.length }).toEqual({ status: 1, errors: 1 });
+        expect(errors[0]).toContain('refused the event schema for subject user-score-value (HTTP 409');
+        const registry = registryInContainer(dockerExec(`${stack}-schema-registry`));
+        expect(await registry('/subjects/user-score-value/versions')).toEqual([1, 2]);
+        const bad = BAD_AVRO_KINDS.flatMap((kind) => Array.from({ length: BAD_PER_KIND }, (_, i) => ({ key: `USR-bad-${i}`, value: badAvroRecord(kind, `USR-bad-${i}`, 1) })));
+        await produce(kafka, DEFAULT_CONFIG.inputTopic, bad);
+        expected = await expectSinksEqualOracle({
+          kafka,
+          input,
+          inputTopic: DEFAULT_CONFIG.inputTopic,
+          inputPartitions: INPUT_PARTITIONS,
+          injectedEvents: EVENTS + V2_EVENTS,
+          invalidRecords: bad.length,
+          readBoards: () => readPostgresBoards(`postgres://leaderboard_admin:${postgresAdminPassword(`${stack}-postgres`)}@127.0.0.1:${ports.postgres}/leaderboard`),
+          diagnostics: () => failedContainerLogs(stack),
+          timings,
+          label: `${stack} after schema v2`,
+          started,
+        });
+        // The page counts them as the jobs' sources do.
+        let skipped: number | null = null;
+        await waitFor('the dashboard to count the bad records', 60_000, async () => {
+          skipped = (await getJson<{ pipeline: { skippedRecords: number | null } }>(`http://127.0.0.1:${ports.dashboard}/api/leaderboards`)).pipeline.skippedRecords;
+          return skipped === bad.length ? true : undefined;
+        }).catch(() => undefined);
+        expect(skipped).toBe(bad.length);
+      }, 15 * 60_000);
+    }
 
     if (scaledOut) {
       it('takes the killed broker back into the quorum', async () => {
@@ -252,7 +316,7 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
           root: false,
           published: published.length ? ['127.0.0.1'] : [],
         });
-        if (/-(dashboard|injector)$/.test(c.Name)) expect({ name: c.Name, readOnly: c.HostConfig.ReadonlyRootfs }).toEqual({ name: c.Name, readOnly: true });
+        if (/-(dashboard|injector|schema-registry)$/.test(c.Name)) expect({ name: c.Name, readOnly: c.HostConfig.ReadonlyRootfs }).toEqual({ name: c.Name, readOnly: true });
       }
     });
 

@@ -6,7 +6,7 @@
  * and Kafka pod (the Flink ones restoring the same jobs from checkpoints), a second `kind:up` changes
  * nothing and `npm run destroy -- k8s-jdbc` leaves nothing of the stack. Then k8s-kafka, scaled out
  * (three brokers, two TaskManagers, the autoscaler), in a namespace of its own on the same cluster,
- * with a finite seeded injector run; and `npm run kind:down` leaves no cluster, container, network or
+ * with a finite seeded injector run writing Avro through the stack's schema registry; and `npm run kind:down` leaves no cluster, container, network or
  * volume behind.
  *
  * The clone is of the committed HEAD. The test reaches Kafka and PostgreSQL inside the cluster through
@@ -22,6 +22,7 @@ import { DEFAULT_CONFIG } from '../config';
 import { chromiumCheck } from '../../test-support/browser';
 import { documentedCommand, ERROR_LINE, runLine, Run, startLine, userEnv } from '../../test-support/commands';
 import { dockerEngineCheck, expectDashboardShows, expectSinksEqualOracle, produceProbe, waitFor } from '../../test-support/deploy-checks';
+import { InputCodec, avroInput, registryInContainer } from '../../test-support/input-codecs';
 import { KindCluster, kindCheck, kindTools } from '../../test-support/kind';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { commandExists, describeWith } from '../../test-support/prerequisites';
@@ -102,9 +103,10 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
         return `diagnostics failed: ${(err as Error).message}`;
       }
     };
-    const oracleCheck = (label: string, started: number, injectedEvents: number): Promise<Leaderboards> =>
+    const oracleCheck = (label: string, started: number, injectedEvents: number, input?: InputCodec): Promise<Leaderboards> =>
       expectSinksEqualOracle({
         kafka: kafkaAccess(),
+        input,
         inputTopic: DEFAULT_CONFIG.inputTopic,
         inputPartitions: INPUT_PARTITIONS,
         injectedEvents,
@@ -373,6 +375,7 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
         join(clone, 'kafka-scaled.json'),
         JSON.stringify({
           kubernetes: { namespace },
+          events: { format: 'avro' },
           injector: { enabled: true, maxEvents: KAFKA_EVENTS, seed: 20261126, eventsPerSecond: 2000 },
           kafka: { brokers: 3 },
           flink: { taskManagers: 2, taskSlots: 1, parallelism: 2, taskManagerCpuMillis: 100, autoscaler: { enabled: true } },
@@ -406,7 +409,9 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
         if (/\/[1-9]/.test(status)) throw new Error(`injector job failed: ${status}`);
         return undefined;
       });
-      await kafka.oracleCheck('k8s-kafka', started, KAFKA_EVENTS);
+      // Its events are Avro: read with the schemas of the stack's registry, which only its pods reach.
+      const registry = registryInContainer((command) => kafka.kubectl('exec', 'deploy/schema-registry', '--', ...command));
+      await kafka.oracleCheck('k8s-kafka', started, KAFKA_EVENTS, await avroInput(registry, DEFAULT_CONFIG.inputTopic));
     }, 15 * 60_000);
   });
 
