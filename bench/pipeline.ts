@@ -12,10 +12,13 @@
  *    #1; from the produce call's acknowledgement to the first dashboard push (SSE) frame showing it;
  *  - sustained rate: the injector (real clock, its default game) at each rate of a rising list for
  *    S seconds; the highest rate at which the jobs' consumer lag stays bounded.
- * Prints one JSON line per variant and Markdown tables.
+ * Prints one JSON line per variant and Markdown tables. With `--format avro` the stack takes Avro
+ * through its schema registry (`events.format: avro`): the backlog and the probes are written as Avro
+ * (the malformed records as bad Avro), the reference reads Avro; the sustained rate is not measured
+ * (the host's injector cannot reach the stack's unpublished registry).
  *
  *   npm run bench:pipeline -- [--events 300000] [--rate 1000] [--probes 40] [--sustain 10000,20000,30000,40000]
- *                             [--sustain-seconds 120] [--variants jdbc,kafka] [--parallelism 1]
+ *                             [--sustain-seconds 120] [--variants jdbc,kafka] [--parallelism 1] [--format json|avro]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -23,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { DEFAULT_CONFIG } from '../stacks/config';
-import { INPUT_PARTITIONS, Leaderboards, SINK_VARIANTS, SinkVariant } from '../common/contract';
+import { EVENT_FORMATS, EventEncoding, EventFormat, INPUT_PARTITIONS, Leaderboards, SINK_VARIANTS, SinkVariant } from '../common/contract';
 import { compareLeaderboards } from '../oracle/src/compare';
 import { SseReader } from '../dashboard/test/helpers';
 import { renderReadOnlyJob } from '../flink-sql/src/render';
@@ -33,10 +36,15 @@ import { getJson, postgresAdminPassword, standinImagesConfig, waitFor } from '..
 import { expectedLeaderboards, generateEventSet, teamIdOf } from '../test-support/event-set';
 import { flinkArtifacts, runRunner, SUBMITTER_MAIN } from '../test-support/flink';
 import { readKafkaBoards, readPostgresBoards } from '../test-support/leaderboard-readers';
+import { avroRecords } from '../test-support/avro-events';
+import { InputCodec, JSON_INPUT, avroInput, dockerExec, registerEventSchema, registryInContainer } from '../test-support/input-codecs';
+import { KeyedRecord } from '../test-support/kafka';
 
 const ports = { dashboard: 38080, flinkUi: 38081, kafka: 39092, postgres: 35432 };
 /** The broker as the jobs inside the stack's network reach it. */
 const INTERNAL_KAFKA = 'kafka:9092';
+/** The stack's schema registry, as the jobs reach it. */
+const INTERNAL_REGISTRY = 'http://schema-registry:8085';
 const POLL_MS = 250;
 
 const progress = (msg: string, fields: Record<string, unknown> = {}): void => {
@@ -53,10 +61,11 @@ interface Options {
   readonly parallelism: number;
   readonly sustainRates: number[];
   readonly sustainSeconds: number;
+  readonly format: EventFormat;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options = { events: 300_000, rate: 1_000, probes: 40, variants: [...SINK_VARIANTS] as SinkVariant[], parallelism: 1, sustainRates: [10_000, 20_000, 30_000, 40_000], sustainSeconds: 120 };
+  const options = { events: 300_000, rate: 1_000, probes: 40, variants: [...SINK_VARIANTS] as SinkVariant[], parallelism: 1, sustainRates: [10_000, 20_000, 30_000, 40_000], sustainSeconds: 120, format: 'json' as EventFormat };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value = ''] = [argv[i], argv[i + 1]];
     const count = /^\d+$/.test(value) ? Number(value) : NaN;
@@ -67,7 +76,8 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--sustain' && /^\d+(,\d+)*$/.test(value)) options.sustainRates = value.split(',').map(Number).sort((a, b) => a - b);
     else if (flag === '--sustain-seconds' && count >= 30) options.sustainSeconds = count;
     else if (flag === '--variants' && value.split(',').every((v) => (SINK_VARIANTS as string[]).includes(v))) options.variants = value.split(',') as SinkVariant[];
-    else throw new Error(`bad argument '${flag} ${value}'; allowed: --events <N >= 1000>, --rate <events/s>, --probes <N >= 5>, --sustain <events/s,...>, --sustain-seconds <S >= 30>, --variants <${SINK_VARIANTS.join(',')}>, --parallelism <1 to 4>`);
+    else if (flag === '--format' && (EVENT_FORMATS as string[]).includes(value)) options.format = value as EventFormat;
+    else throw new Error(`bad argument '${flag} ${value}'; allowed: --events <N >= 1000>, --rate <events/s>, --probes <N >= 5>, --sustain <events/s,...>, --sustain-seconds <S >= 30>, --variants <${SINK_VARIANTS.join(',')}>, --parallelism <1 to 4>, --format <${EVENT_FORMATS.join('|')}>`);
   }
   return options;
 }
@@ -146,15 +156,16 @@ interface VertexLoad { vertex: string; busyPercent: number; backPressuredPercent
 interface Reference { events: number; seconds: number; eventsPerSecond: number }
 
 /** N events written while the TaskManager is down; timed from the restored jobs' sources running to the boards equal to the oracle. */
-async function drain(stack: string, events: number, readBoards: () => Promise<Leaderboards>): Promise<{ drain: Drain; maxTime: number }> {
+async function drain(stack: string, events: number, readBoards: () => Promise<Leaderboards>, avroSchemaId: number | undefined): Promise<{ drain: Drain; maxTime: number }> {
   const set = generateEventSet({ seed: 20261202, validEvents: events });
   const expected = expectedLeaderboards(set);
+  const records: KeyedRecord[] = avroSchemaId === undefined ? set.records : avroRecords(set, avroSchemaId).records;
   docker('stop', `${stack}-taskmanager`);
-  progress('TaskManager stopped; writing the backlog', { records: set.records.length });
+  progress('TaskManager stopped; writing the backlog', { records: records.length });
   const { producer: p, close } = await producer();
   try {
-    for (let i = 0; i < set.records.length; i += 5_000) {
-      await p.send({ topic: DEFAULT_CONFIG.inputTopic, messages: set.records.slice(i, i + 5_000).map((r) => ({ key: r.key, value: r.value, partition: r.partition })) });
+    for (let i = 0; i < records.length; i += 5_000) {
+      await p.send({ topic: DEFAULT_CONFIG.inputTopic, messages: records.slice(i, i + 5_000).map((r) => ({ key: r.key, value: r.value, partition: r.partition })) });
     }
   } finally {
     await close();
@@ -183,13 +194,13 @@ const REFERENCE_RUNS = 3;
  * The read-only reference job alone over the whole topic, REFERENCE_RUNS times: the median rate of
  * its bounded reads.
  */
-async function reference(stack: string, events: number): Promise<Reference> {
+async function reference(stack: string, events: number, format: EventFormat): Promise<Reference> {
   // The reference runs alone: the keeper (which would resubmit them) stopped first, then the leaderboard jobs cancelled.
   docker('stop', `${stack}-submitter`);
   try {
     for (const j of (await jobs()).filter((x) => x.state === 'RUNNING')) await fetch(`${flinkUrl}/jobs/${j.jid}?mode=cancel`, { method: 'PATCH' });
     const runs: Reference[] = [];
-    for (let run = 1; run <= REFERENCE_RUNS; run++) runs.push(await referenceRun(stack, events, `read-only-reference-${run}`));
+    for (let run = 1; run <= REFERENCE_RUNS; run++) runs.push(await referenceRun(stack, events, `read-only-reference-${run}`, format));
     runs.sort((a, b) => a.eventsPerSecond - b.eventsPerSecond);
     return runs[Math.floor(runs.length / 2)];
   } finally {
@@ -198,8 +209,9 @@ async function reference(stack: string, events: number): Promise<Reference> {
 }
 
 /** One bounded read of the topic by a fresh reference job, timed by its source vertex. */
-async function referenceRun(stack: string, events: number, name: string): Promise<Reference> {
-  const job = renderReadOnlyJob({ kafkaBootstrapServers: INTERNAL_KAFKA, inputTopic: DEFAULT_CONFIG.inputTopic, startupMode: 'earliest' }, name);
+async function referenceRun(stack: string, events: number, name: string, format: EventFormat): Promise<Reference> {
+  const encoding: EventEncoding = format === 'avro' ? { format, schemaRegistryUrl: INTERNAL_REGISTRY } : { format };
+  const job = renderReadOnlyJob({ kafkaBootstrapServers: INTERNAL_KAFKA, inputTopic: DEFAULT_CONFIG.inputTopic, startupMode: 'earliest', events: encoding }, name);
   const script = join(mkdtempSync(join(tmpdir(), 'pipeline-bench-')), `${job.name}.sql`);
   writeFileSync(script, job.sql);
   // The runner's main runs in the JobManager, which reads the script there.
@@ -223,7 +235,7 @@ async function referenceRun(stack: string, events: number, name: string): Promis
 interface Freshness { probes: number; backgroundRate: number; p50: number; p90: number; p99: number; max: number }
 
 /** Probe events under a background load; from each acknowledged produce to the first SSE frame with the probe at #1. */
-async function freshness(rate: number, probes: number, startTime: number): Promise<Freshness> {
+async function freshness(rate: number, probes: number, startTime: number, input: InputCodec): Promise<Freshness> {
   const stream = await SseReader.open(`http://127.0.0.1:${ports.dashboard}/api/stream`);
   const { producer: p, close } = await producer();
   const teams = Array.from({ length: 20 }, (_, i) => `Bench-${i}`);
@@ -240,7 +252,7 @@ async function freshness(rate: number, probes: number, startTime: number): Promi
         const user = `USR-${String(n % 97).padStart(2, '0')}-${teamIdOf(team)}`;
         n++;
         const value = { user_id: user, team_id: teamIdOf(team), team_name: team, score: 1 + (n % 50), event_time_millis: eventTime, event_type: 'normal' };
-        return { key: user, value: JSON.stringify(value) };
+        return { key: user, value: input.encode(JSON.stringify(value)) };
       });
       await p.send({ topic: DEFAULT_CONFIG.inputTopic, messages });
       await sleep(Math.max(0, 100 - (Date.now() - tick)));
@@ -254,7 +266,7 @@ async function freshness(rate: number, probes: number, startTime: number): Promi
       const user = `USR-98-${String(i).padStart(4, '0')}${teamIdOf(team).slice(4)}`;
       const value = { user_id: user, team_id: teamIdOf(team), team_name: team, score: 1_000_000_000 + i, event_time_millis: eventTime, event_type: 'normal' };
       const from = stream.events.length;
-      await p.send({ topic: DEFAULT_CONFIG.inputTopic, messages: [{ key: user, value: JSON.stringify(value) }] });
+      await p.send({ topic: DEFAULT_CONFIG.inputTopic, messages: [{ key: user, value: input.encode(JSON.stringify(value)) }] });
       const sent = Date.now();
       const frame = await stream.next(
         (e) => e.event === 'board' && (e.data as { id: string; rows: { user_id?: string }[] }).id === 'top_players' && (e.data as { rows: { user_id?: string }[] }).rows[0]?.user_id === user,
@@ -368,6 +380,7 @@ async function benchVariant(variant: SinkVariant, options: Options, injector: st
   const work = mkdtempSync(join(tmpdir(), `pipeline-bench-${variant}-`));
   const configFile = join(work, `${stack}.json`);
   writeFileSync(configFile, JSON.stringify({
+    events: { format: options.format },
     injector: { enabled: false },
     dashboard: { port: ports.dashboard },
     flink: { uiPort: ports.flinkUi, parallelism: options.parallelism },
@@ -382,16 +395,19 @@ async function benchVariant(variant: SinkVariant, options: Options, injector: st
     const readBoards = variant === 'jdbc'
       ? () => readPostgresBoards(`postgres://leaderboard_admin:${postgresAdminPassword(`${stack}-postgres`)}@127.0.0.1:${ports.postgres}/leaderboard`)
       : () => readKafkaBoards({ bootstrapServers: `127.0.0.1:${ports.kafka}` });
-    progress('drain', { events: options.events });
-    const { drain: pipeline, maxTime } = await drain(stack, options.events, readBoards);
+    const registry = options.format === 'avro' ? registryInContainer(dockerExec(`${stack}-schema-registry`)) : undefined;
+    const input = registry ? await avroInput(registry, DEFAULT_CONFIG.inputTopic) : JSON_INPUT;
+    const schemaId = registry ? await registerEventSchema(registry, DEFAULT_CONFIG.inputTopic) : undefined;
+    progress('drain', { events: options.events, format: options.format });
+    const { drain: pipeline, maxTime } = await drain(stack, options.events, readBoards, schemaId);
     progress('drained', pipeline as unknown as Record<string, unknown>);
-    const readOnly = await reference(stack, pipeline.events);
+    const readOnly = await reference(stack, pipeline.events, options.format);
     progress('reference', readOnly as unknown as Record<string, unknown>);
     await waitFor('the leaderboard jobs to run again', 5 * 60_000, async () => ((await jobs()).some((j) => j.state === 'RUNNING' && j.name !== 'read-only-reference') ? true : undefined));
     progress('freshness', { rate: options.rate, probes: options.probes });
-    const fresh = await freshness(options.rate, options.probes, maxTime + 60_000);
-    const sustained = await sustain(injector, options.sustainRates, options.sustainSeconds);
-    return { variant, parallelism: options.parallelism, partitions: INPUT_PARTITIONS, drain: pipeline, readOnlyReference: readOnly, ratioToReference: Number((pipeline.eventsPerSecond / readOnly.eventsPerSecond).toFixed(2)), freshnessMs: fresh, sustained };
+    const fresh = await freshness(options.rate, options.probes, maxTime + 60_000, input);
+    const sustained = options.format === 'json' ? await sustain(injector, options.sustainRates, options.sustainSeconds) : { steps: [], highestBoundedRate: undefined };
+    return { variant, format: options.format, parallelism: options.parallelism, partitions: INPUT_PARTITIONS, drain: pipeline, readOnlyReference: readOnly, ratioToReference: Number((pipeline.eventsPerSecond / readOnly.eventsPerSecond).toFixed(2)), freshnessMs: fresh, sustained };
   } finally {
     progress('destroying', { stack });
     await cli('destroy', '--auto-approve');
@@ -412,9 +428,9 @@ async function main(): Promise<void> {
     results.push(result);
   }
   const rows = results.map((r) =>
-    `| ${r.variant} | ${r.parallelism} | ${r.drain.events} | ${r.drain.eventsPerSecond} | ${r.readOnlyReference.eventsPerSecond} | ${r.ratioToReference} | ${r.freshnessMs.backgroundRate} | ${r.freshnessMs.p50} | ${r.freshnessMs.p90} | ${r.freshnessMs.p99} | ${r.freshnessMs.max} |`);
-  process.stdout.write(['', '| sink | parallelism | events | drain events/s | read-only events/s | ratio | background events/s | fresh p50 ms | p90 | p99 | max |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n'));
+    `| ${r.variant} | ${r.format} | ${r.parallelism} | ${r.drain.events} | ${r.drain.eventsPerSecond} | ${r.readOnlyReference.eventsPerSecond} | ${r.ratioToReference} | ${r.freshnessMs.backgroundRate} | ${r.freshnessMs.p50} | ${r.freshnessMs.p90} | ${r.freshnessMs.p99} | ${r.freshnessMs.max} |`);
+  process.stdout.write(['', '| sink | format | parallelism | events | drain events/s | read-only events/s | ratio | background events/s | fresh p50 ms | p90 | p99 | max |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n'));
   const load = results.flatMap((r) => (r.drain.load as VertexLoad[]).slice(0, 5).map((l) => `| ${r.variant} | ${l.busyPercent} | ${l.backPressuredPercent} | ${l.vertex.replace(/\|/g, '\\|')} |`));
   process.stdout.write(['', 'Busiest operator chains during the drain (share of its time, per subtask):', '', '| sink | busy % | back-pressured % | chain |', '| --- | --- | --- | --- |', ...load, ''].join('\n'));
   const sustained = results.flatMap((r) => (r.sustained.steps as SustainStep[]).map((s) =>
