@@ -37,7 +37,7 @@ import { expectedLeaderboards, generateEventSet, teamIdOf } from '../test-suppor
 import { flinkArtifacts, runRunner, SUBMITTER_MAIN } from '../test-support/flink';
 import { readKafkaBoards, readPostgresBoards } from '../test-support/leaderboard-readers';
 import { avroRecords } from '../test-support/avro-events';
-import { InputCodec, JSON_INPUT, avroInput, dockerExec, registerEventSchema, registryInContainer } from '../test-support/input-codecs';
+import { InputCodec, JSON_INPUT, avroBoards, avroInput, dockerExec, registryInContainer } from '../test-support/input-codecs';
 import { KeyedRecord } from '../test-support/kafka';
 
 const ports = { dashboard: 38080, flinkUi: 38081, kafka: 39092, postgres: 35432 };
@@ -392,12 +392,13 @@ async function benchVariant(variant: SinkVariant, options: Options, injector: st
   await cli('deploy', '--auto-approve');
   try {
     await waitFor('the jobs to run', 5 * 60_000, async () => ((await jobs()).some((j) => j.state === 'RUNNING') ? true : undefined));
+    const registry = options.format === 'avro' ? registryInContainer(dockerExec(`${stack}-schema-registry`)) : undefined;
     const readBoards = variant === 'jdbc'
       ? () => readPostgresBoards(`postgres://leaderboard_admin:${postgresAdminPassword(`${stack}-postgres`)}@127.0.0.1:${ports.postgres}/leaderboard`)
-      : () => readKafkaBoards({ bootstrapServers: `127.0.0.1:${ports.kafka}` });
-    const registry = options.format === 'avro' ? registryInContainer(dockerExec(`${stack}-schema-registry`)) : undefined;
-    const input = registry ? await avroInput(registry, DEFAULT_CONFIG.inputTopic) : JSON_INPUT;
-    const schemaId = registry ? await registerEventSchema(registry, DEFAULT_CONFIG.inputTopic) : undefined;
+      : () => readKafkaBoards({ bootstrapServers: `127.0.0.1:${ports.kafka}` }, registry && avroBoards(registry));
+    const avro = registry && (await avroInput(registry, DEFAULT_CONFIG.inputTopic));
+    const input = avro ?? JSON_INPUT;
+    const schemaId = avro?.schemaId;
     progress('drain', { events: options.events, format: options.format });
     const { drain: pipeline, maxTime } = await drain(stack, options.events, readBoards, schemaId);
     progress('drained', pipeline as unknown as Record<string, unknown>);

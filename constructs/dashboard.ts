@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DASHBOARD_ENV } from '../common/contract';
 import { Endpoint, FileSpec, IPlatform, IService, SecretRef } from './platform/platform';
 import { kafkaClientEnv } from './kafka-client';
+import { SchemaRegistry } from './schema-registry';
 import { BoardStore, ILeaderboardSinks } from './sinks';
 
 export interface DashboardProps {
@@ -25,6 +26,11 @@ export interface DashboardProps {
    * @default - no job status on the page
    */
   readonly jobStatus?: Endpoint;
+  /**
+   * The Kafka boards are Avro, their schemas in this registry (which the dashboard then reaches).
+   * @default - JSON boards
+   */
+  readonly schemaRegistry?: SchemaRegistry;
 }
 
 export const DASHBOARD_PORT = 8080;
@@ -49,6 +55,7 @@ export class Dashboard extends Construct {
         [DASHBOARD_ENV.host]: '0.0.0.0',
         ...source.env,
         ...(props.jobStatus ? { [DASHBOARD_ENV.flinkUrl]: props.jobStatus.url('http') } : {}),
+        ...(props.schemaRegistry ? { [DASHBOARD_ENV.schemaRegistryUrl]: props.schemaRegistry.url } : {}),
       },
       secretEnv: source.secretEnv,
       files: source.files,
@@ -64,8 +71,8 @@ export class Dashboard extends Construct {
       // Node serves from its image and writes nothing to disk.
       readOnlyRootFilesystem: true,
       resources: { cpuMillis: 100, memoryMiB: 256 },
-      dependsOn: props.sinks.ready,
-      connectsTo: [...props.sinks.boards.endpoints, ...(props.jobStatus ? [props.jobStatus] : [])],
+      dependsOn: [...props.sinks.ready, ...(props.schemaRegistry ? [props.schemaRegistry.service] : [])],
+      connectsTo: [...props.sinks.boards.endpoints, ...(props.jobStatus ? [props.jobStatus] : []), ...(props.schemaRegistry ? [props.schemaRegistry.endpoint] : [])],
     });
     this.endpoint = this.service.endpoint();
   }

@@ -84,7 +84,9 @@ export interface LeaderboardPipelineProps {
   readonly inputTopic?: string;
   /**
    * The input's record values: JSON, or Avro in Confluent's wire format, for which the stack deploys
-   * a schema registry that the injector registers user-score.avsc with and the jobs read it through.
+   * a schema registry that the injector registers user-score.avsc with and the jobs read it through;
+   * the Kafka variant's boards are then Avro too (subjects `<topic>-key`, `<topic>-value`), which the
+   * dashboard reads through the same registry.
    * @default 'json'
    */
   readonly eventFormat?: EventFormat;
@@ -252,6 +254,8 @@ export class LeaderboardPipeline extends Construct {
       image: images.dashboard,
       sinks: this.sinks,
       jobStatus: this.flink.jobStatus,
+      // Only the Kafka boards follow the input's format; the JDBC ones are tables either way.
+      schemaRegistry: boards.variant === 'kafka' ? registry : undefined,
       hostPort: props.dashboardPort,
       bindAddress: props.bindAddress,
     });

@@ -177,12 +177,17 @@ export function postgresAdminPassword(container: string): string {
 }
 
 /** The dashboard at `base` publishes exactly `expected`, and a browser shows every board with rows. */
-export async function expectDashboardShows(base: string, expected: Leaderboards, screenshotFile: string): Promise<void> {
+/** The dashboard's API at `base` comes to serve `expected` (the oracle's boards). */
+export async function expectDashboardServes(base: string, expected: Leaderboards): Promise<void> {
   await waitFor('the dashboard to publish the oracle boards', 120_000, async () => {
     const api = await getJson<{ boards: Record<string, { rows: unknown[] }> }>(`${base}/api/leaderboards`);
     const boards = Object.fromEntries(METRICS.map((m) => [m.id, api.boards[m.id]?.rows ?? []])) as unknown as Leaderboards;
     return compareLeaderboards(expected, boards) === undefined ? true : undefined;
   });
+}
+
+export async function expectDashboardShows(base: string, expected: Leaderboards, screenshotFile: string): Promise<void> {
+  await expectDashboardServes(base, expected);
   expect(await screenshot(base, screenshotFile)).toBeGreaterThanOrEqual(METRICS.length);
   expect(existsSync(screenshotFile)).toBe(true);
 }

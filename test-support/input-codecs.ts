@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { Type } from 'avsc';
 import { userScoreAvroSchema, valueSubject } from '../common/contract/event-schema';
+import { ConfluentAvroReader } from '../common/record-formats';
 import { GameEvent } from '../oracle/src/game-event';
 import { parseAvroEvent } from '../oracle/src/parse-avro-event';
 import { parseEvent } from '../oracle/src/parse-event';
@@ -40,6 +41,10 @@ export const registryAtUrl = (url: string): RegistryRequest => async (path, body
   return JSON.parse(text);
 };
 
+/** The Kafka boards' format of a stack on Avro: read through its registry. */
+export const avroBoards = (registry: RegistryRequest): ConfluentAvroReader =>
+  new ConfluentAvroReader(async (id) => ((await registry(`/schemas/ids/${id}`)) as { schema: string }).schema);
+
 /** Node's fetch inside the registry's own container (which nothing outside the stack reaches), on its port. */
 const IN_CONTAINER =
   "const [p, b] = process.argv.slice(1); fetch('http://127.0.0.1:8085' + p, { method: b ? 'POST' : 'GET', headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' }, body: b || undefined })" +
@@ -58,14 +63,18 @@ export async function registerEventSchema(registry: RegistryRequest, topic: stri
   return ((await registry(`/subjects/${valueSubject(topic)}/versions`, { schema })) as { id: number }).id;
 }
 
-/** Avro as the stack's injector writes it: parsed with the schemas the records' ids name, written with the contract's. */
-export async function avroInput(registry: RegistryRequest, topic: string): Promise<InputCodec> {
+/**
+ * Avro as the stack's injector writes it: parsed with the schemas the records' ids name, written with
+ * the contract's, registered on the way (its id is `schemaId`).
+ */
+export async function avroInput(registry: RegistryRequest, topic: string): Promise<InputCodec & { readonly schemaId: number }> {
   const id = await registerEventSchema(registry, topic);
   const type = Type.forSchema(JSON.parse(userScoreAvroSchema()) as Parameters<typeof Type.forSchema>[0]);
   const header = Buffer.from([0, 0, 0, 0, 0]);
   header.writeUInt32BE(id, 1);
   const schemas = new Map<number, string | undefined>();
   return {
+    schemaId: id,
     async prepare(values) {
       const ids = new Set(values.filter((v): v is Buffer => v !== null && v.length >= 5 && v[0] === 0).map((v) => v.readUInt32BE(1)));
       for (const schemaId of ids) {

@@ -1,11 +1,13 @@
 /**
  * Reads what the pipeline produced, for comparison with the oracle: the PostgreSQL tables, the
- * sink topics (latest value per key, tombstones applied) and every record of the input topic.
+ * sink topics (latest value per key, tombstones applied; JSON, or Avro through the stack's registry)
+ * and every record of the input topic.
  */
 import { Kafka, ISocketFactory, logLevel } from 'kafkajs';
 import { connect } from 'node:net';
 import { Client } from 'pg';
 import { Leaderboards, METRICS, POSTGRES_SCHEMA } from '../common/contract';
+import { JSON_RECORDS, RecordFormat } from '../common/record-formats';
 
 type Row = Record<string, string | number>;
 
@@ -109,15 +111,26 @@ export async function produce(broker: string | KafkaAccess, topic: string, recor
   }
 }
 
-/** The upsert-Kafka sink topics as boards: latest value per `{"rnk":N}` key, tombstones delete. */
-export async function readKafkaBoards(broker: string | KafkaAccess): Promise<Leaderboards> {
+/**
+ * The upsert-Kafka sink topics as boards: latest value per `{"rnk":N}` key, tombstones delete; keys and
+ * values in `format` (the stack's Avro boards: a ConfluentAvroReader on its registry). A record that
+ * does not decode fails the read: the jobs never write one.
+ */
+export async function readKafkaBoards(broker: string | KafkaAccess, format: RecordFormat = JSON_RECORDS): Promise<Leaderboards> {
   const rows = new Map<string, Row[]>();
   for (const m of METRICS) {
+    const records = await readTopic(broker, m.topic);
+    await format.prepare(records.flatMap((r) => [r.key, r.value]));
+    const decode = (record: Buffer | null, part: string): Row => {
+      const decoded = record === null ? ({ ok: false, reason: 'null' } as const) : format.decode(record);
+      if (!decoded.ok) throw new Error(`${m.topic} at ${part}: ${decoded.reason}`);
+      return decoded.value as Row;
+    };
     const latest = new Map<number, Row>();
-    for (const record of await readTopic(broker, m.topic)) {
-      const rnk = Number((JSON.parse(String(record.key)) as { rnk: number }).rnk);
+    for (const record of records) {
+      const rnk = Number(decode(record.key, `key of ${record.offset}`).rnk);
       if (record.value === null) latest.delete(rnk);
-      else latest.set(rnk, typed(m.id, JSON.parse(String(record.value)) as Row));
+      else latest.set(rnk, typed(m.id, decode(record.value, `value of ${record.offset}`)));
     }
     rows.set(m.id, [...latest.values()]);
   }

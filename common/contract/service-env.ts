@@ -45,6 +45,7 @@ export const DASHBOARD_ENV = {
   port: 'DASHBOARD_PORT',
   flinkUrl: 'DASHBOARD_FLINK_URL',
   kafkaBootstrapServers: 'DASHBOARD_KAFKA_BOOTSTRAP_SERVERS',
+  schemaRegistryUrl: 'DASHBOARD_SCHEMA_REGISTRY_URL',
   kafka: kafkaClientEnvNames('DASHBOARD_KAFKA_'),
 } as const;
 

@@ -6,7 +6,8 @@ import { KafkaClient } from '../kafka-client';
 import { PostgresSslMode } from '../postgres';
 import { DockerPlatform } from '../platform/docker';
 import { ILeaderboardSinks } from '../sinks';
-import { TEST_STACK, containerOf, envOf, fakeSecret, serverOn, synthOnDocker } from '../../test-support/constructs';
+import { SchemaRegistry } from '../schema-registry';
+import { TEST_STACK, containerOf, envOf, fakeSecret, kafkaOn, serverOn, synthOnDocker } from '../../test-support/constructs';
 
 /** Kafka boards on a broker service of the stack. */
 const kafkaSinks = (scope: Construct, platform: DockerPlatform, client: KafkaClient = { security: PLAINTEXT }): ILeaderboardSinks => {
@@ -73,6 +74,18 @@ describe('Dashboard', () => {
       DASHBOARD_SOURCE: 'kafka',
       DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: 'broker:9092',
     });
+  });
+
+  it('reads Avro Kafka boards through the schema registry, which it waits for', () => {
+    const synthesized = synthOnDocker((scope, platform) => {
+      const kafka = kafkaOn(scope, platform);
+      const schemaRegistry = new SchemaRegistry(scope, 'registry', { platform, image: 'schema-registry:test', kafka });
+      const sinks: ILeaderboardSinks = { renderOptions: { variant: 'kafka' }, boards: { variant: 'kafka', ...kafka }, jobSecretEnv: {}, ready: [kafka.ready] };
+      new Dashboard(scope, 'dashboard', { platform, image: 'dashboard:test', sinks, schemaRegistry });
+    });
+    const container = containerOf(synthesized, 'dashboard');
+    expect(envOf(container).DASHBOARD_SCHEMA_REGISTRY_URL).toBe('http://schema-registry:8085');
+    expect(container.depends_on).toContainEqual(expect.stringMatching(/^docker_container\.registry_schema-registry_/));
   });
 
   it('reads the JDBC boards as the read-only role, its password a secret', () => {

@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { bundleNodeService } from '../../common/node-bundle';
 
 export interface PageAssets {
   'index.html': Buffer;
@@ -41,21 +42,9 @@ export async function buildPage(): Promise<PageAssets> {
 }
 
 export async function buildServer(outfile: string): Promise<void> {
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: [join(__dirname, 'cli.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node18',
-    format: 'cjs',
-    minify: false,
-    legalComments: 'none',
-    // pg-native is an optional alternative driver that pg loads only on request; esbuild is needed only
-    // to build the page from source, never in a built image.
-    external: ['pg-native', 'esbuild'],
-    logLevel: 'warning',
-  });
+  // pg-native is an optional alternative driver that pg loads only on request; esbuild is needed only
+  // to build the page from source, never in a built image.
+  await bundleNodeService(join(__dirname, 'cli.ts'), outfile, { external: ['pg-native', 'esbuild'] });
 }
 
 /** The files of the image's build context besides the Dockerfile: server.js and public/. */

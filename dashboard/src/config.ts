@@ -28,7 +28,8 @@ export interface DashboardConfig {
   host: string;
   port: number;
   postgres: { connection: ClientConfig; target: string; pollIntervalMs: number };
-  kafka: { brokers: string[]; security: KafkaClientSecurity; saslPassword: string | undefined };
+  /** `schemaRegistryUrl`: the boards are Avro through that registry; JSON when unset. */
+  kafka: { brokers: string[]; security: KafkaClientSecurity; saslPassword: string | undefined; schemaRegistryUrl: string | undefined };
   /** Flink's REST API, whose job states the page shows; none where the dashboard may not reach it. */
   flinkUrl: string | undefined;
   holdBackMs: number;
@@ -62,6 +63,10 @@ const FLAGS: Record<string, FlagSpec> = {
   'kafka-sasl-mechanism': { env: DASHBOARD_ENV.kafka.saslMechanism, default: 'PLAIN', help: KAFKA_SASL_MECHANISMS.join(', ') },
   'kafka-sasl-username': { env: DASHBOARD_ENV.kafka.saslUsername, help: 'SASL user name, with a SASL_* security protocol' },
   'kafka-ssl-ca-file': { env: DASHBOARD_ENV.kafka.sslCaFile, help: "PEM file of the certificate authorities to trust, with SSL or SASL_SSL; default: the system's" },
+  'schema-registry-url': {
+    env: DASHBOARD_ENV.schemaRegistryUrl,
+    help: "with --source kafka: the boards' keys and values are Avro in Confluent's wire format, their schemas from this registry (http://schema-registry:8085); unset: JSON",
+  },
   'flink-url': { env: DASHBOARD_ENV.flinkUrl, help: 'Flink REST API (http://jobmanager:8081) to show whether the jobs run; unset shows nothing about them' },
   'hold-back-ms': { env: 'DASHBOARD_HOLD_BACK_MS', default: '2000', help: 'longest time an inconsistent board is held back before it is shown flagged' },
   'max-clients': { env: 'DASHBOARD_MAX_CLIENTS', default: '10000', help: 'most concurrent push (SSE) clients' },
@@ -117,6 +122,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Da
   }
   if (brokers.length === 0) throw new ConfigError(`${where('kafka-bootstrap-servers')}: needs at least one host:port`);
   const kafka = kafkaClient(get, where, env);
+  const schemaRegistryUrl = get('schema-registry-url');
+  if (schemaRegistryUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(schemaRegistryUrl)) {
+    throw new ConfigError(`${where('schema-registry-url')}: '${schemaRegistryUrl}' is not an http(s) URL`);
+  }
   const flinkUrl = get('flink-url');
   if (flinkUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(flinkUrl)) throw new ConfigError(`${where('flink-url')}: '${flinkUrl}' is not an http(s) URL`);
   return {
@@ -124,7 +133,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Da
     host: get('host') ?? '',
     port: integer('port', 0, 65535),
     postgres: { ...postgresConnection(flags, env, where), pollIntervalMs: integer('pg-poll-interval-ms', 100, 3_600_000) },
-    kafka: { brokers, ...kafka },
+    kafka: { brokers, ...kafka, schemaRegistryUrl },
     flinkUrl,
     holdBackMs: integer('hold-back-ms', 0, 600_000),
     maxClients: integer('max-clients', 1, 1_000_000),

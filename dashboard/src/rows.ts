@@ -1,5 +1,5 @@
 /**
- * Validation of rows coming from a sink (a PostgreSQL row or a Kafka JSON value) against the data
+ * Validation of rows coming from a sink (a PostgreSQL row or a decoded Kafka value) against the data
  * contract's columns. A row that does not fit is reported, never thrown, so one bad row cannot stop the
  * service.
  */
@@ -65,15 +65,9 @@ export function parseRow<K extends MetricId>(metric: MetricDefinition & { id: K 
   return { ok: true, row: row as unknown as RowOf<K> };
 }
 
-/** A compacted topic's key is JSON `{"rnk":N}`. */
-export function parseRankKey(key: Buffer | string | null): number | undefined {
-  if (key === null) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(key.toString());
-    if (typeof parsed !== 'object' || parsed === null) return undefined;
-    const rank = toInteger((parsed as Record<string, unknown>).rnk);
-    return rank !== undefined && rank >= 1 && rank <= LEADERBOARD_SIZE ? rank : undefined;
-  } catch {
-    return undefined;
-  }
+/** The rank of a compacted topic's decoded key `{"rnk":N}` (JSON, or an Avro record), when it is in 1..LEADERBOARD_SIZE. */
+export function rankOf(key: unknown): number | undefined {
+  if (typeof key !== 'object' || key === null) return undefined;
+  const rank = toInteger((key as Record<string, unknown>).rnk);
+  return rank !== undefined && rank >= 1 && rank <= LEADERBOARD_SIZE ? rank : undefined;
 }

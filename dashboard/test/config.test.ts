@@ -8,7 +8,7 @@ describe('parseConfig', () => {
     const config = parseConfig([], {})!;
     expect(config).toMatchObject({ source: 'jdbc', host: '127.0.0.1', port: 8080, holdBackMs: 2000, logLevel: 'info' });
     expect(config.postgres.connection).toEqual({ host: '127.0.0.1', port: 5432, database: 'leaderboard', user: 'leaderboard_dashboard' });
-    expect(config.kafka).toEqual({ brokers: ['127.0.0.1:9092'], security: { securityProtocol: 'PLAINTEXT' }, saslPassword: undefined });
+    expect(config.kafka).toEqual({ brokers: ['127.0.0.1:9092'], security: { securityProtocol: 'PLAINTEXT' }, saslPassword: undefined, schemaRegistryUrl: undefined });
   });
 
   it('reads Kafka SASL settings, the password from DASHBOARD_KAFKA_SASL_PASSWORD only', () => {
@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       brokers: ['127.0.0.1:9092'],
       security: { securityProtocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'SCRAM-SHA-256', username: 'boards' } },
       saslPassword: 'pw',
+      schemaRegistryUrl: undefined,
     });
     expect(() => parseConfig([], { ...env, DASHBOARD_KAFKA_SASL_PASSWORD: '' })).toThrow(/DASHBOARD_KAFKA_SECURITY_PROTOCOL: .*needs a SASL password/);
     expect(() => parseConfig(['--kafka-sasl-username', 'u'], {})).toThrow(/--kafka-sasl-username: security protocol PLAINTEXT takes no SASL user name/);
@@ -31,6 +32,12 @@ describe('parseConfig', () => {
     const env = { DASHBOARD_SOURCE: 'kafka', DASHBOARD_HOST: '0.0.0.0', DASHBOARD_PORT: '9000', DASHBOARD_KAFKA_BOOTSTRAP_SERVERS: 'k1:9092, k2:9093' };
     expect(parseConfig([], env)).toMatchObject({ source: 'kafka', host: '0.0.0.0', port: 9000, kafka: { brokers: ['k1:9092', 'k2:9093'] } });
     expect(parseConfig(['--port=9100', '--source', 'jdbc'], env)).toMatchObject({ source: 'jdbc', port: 9100 });
+  });
+
+  it('reads Avro boards through a schema registry when given its URL', () => {
+    const config = parseConfig(['--source', 'kafka'], { DASHBOARD_SCHEMA_REGISTRY_URL: 'http://schema-registry:8085' })!;
+    expect(config.kafka.schemaRegistryUrl).toBe('http://schema-registry:8085');
+    expect(() => parseConfig([], { DASHBOARD_SCHEMA_REGISTRY_URL: 'schema-registry:8085' })).toThrow(/^DASHBOARD_SCHEMA_REGISTRY_URL: 'schema-registry:8085' is not an http\(s\) URL/);
   });
 
   it('reads the password from PGPASSWORD or a file, and refuses one in the --pg-url flag', () => {

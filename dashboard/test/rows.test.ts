@@ -1,5 +1,5 @@
 import { METRICS } from '../../common/contract';
-import { parseRankKey, parseRow } from '../src/rows';
+import { parseRow, rankOf } from '../src/rows';
 
 const hot = METRICS.find((m) => m.id === 'hot_streaks')!;
 
@@ -27,13 +27,14 @@ describe('parseRow', () => {
   });
 });
 
-describe('parseRankKey', () => {
-  it('reads {"rnk":N} keys and refuses anything else', () => {
-    expect(parseRankKey(Buffer.from('{"rnk":3}'))).toBe(3);
-    expect(parseRankKey('{"rnk":"4"}')).toBe(4);
-    expect(parseRankKey(null)).toBeUndefined();
-    expect(parseRankKey('3')).toBeUndefined();
-    expect(parseRankKey('{"rnk":12}')).toBeUndefined();
-    expect(parseRankKey('not json')).toBeUndefined();
+describe('rankOf', () => {
+  it('reads the rank of a decoded {"rnk":N} key and refuses anything else', () => {
+    expect(rankOf({ rnk: 3 })).toBe(3);
+    expect(rankOf({ rnk: '4' })).toBe(4);
+    expect(rankOf(null)).toBeUndefined();
+    expect(rankOf(3)).toBeUndefined();
+    expect(rankOf({ rnk: 12 })).toBeUndefined();
+    expect(rankOf({ rnk: 0 })).toBeUndefined();
+    expect(rankOf('not a key')).toBeUndefined();
   });
 });

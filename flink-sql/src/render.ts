@@ -25,6 +25,7 @@ import {
   StartupMode,
   jobsOf,
 } from '../../common/contract';
+import { keySubject, valueSubject } from '../../common/contract/event-schema';
 import { KAFKA_PASSWORD_ENV, KafkaClientSecurity, PLAINTEXT, javaClientProperties, kafkaSecurityProblem, usesSasl } from '../../common/kafka-client';
 
 /** Where the jobs write the boards: what the renderer needs of each sink variant. */
@@ -172,6 +173,19 @@ function eventFormatOptions(events: EventEncoding | undefined): [string, string]
   ];
 }
 
+/**
+ * The Kafka boards' key and value formats: JSON, or with Avro input Avro too, each schema registered
+ * by the job under Confluent's subject for the topic (`top-teams-key`, `top-teams-value`).
+ */
+function boardFormatOptions(metric: MetricDefinition, events: EventEncoding | undefined): [string, string][] {
+  if (events?.format !== 'avro') return [['key.format', 'json'], ['value.format', 'json']];
+  return (['key', 'value'] as const).flatMap((part): [string, string][] => [
+    [`${part}.format`, 'avro-confluent'],
+    [`${part}.avro-confluent.url`, events.schemaRegistryUrl],
+    [`${part}.avro-confluent.subject`, part === 'key' ? keySubject(metric.topic) : valueSubject(metric.topic)],
+  ]);
+}
+
 /** The Kafka connectors' `properties.*` options for the client's security settings. */
 function kafkaClientOptions(options: Pick<RenderOptions, 'kafkaSecurity'>): [string, string][] {
   const properties = javaClientProperties(options.kafkaSecurity ?? PLAINTEXT, `\${${KAFKA_PASSWORD_ENV}}`);
@@ -232,9 +246,8 @@ function sinkTable(metric: MetricDefinition, options: RenderOptions, extra: [str
           ['topic', metric.topic],
           ['properties.bootstrap.servers', options.kafkaBootstrapServers],
           ...kafkaClientOptions(options),
-          // Key {"rnk":N}, value every column (rnk included) as JSON; a deleted rank is a tombstone.
-          ['key.format', 'json'],
-          ['value.format', 'json'],
+          // Key {"rnk":N}, value every column (rnk included); a deleted rank is a tombstone.
+          ...boardFormatOptions(metric, options.events),
           ['value.fields-include', 'ALL'],
           ['sink.buffer-flush.max-rows', '1000'],
           ['sink.buffer-flush.interval', '200 ms'],

@@ -2,12 +2,13 @@
  * The leaderboard jobs reading Avro (Confluent's wire format) through the project's schema registry,
  * on real Kafka and Flink: the event set's valid records as Avro, its malformed ones as records bad in
  * every Avro way (wrong magic byte, unknown schema id, truncated body, empty id, short record); the
- * boards equal the oracle's and every bad record is skipped and counted. A registry that is down when
- * the jobs start makes them restart until it answers, and they then reach the same boards.
+ * boards (Avro keys and values under their own subjects) equal the oracle's, on the dashboard too, and
+ * every bad record is skipped and counted. A registry that is down when the jobs start makes them
+ * restart until it answers, and they then reach the same boards; a dashboard starting then says so.
  */
-import { SCHEMA_REGISTRY_ENV } from '../../common/contract';
+import { METRICS, SCHEMA_REGISTRY_ENV } from '../../common/contract';
 import { avroRecords } from '../../test-support/avro-events';
-import { avroInput, isValidEvent, registerEventSchema, registryAtUrl } from '../../test-support/input-codecs';
+import { avroBoards, avroInput, isValidEvent, registerEventSchema, registryAtUrl } from '../../test-support/input-codecs';
 import { KeyedRecord } from '../../test-support/kafka';
 import { expectedLeaderboards, generateEventSet } from '../../test-support/event-set';
 import { flinkCheck } from '../../test-support/flink';
@@ -21,6 +22,8 @@ import { tempDir } from '../../test-support/temp-dirs';
 import { renderJobs } from '../src/render';
 import { createLogger } from '../../dashboard/src/log';
 import { PipelineWatch } from '../../dashboard/src/pipeline-watch';
+import { eventually, getJson, runDashboard } from '../../dashboard/test/helpers';
+import { expectDashboardServes } from '../../test-support/deploy-checks';
 
 const INPUT_TOPIC = 'user-score';
 const PARTITIONS = 3;
@@ -96,13 +99,25 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard jobs on Avro 
     expect(values.map((v) => codec.parse(v)).filter(isValidEvent)).toEqual(set.valid);
   });
 
-  it('equals the oracle on every board, the bad Avro records skipped and counted', async () => {
+  /** A dashboard of the Avro boards, as the stack runs it. */
+  const avroDashboard = () =>
+    runDashboard(['--source', 'kafka', '--kafka-bootstrap-servers', services.kafka.bootstrapServers, '--schema-registry-url', registryUrl]);
+
+  it('equals the oracle on every board, written as Avro under their subjects and shown by the dashboard, the bad Avro records skipped and counted', async () => {
     await waitForJobsRunning(services.flink, submit());
-    const difference = await settleBoards(expected, () => readKafkaBoards(services.kafka.bootstrapServers), { quietMs: 25_000, timeoutMs: 8 * 60_000, log });
+    const difference = await settleBoards(expected, () => readKafkaBoards(services.kafka.bootstrapServers, avroBoards(registryAtUrl(registryUrl))), { quietMs: 25_000, timeoutMs: 8 * 60_000, log });
     const total = Object.values(bad).reduce((a, b) => a + b, 0);
     const skipped = await skippedAsTheDashboardSees(total);
     expect(difference).toBeUndefined();
     expect(skipped).toBe(total);
+    const subjects = (await registryAtUrl(registryUrl)('/subjects')) as string[];
+    expect(subjects.sort()).toEqual([`${INPUT_TOPIC}-value`, ...METRICS.flatMap((m) => [`${m.topic}-key`, `${m.topic}-value`])].sort());
+    const dashboard = await avroDashboard();
+    try {
+      await expectDashboardServes(dashboard.url, expected);
+    } finally {
+      await dashboard.close();
+    }
   }, 15 * 60_000);
 
   it('restarts while the registry is down at start, skipping nothing, and reads everything once it answers', async () => {
@@ -118,7 +133,20 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard jobs on Avro 
     }
     expect(failures.length).toBeGreaterThan(0);
     expect(failures[0]).toMatch(/Connection refused/);
-    registry = await startRegistry(registryEnv);
+    // A dashboard starting now cannot read the Avro boards: it says the registry is down, and skips nothing.
+    const dashboard = await avroDashboard();
+    try {
+      const health = await eventually(async () => {
+        const { status, body } = await getJson(`${dashboard.url}/healthz`);
+        return status === 503 && body.down === 'schema-registry' ? body : undefined;
+      }, 60_000, 'the dashboard to report the registry down');
+      expect(health.source.detail).toMatch(new RegExp(`^schema registry at ${registryUrl} unreachable`));
+      expect((await getJson(`${dashboard.url}/api/leaderboards`)).body.boards.top_teams.rows).toEqual([]);
+      registry = await startRegistry(registryEnv);
+      await expectDashboardServes(dashboard.url, expected);
+    } finally {
+      await dashboard.close();
+    }
     // The new job's own count: exactly the bad records once it has read the whole topic, so no valid
     // record was taken for a bad one while the registry was away.
     const total = Object.values(bad).reduce((a, b) => a + b, 0);
@@ -126,7 +154,7 @@ describeWith([flinkCheck, kafkaCheck, postgresCheck])('leaderboard jobs on Avro 
     let skipped: number | null = null;
     while (skipped !== total && Date.now() < deadline) skipped = await skippedAsTheDashboardSees(total);
     expect(skipped).toBe(total);
-    const difference = await settleBoards(expected, () => readKafkaBoards(services.kafka.bootstrapServers), { quietMs: 25_000, timeoutMs: 8 * 60_000, log });
+    const difference = await settleBoards(expected, () => readKafkaBoards(services.kafka.bootstrapServers, avroBoards(registryAtUrl(registryUrl))), { quietMs: 25_000, timeoutMs: 8 * 60_000, log });
     expect(difference).toBeUndefined();
   }, 15 * 60_000);
 });

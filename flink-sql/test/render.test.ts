@@ -82,6 +82,28 @@ describe('renderJobs', () => {
     expect(renderJobs(kafka)[0].sql).not.toContain('avro');
   });
 
+  it('writes the Kafka boards as Avro keys and values under their own subjects when the input is Avro', () => {
+    const events = { format: 'avro', schemaRegistryUrl: 'http://schema-registry:8085' } as const;
+    const sql = renderJobs({ ...kafka, events, layout: 'statement-set' })[0].sql;
+    for (const metric of METRICS) {
+      const table = new RegExp(`CREATE TEMPORARY TABLE ${metric.id} \\([^;]*;`).exec(sql)![0];
+      for (const part of ['key', 'value']) {
+        expect(table).toContain(`'${part}.format' = 'avro-confluent'`);
+        expect(table).toContain(`'${part}.avro-confluent.url' = 'http://schema-registry:8085'`);
+        expect(table).toContain(`'${part}.avro-confluent.subject' = '${metric.topic}-${part}'`);
+      }
+      expect(table).not.toContain("'json'");
+    }
+    // The JDBC boards are unchanged downstream.
+    const jdbcSql = renderJobs({ ...jdbc, events, layout: 'statement-set' })[0].sql;
+    const sinksAndInserts = (script: string): string => {
+      const start = script.indexOf('CREATE TEMPORARY TABLE top_teams');
+      expect(start).toBeGreaterThan(0);
+      return script.slice(start);
+    };
+    expect(sinksAndInserts(jdbcSql)).toBe(sinksAndInserts(renderJobs({ ...jdbc, layout: 'statement-set' })[0].sql));
+  });
+
   it('renders the statement-set layout as one job with an INSERT per metric in EXECUTE STATEMENT SET', () => {
     const jobs = renderJobs({ ...jdbc, layout: 'statement-set' });
     expect(jobs).toHaveLength(1);

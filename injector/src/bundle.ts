@@ -8,8 +8,9 @@
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { build, Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { USER_SCORE_SCHEMA_FILE } from '../../common/contract/event-schema';
+import { bundleNodeService } from '../../common/node-bundle';
 
 /** The repository root, found upwards from here: this file also runs as a bundle under build/. */
 function repositoryRoot(): string {
@@ -45,18 +46,9 @@ const kafkajsFastPaths: Plugin = {
 };
 
 export async function bundleInjector(outfile: string): Promise<void> {
-  const result = await build({
-    entryPoints: [path.join(sourceDir, 'cli.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node18',
-    outfile,
-    logLevel: 'warning',
-    metafile: true,
-    plugins: [kafkajsFastPaths],
-  });
+  const metafile = await bundleNodeService(path.join(sourceDir, 'cli.ts'), outfile, { plugins: [kafkajsFastPaths] });
   // The replacements must really be in: a KafkaJS layout change would otherwise go unnoticed.
-  const inputs = Object.keys(result.metafile.inputs);
+  const inputs = Object.keys(metafile.inputs);
   for (const { file } of Object.values(KAFKAJS_REPLACEMENTS)) {
     if (!inputs.some((input) => path.resolve(input) === file)) throw new Error(`bundle lacks ${file}: has KafkaJS changed?`);
   }

@@ -1,16 +1,7 @@
 /** The registry as one file for Node 18+: the image's content (`npm run build:images -- schema-registry`). */
 import { join } from 'node:path';
+import { bundleNodeService } from '../../common/node-bundle';
 
 export async function bundleSchemaRegistry(outfile: string): Promise<void> {
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: [join(__dirname, 'cli.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node18',
-    format: 'cjs',
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  await bundleNodeService(join(__dirname, 'cli.ts'), outfile);
 }

@@ -95,6 +95,9 @@ export class SchemaLog {
 }
 
 /** Creates the topic if absent and returns its end offset; refuses a topic that is not one compacted partition. */
+/** A schemas topic the registry cannot keep its state in; its message says why, whole. */
+class TopicProblem extends Error {}
+
 async function ensureTopic({ kafka, topic, replicationFactor, logger }: SchemaLogOptions): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
@@ -105,12 +108,13 @@ async function ensureTopic({ kafka, topic, replicationFactor, logger }: SchemaLo
     });
     if (created) logger.info('created the schemas topic', { topic, replicationFactor });
     const offsets = await admin.fetchTopicOffsets(topic);
-    if (offsets.length !== 1) throw new Error(`the schemas topic ${topic} has ${offsets.length} partitions; the registry needs exactly one (the order of its records is its state)`);
+    if (offsets.length !== 1) throw new TopicProblem(`the schemas topic ${topic} has ${offsets.length} partitions; the registry needs exactly one (the order of its records is its state)`);
     const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] }] });
     const policy = configs.resources[0]?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
-    if (policy !== 'compact') throw new Error(`the schemas topic ${topic} has cleanup.policy=${policy}; it must be compact, or retention would delete schemas`);
+    if (policy !== 'compact') throw new TopicProblem(`the schemas topic ${topic} has cleanup.policy=${policy}; it must be compact, or retention would delete schemas`);
     return Number(offsets[0].high);
   } catch (err) {
+    if (err instanceof TopicProblem) throw err;
     throw new Error(`schemas topic ${topic}: ${errorMessage(err)}`);
   } finally {
     await admin.disconnect();

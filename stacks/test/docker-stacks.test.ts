@@ -173,7 +173,7 @@ describe('configuration reaches the Docker stack', () => {
     expect(only(s, 'jobmanager').upload).toHaveLength(5);
   });
 
-  it('deploys a schema registry with Avro input: the injector registers and writes through it, the jobs and the SQL client read through it', () => {
+  it('deploys a schema registry with Avro input: the injector registers and writes through it, the jobs, the SQL client and the Kafka boards\' dashboard read through it', () => {
     expect(component(synth('docker-kafka'), 'schema-registry')).toHaveLength(0);
     const s = synth('docker-kafka', parseConfig({ events: { format: 'avro' } }));
     const registry = only(s, 'schema-registry');
@@ -186,5 +186,10 @@ describe('configuration reaches the Docker stack', () => {
     expect((only(s, 'sql-client').upload ?? []).map((u) => u.content).join('\n')).toContain(avro);
     // The stack creates the registry's topic with its others, replicated as they are.
     expect(JSON.stringify(component(s, 'kafka'))).toContain("--topic '_schemas' --partitions 1 --replication-factor 1 --config 'cleanup.policy=compact'");
+    // The Kafka boards are Avro too, read by the dashboard through the registry; the JDBC ones stay tables.
+    expect(jobScripts(s)).toContain("'key.avro-confluent.subject' = 'top-teams-key'");
+    expect(jobScripts(s)).toContain("'value.avro-confluent.subject' = 'top-teams-value'");
+    expect(envOf(only(s, 'dashboard'))).toMatchObject({ DASHBOARD_SCHEMA_REGISTRY_URL: 'http://schema-registry:8085' });
+    expect(envOf(only(synth('docker-jdbc', parseConfig({ events: { format: 'avro' } })), 'dashboard'))).not.toHaveProperty('DASHBOARD_SCHEMA_REGISTRY_URL');
   });
 });

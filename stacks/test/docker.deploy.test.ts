@@ -27,7 +27,7 @@ import { INPUT_PARTITIONS, Leaderboards, isPipelineJob, jobsOf } from '../../com
 import { NO_FREE_SLOT } from '../../constructs/sql-client';
 import { projectImageRef } from '../../constructs/images';
 import { BAD_AVRO_KINDS, badAvroRecord } from '../../test-support/avro-events';
-import { InputCodec, avroInput, dockerExec, registryInContainer } from '../../test-support/input-codecs';
+import { InputCodec, avroBoards, avroInput, dockerExec, registryInContainer } from '../../test-support/input-codecs';
 import { produce } from '../../test-support/leaderboard-readers';
 import { tempDir } from '../../test-support/temp-dirs';
 
@@ -175,7 +175,8 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
         expect(records).toBe(EVENTS);
         timings[`${stack} injector done after a broker was killed`] = (Date.now() - killedBrokerAt) / 1000;
       }
-      input = await avroInput(registryInContainer(dockerExec(`${stack}-schema-registry`)), DEFAULT_CONFIG.inputTopic);
+      const registry = registryInContainer(dockerExec(`${stack}-schema-registry`));
+      input = await avroInput(registry, DEFAULT_CONFIG.inputTopic);
       expected = await expectSinksEqualOracle({
         kafka,
         input,
@@ -184,7 +185,7 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
         injectedEvents: EVENTS,
         readBoards: sink === 'jdbc'
           ? () => readPostgresBoards(`postgres://leaderboard_admin:${postgresAdminPassword(`${stack}-postgres`)}@127.0.0.1:${ports.postgres}/leaderboard`)
-          : () => readKafkaBoards(kafka),
+          : () => readKafkaBoards(kafka, avroBoards(registry)),
         diagnostics: () => failedContainerLogs(stack),
         timings,
         label: stack,

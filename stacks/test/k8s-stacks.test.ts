@@ -397,11 +397,12 @@ describe('k8s stack configuration', () => {
     expect(workload(s, 'dashboard').pod.container[0].env).toEqual(expect.arrayContaining([{ name: 'PGHOST', value: 'db.example' }, { name: 'PGSSLMODE', value: 'no-verify' }]));
   });
 
-  it('with Avro input runs the schema registry, reached only by the injector and the Flink pods, itself reaching only Kafka', () => {
+  it('with Avro input runs the schema registry, reached only by the injector, the Flink pods and the Avro boards\' dashboard, itself reaching only Kafka', () => {
     const s = synth('k8s-kafka', parseConfig({ events: { format: 'avro' } }));
     const pods = (name: string) => `app.kubernetes.io/name=${name},leaderboard.stack=k8s-kafka`;
     const flink = 'app=leaderboard-flink,type=flink-native-kubernetes';
-    expect(clientsOf(s, pods('schema-registry')).sort()).toEqual([`${flink}:8085`, `${pods('injector')}:8085`].sort());
+    expect(clientsOf(s, pods('schema-registry')).sort()).toEqual([`${flink}:8085`, `${pods('injector')}:8085`, `${pods('dashboard')}:8085`].sort());
+    expect(envOf(workload(s, 'dashboard').pod.container[0]).DASHBOARD_SCHEMA_REGISTRY_URL.value).toBe('http://schema-registry:8085');
     expect(clientsOf(s, pods('kafka'))).toContain(`${pods('schema-registry')}:9092`);
     expect(envOf(workload(s, 'injector').pod.container[0]).INJECTOR_SCHEMA_REGISTRY_URL.value).toBe('http://schema-registry:8085');
     expect(Object.values(jobScripts(s)).join('\n')).toContain("'leaderboard-user-score.avro-confluent.url' = 'http://schema-registry:8085'");

@@ -17,12 +17,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { INPUT_PARTITIONS, Leaderboards, jobsOf } from '../../common/contract';
 import { FLINK_IMAGE } from '../../constructs/flink-session';
+import { DASHBOARD_PORT } from '../../constructs/dashboard';
 import { SESSION_DEPLOYMENT_NAME } from '../../constructs/k8s/flink-session';
 import { DEFAULT_CONFIG } from '../config';
 import { chromiumCheck } from '../../test-support/browser';
 import { documentedCommand, ERROR_LINE, runLine, Run, startLine, userEnv } from '../../test-support/commands';
-import { dockerEngineCheck, expectDashboardShows, expectSinksEqualOracle, produceProbe, waitFor } from '../../test-support/deploy-checks';
-import { InputCodec, avroInput, registryInContainer } from '../../test-support/input-codecs';
+import { dockerEngineCheck, expectDashboardServes, expectDashboardShows, expectSinksEqualOracle, produceProbe, waitFor } from '../../test-support/deploy-checks';
+import { RegistryRequest, avroBoards, avroInput, registryInContainer } from '../../test-support/input-codecs';
 import { KindCluster, kindCheck, kindTools } from '../../test-support/kind';
 import { readKafkaBoards, readPostgresBoards } from '../../test-support/leaderboard-readers';
 import { commandExists, describeWith } from '../../test-support/prerequisites';
@@ -92,10 +93,10 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
     };
     const secret = (name: string, key: string): string =>
       encodeURIComponent(Buffer.from(kubectl('get', 'secret', name, '-o', `jsonpath={.data.${key}}`), 'base64').toString('utf8'));
-    const readBoards = (): Promise<Leaderboards> =>
+    const readBoards = (avro: RegistryRequest | undefined): Promise<Leaderboards> =>
       sink === 'jdbc'
         ? readPostgresBoards(`postgres://leaderboard_admin:${secret('postgres-passwords', 'admin')}@${clusterIp('postgres')}:5432/leaderboard`)
-        : readKafkaBoards(kafkaAccess());
+        : readKafkaBoards(kafkaAccess(), avro && avroBoards(avro));
     const diagnostics = (): string => {
       try {
         return kubectl('get', 'pods,flinkdeployments,flinksessionjobs,pvc', '-o', 'wide');
@@ -103,14 +104,15 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
         return `diagnostics failed: ${(err as Error).message}`;
       }
     };
-    const oracleCheck = (label: string, started: number, injectedEvents: number, input?: InputCodec): Promise<Leaderboards> =>
+    /** With `avro`, the registry of a stack on Avro: its input and (on Kafka) its boards are read through it. */
+    const oracleCheck = async (label: string, started: number, injectedEvents: number, avro?: RegistryRequest): Promise<Leaderboards> =>
       expectSinksEqualOracle({
         kafka: kafkaAccess(),
-        input,
+        input: avro && (await avroInput(avro, DEFAULT_CONFIG.inputTopic)),
         inputTopic: DEFAULT_CONFIG.inputTopic,
         inputPartitions: INPUT_PARTITIONS,
         injectedEvents,
-        readBoards,
+        readBoards: () => readBoards(avro),
         diagnostics,
         timings,
         label,
@@ -134,7 +136,7 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
     let probes = 0;
     /** A new Top Players #1 after every event in user-score, so the boards change only if the pipeline runs. */
     const probe = (): Promise<void> => produceProbe(kafkaAccess(), DEFAULT_CONFIG.inputTopic, ++probes);
-    return { kubectl, oracleCheck, sessionJobsRunning, flinkJobs, probe, diagnostics };
+    return { kubectl, clusterIp, oracleCheck, sessionJobsRunning, flinkJobs, probe, diagnostics };
   };
 
   describe('bad input: one line, a non-zero exit status, nothing created', () => {
@@ -409,9 +411,11 @@ describeWith([commandExists('git'), dockerEngineCheck, kindCheck, chromiumCheck]
         if (/\/[1-9]/.test(status)) throw new Error(`injector job failed: ${status}`);
         return undefined;
       });
-      // Its events are Avro: read with the schemas of the stack's registry, which only its pods reach.
+      // Its events and boards are Avro: read with the schemas of the stack's registry, which only its pods reach.
       const registry = registryInContainer((command) => kafka.kubectl('exec', 'deploy/schema-registry', '--', ...command));
-      await kafka.oracleCheck('k8s-kafka', started, KAFKA_EVENTS, await avroInput(registry, DEFAULT_CONFIG.inputTopic));
+      const expected = await kafka.oracleCheck('k8s-kafka', started, KAFKA_EVENTS, registry);
+      // The dashboard decodes the Avro boards through the registry, which its network policy lets it reach.
+      await expectDashboardServes(`http://${kafka.clusterIp('dashboard')}:${DASHBOARD_PORT}`, expected);
     }, 15 * 60_000);
   });
 

@@ -4,6 +4,8 @@
  * time gets the full current state. Keeps the latest row per rank and applies tombstones. Boards are
  * published only once the log that existed at start has been read, so a start-up replay never shows
  * old states. Offsets already applied are remembered, so the replay after a reconnect changes nothing.
+ * Keys and values are JSON, or Avro through a schema registry: a registry that does not answer stops
+ * the reading (nothing is skipped for it) and the source reports it down until it answers.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -11,8 +13,9 @@ import { Consumer, EachBatchPayload, Kafka, LogEntry, logLevel } from 'kafkajs';
 import { METRICS, MetricDefinition } from '../../../common/contract';
 import { LeaderboardStore } from '../board-state';
 import { Logger, errorMessage } from '../log';
-import { parseRankKey } from '../rows';
+import { rankOf } from '../rows';
 import { KafkaClientSecurity, PLAINTEXT, kafkajsSecurity } from '../../../common/kafka-client';
+import { ConfluentAvroReader, JSON_RECORDS, RecordFormat, registrySchemaFetch } from '../../../common/record-formats';
 import { LeaderboardSource, SourceStatus, backoffMs } from './source';
 
 const FETCH_WAIT_MS = 500;
@@ -28,6 +31,11 @@ export interface KafkaSourceOptions {
   security?: KafkaClientSecurity;
   saslPassword?: string;
   clientId: string;
+  /**
+   * The boards are Avro in Confluent's wire format, their schemas from this registry (its URL).
+   * @default - JSON keys and values
+   */
+  schemaRegistryUrl?: string;
   store: LeaderboardStore;
   logger: Logger;
   onStatus: (status: SourceStatus) => void;
@@ -48,9 +56,13 @@ export class KafkaSource implements LeaderboardSource {
   private ready = false;
   private startedAt = 0;
   private readonly byTopic = new Map<string, MetricDefinition>(METRICS.map((m) => [m.topic, m]));
+  private readonly format: RecordFormat;
+  /** Why the registry failed the last batch, until a batch's schemas are fetched again. */
+  private registryProblem: string | undefined;
 
   constructor(private readonly options: KafkaSourceOptions) {
     this.current = this.makeStatus(false, 'connecting');
+    this.format = options.schemaRegistryUrl === undefined ? JSON_RECORDS : new ConfluentAvroReader(registrySchemaFetch(options.schemaRegistryUrl));
   }
 
   status(): SourceStatus {
@@ -127,6 +139,14 @@ export class KafkaSource implements LeaderboardSource {
     const metric = this.byTopic.get(batch.topic);
     if (metric === undefined) return;
     const { store } = this.options;
+    try {
+      await this.format.prepare(batch.messages.flatMap((m) => [m.key, m.value]));
+      this.registryProblem = undefined;
+    } catch (err) {
+      // Thrown on, so kafkajs retries the batch and then the consumer is rebuilt (lost()).
+      this.registryProblem = `schema registry at ${this.options.schemaRegistryUrl} unreachable: ${errorMessage(err)}`;
+      throw err;
+    }
     store.recordSourceRead();
     const partitionKey = `${batch.topic}:${batch.partition}`;
     let applied = this.applied.get(partitionKey) ?? -1;
@@ -134,23 +154,23 @@ export class KafkaSource implements LeaderboardSource {
       const offset = Number(message.offset);
       if (offset <= applied) continue;
       applied = offset;
-      const rank = parseRankKey(message.key);
+      const key = message.key === null ? undefined : this.format.decode(message.key);
+      const rank = key?.ok ? rankOf(key.value) : undefined;
       if (rank === undefined) {
-        store.reject(metric.id, undefined, 'key is not {"rnk":N} with N in range', message.key?.toString() ?? null);
+        const why = key !== undefined && !key.ok ? `: ${key.reason}` : '';
+        store.reject(metric.id, undefined, `key is not {"rnk":N} with N in range${why}`, message.key?.toString() ?? null);
         continue;
       }
       if (message.value === null) {
         store.remove(metric.id, rank);
         continue;
       }
-      let value: unknown;
-      try {
-        value = JSON.parse(message.value.toString());
-      } catch {
-        store.reject(metric.id, rank, 'value is not JSON', message.value.toString());
+      const value = this.format.decode(message.value);
+      if (!value.ok) {
+        store.reject(metric.id, rank, `unreadable value: ${value.reason}`, message.value.toString());
         continue;
       }
-      store.upsert(metric.id, rank, value);
+      store.upsert(metric.id, rank, value.value);
     }
     this.applied.set(partitionKey, applied);
     const target = this.pending.get(partitionKey);
@@ -174,7 +194,8 @@ export class KafkaSource implements LeaderboardSource {
     if (consumer !== this.consumer) return;
     this.lastFetch = Date.now();
     this.publishWhenCaughtUp();
-    if (!this.current.up) {
+    // A fetch says nothing of the registry: up again only once a batch's schemas were fetched.
+    if (!this.current.up && this.registryProblem === undefined) {
       this.attempt = 0;
       this.options.logger.info('source live', { brokers: this.options.brokers });
       this.setStatus(true);
@@ -194,9 +215,10 @@ export class KafkaSource implements LeaderboardSource {
     this.consumer = undefined;
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
     void consumer.disconnect().catch(() => undefined);
-    const detail = `kafka at ${this.target()} unreachable: ${errorMessage(err)}`;
+    const registry = this.registryProblem !== undefined;
+    const detail = this.registryProblem ?? `kafka at ${this.target()} unreachable: ${errorMessage(err)}`;
     if (this.current.up || this.attempt === 0) this.options.logger.warn('source down; reconnecting', { detail });
-    this.setStatus(false, detail);
+    this.setStatus(false, detail, registry);
     if (this.stopped) return;
     this.retry = setTimeout(() => void this.run(), backoffMs(this.attempt++));
   }
@@ -205,13 +227,14 @@ export class KafkaSource implements LeaderboardSource {
     return this.options.brokers.join(',');
   }
 
-  private makeStatus(up: boolean, detail?: string): SourceStatus {
-    return { kind: 'kafka', component: 'kafka', target: this.target(), up, ...(detail ? { detail } : {}), since: new Date().toISOString() };
+  private makeStatus(up: boolean, detail?: string, registryDown = false): SourceStatus {
+    const [component, target] = registryDown ? (['schema-registry', this.options.schemaRegistryUrl ?? ''] as const) : (['kafka', this.target()] as const);
+    return { kind: 'kafka', component, target, up, ...(detail ? { detail } : {}), since: new Date().toISOString() };
   }
 
-  private setStatus(up: boolean, detail?: string): void {
+  private setStatus(up: boolean, detail?: string, registryDown = false): void {
     if (this.current.up === up && this.current.detail === detail) return;
-    this.current = this.makeStatus(up, detail);
+    this.current = this.makeStatus(up, detail, registryDown);
     this.options.onStatus(this.current);
   }
 }

@@ -4,9 +4,9 @@ export type SourceKind = 'jdbc' | 'kafka';
 
 export interface SourceStatus {
   kind: SourceKind;
-  /** The component the source depends on: 'postgresql' or 'kafka'. */
-  component: 'postgresql' | 'kafka';
-  /** Where it connects (host:port), never credentials. */
+  /** The component the source depends on that is down ('postgresql', 'kafka', or the Avro boards' 'schema-registry'), else its main one. */
+  component: 'postgresql' | 'kafka' | 'schema-registry';
+  /** Where it connects (host:port, or the registry's URL), never credentials. */
   target: string;
   up: boolean;
   /** Why it is down, when it is. */
