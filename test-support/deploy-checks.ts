@@ -143,7 +143,7 @@ export const validEvents = (records: { value: Buffer | null }[]): GameEvent[] =>
 export const maxEventTime = (records: { value: Buffer | null }[]): number => Math.max(...validEvents(records).map((e) => e.event_time_millis));
 
 /** The valid events among `records` written in `input`'s format. */
-async function validEventsIn(records: { value: Buffer | null }[], input: InputCodec): Promise<GameEvent[]> {
+export async function validEventsIn(records: { value: Buffer | null }[], input: InputCodec): Promise<GameEvent[]> {
   await input.prepare(records.map((r) => r.value));
   return records.map((r) => input.parse(r.value)).filter(isValidEvent);
 }

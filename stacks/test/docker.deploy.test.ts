@@ -18,6 +18,7 @@ import {
   imageContextsCheck,
   postgresAdminPassword,
   standinImagesConfig,
+  validEventsIn,
   waitFor,
 } from '../../test-support/deploy-checks';
 import { readKafkaBoards, readPostgresBoards, readTopic } from '../../test-support/leaderboard-readers';
@@ -268,6 +269,25 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
       else expect(boardOf(run.stdout)).toEqual(expected.top_teams.map((r) => `${r.rnk} ${r.team_id} ${r.total_score}`));
     }, 6 * 60_000);
 
+    if (!scaledOut) {
+      it('reads the Avro input with `npm run sql` through the registry: as many events as the oracle\'s rule finds valid', async () => {
+        requireDeploy();
+        const records = await readTopic({ bootstrapServers: `127.0.0.1:${ports.kafka}` }, DEFAULT_CONFIG.inputTopic);
+        const valid = (await validEventsIn(records, input)).length;
+        const run = spawnSync('npm', ['run', '--silent', 'sql', '--', stack], {
+          cwd: root,
+          // In batch mode the count is one row (streaming, it would print an update per record).
+          input: "SET 'execution.runtime-mode' = 'batch';\nSELECT COUNT(*) AS valid_events FROM user_score;\n",
+          encoding: 'utf8',
+          timeout: 5 * 60_000,
+          maxBuffer: 16 * 1024 * 1024,
+        });
+        expect({ status: run.status, stderr: run.stderr.slice(-2000) }).toEqual({ status: 0, stderr: expect.any(String) });
+        const counts = [...run.stdout.matchAll(/^\| +(\d+) \|$/gm)].map((m) => Number(m[1]));
+        expect({ counts, valid }).toEqual({ counts: [valid], valid: expect.any(Number) });
+      }, 6 * 60_000);
+    }
+
     it('serves the same boards on the dashboard API and renders them in a browser', async () => {
       requireDeploy();
       await expectDashboardShows(`http://127.0.0.1:${ports.dashboard}`, expected, join(outputDir, `${stack}-dashboard.png`));
@@ -277,8 +297,8 @@ describeWith([dockerEngineCheck, tofuCheck, imageContextsCheck])('cdktf deploy t
       requireDeploy();
       const flinkUrl = `http://127.0.0.1:${ports.flinkUi}`;
       const all = await getJson<JobOverview>(`${flinkUrl}/jobs/overview`);
-      // The session also lists the SQL client's query of the test before, finished.
-      expect(all.jobs.filter((j) => !isPipelineJob(j.name)).map((j) => j.state)).toEqual(scaledOut ? [] : ['FINISHED']);
+      // The session also lists the SQL client's queries of the tests before, finished.
+      expect(all.jobs.filter((j) => !isPipelineJob(j.name)).map((j) => j.state)).toEqual(scaledOut ? [] : ['FINISHED', 'FINISHED']);
       const overview = { jobs: all.jobs.filter((j) => isPipelineJob(j.name)) };
       const names = overview.jobs.map((j) => j.name).sort();
       const expectedNames = jobsOf(DEFAULT_CONFIG.flink.jobLayout).map((j) => j.name).sort();
