@@ -176,7 +176,6 @@ export function postgresAdminPassword(container: string): string {
   return encodeURIComponent(line.slice('POSTGRES_PASSWORD='.length));
 }
 
-/** The dashboard at `base` publishes exactly `expected`, and a browser shows every board with rows. */
 /** The dashboard's API at `base` comes to serve `expected` (the oracle's boards). */
 export async function expectDashboardServes(base: string, expected: Leaderboards): Promise<void> {
   await waitFor('the dashboard to publish the oracle boards', 120_000, async () => {
@@ -186,6 +185,7 @@ export async function expectDashboardServes(base: string, expected: Leaderboards
   });
 }
 
+/** The dashboard at `base` publishes exactly `expected`, and a browser shows every board with rows. */
 export async function expectDashboardShows(base: string, expected: Leaderboards, screenshotFile: string): Promise<void> {
   await expectDashboardServes(base, expected);
   expect(await screenshot(base, screenshotFile)).toBeGreaterThanOrEqual(METRICS.length);

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { Type } from 'avsc';
 import { userScoreAvroSchema, valueSubject } from '../common/contract/event-schema';
-import { ConfluentAvroReader } from '../common/record-formats';
+import { ConfluentAvroReader, schemaIdOf } from '../common/record-formats';
 import { GameEvent } from '../oracle/src/game-event';
 import { parseAvroEvent } from '../oracle/src/parse-avro-event';
 import { parseEvent } from '../oracle/src/parse-event';
@@ -76,9 +76,9 @@ export async function avroInput(registry: RegistryRequest, topic: string): Promi
   return {
     schemaId: id,
     async prepare(values) {
-      const ids = new Set(values.filter((v): v is Buffer => v !== null && v.length >= 5 && v[0] === 0).map((v) => v.readUInt32BE(1)));
+      const ids = new Set(values.map((v) => (v === null ? undefined : schemaIdOf(v))));
       for (const schemaId of ids) {
-        if (schemas.has(schemaId)) continue;
+        if (schemaId === undefined || schemas.has(schemaId)) continue;
         const found = await registry(`/schemas/ids/${schemaId}`).catch(() => undefined);
         schemas.set(schemaId, (found as { schema?: string } | undefined)?.schema);
       }

@@ -122,12 +122,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Da
   }
   if (brokers.length === 0) throw new ConfigError(`${where('kafka-bootstrap-servers')}: needs at least one host:port`);
   const kafka = kafkaClient(get, where, env);
-  const schemaRegistryUrl = get('schema-registry-url');
-  if (schemaRegistryUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(schemaRegistryUrl)) {
-    throw new ConfigError(`${where('schema-registry-url')}: '${schemaRegistryUrl}' is not an http(s) URL`);
-  }
-  const flinkUrl = get('flink-url');
-  if (flinkUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(flinkUrl)) throw new ConfigError(`${where('flink-url')}: '${flinkUrl}' is not an http(s) URL`);
+  const httpUrl = (name: string): string | undefined => {
+    const url = get(name);
+    if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) throw new ConfigError(`${where(name)}: '${url}' is not an http(s) URL`);
+    return url;
+  };
+  const schemaRegistryUrl = httpUrl('schema-registry-url');
+  const flinkUrl = httpUrl('flink-url');
   return {
     source,
     host: get('host') ?? '',
